@@ -1,0 +1,6 @@
+#include "workerprocess.h"
+
+int main(int argc, char** argv)
+{
+    return sharedmap::runWorker(argc, argv);
+}

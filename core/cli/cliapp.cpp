@@ -1,0 +1,475 @@
+#include "cliapp.h"
+
+#include "generator.h"
+#include "jobspec.h"
+#include "kernel.h"
+#include "npyformat.h"
+#include "pool.h"
+#include "progressbar.h"
+#include "progressformat.h"
+#include "version.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sharedmap::cli {
+
+namespace {
+
+const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
+                      "\n"
+                      "A parallel map over arrays held once in shared memory.\n"
+                      "\n"
+                      "Commands:\n"
+                      "  run        run a kernel over the indices of an array with worker processes\n"
+                      "  kernels    list the kernels, their descriptions and parameters\n"
+                      "  info       describe a .npy file: dtype, shape, order, bytes\n"
+                      "  generate   write a .npy file of demo data\n"
+                      "\n"
+                      "Run 'sharedmap-cli COMMAND --help' for a command's options.\n";
+
+/// Prints one readable line (never several) and returns the usage exit code.
+int usageError(const QString& message)
+{
+    QString line = message.simplified();
+    std::fprintf(stderr, "sharedmap-cli: error: %s\n", line.toUtf8().constData());
+    return ExitUsage;
+}
+
+void printOut(const QString& text)
+{
+    std::fputs(text.toUtf8().constData(), stdout);
+    std::fflush(stdout);
+}
+
+/// Parses the command's options; returns -1 to go on, else the exit code (help or error).
+int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const QString& description)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({ QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help)) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    return -1;
+}
+
+// --- kernels ---------------------------------------------------------------------------------
+
+int kernelsCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+    parser.addOption(json);
+    parser.setApplicationDescription(QString());
+    if (const int code = parseCommand(parser, arguments, QStringLiteral("List the kernels and their parameters.")); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("kernels takes no arguments"));
+    const auto kernels = KernelRegistry::instance().all();
+    if (parser.isSet(json)) {
+        QJsonArray list;
+        for (const KernelDef* def : kernels) {
+            QJsonArray params;
+            for (const ParamSpec& spec : def->info.params) {
+                params.append(QJsonObject { { QStringLiteral("name"), spec.name },
+                                            { QStringLiteral("type"), paramTypeName(spec.type) },
+                                            { QStringLiteral("default"), QJsonValue::fromVariant(spec.defaultValue) },
+                                            { QStringLiteral("min"), QJsonValue::fromVariant(spec.minimum) },
+                                            { QStringLiteral("max"), QJsonValue::fromVariant(spec.maximum) },
+                                            { QStringLiteral("description"), QString::fromUtf8(spec.description) } });
+            }
+            list.append(QJsonObject { { QStringLiteral("name"), def->info.name },
+                                      { QStringLiteral("description"), QString::fromUtf8(def->info.description) },
+                                      { QStringLiteral("index_space"), QString::fromUtf8(def->info.indexSpace) },
+                                      { QStringLiteral("needs_input"), def->info.needsInput },
+                                      { QStringLiteral("result_width"), def->info.resultWidth },
+                                      { QStringLiteral("params"), params } });
+        }
+        printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
+        return ExitOk;
+    }
+    QString text;
+    for (const KernelDef* def : kernels) {
+        text += QStringLiteral("%1\n    %2\n    indices: %3\n")
+                    .arg(def->info.name, QString::fromUtf8(def->info.description), QString::fromUtf8(def->info.indexSpace));
+        for (const ParamSpec& spec : def->info.params) {
+            QString range;
+            if (spec.minimum.isValid() || spec.maximum.isValid())
+                range = QStringLiteral(", %1..%2").arg(spec.minimum.toString(), spec.maximum.toString());
+            text += QStringLiteral("    --param %1=%2 (%3, default %4%5): %6\n")
+                        .arg(spec.name, paramTypeName(spec.type).toUpper(), paramTypeName(spec.type),
+                             spec.defaultValue.toString(), range, QString::fromUtf8(spec.description));
+        }
+    }
+    printOut(text);
+    return ExitOk;
+}
+
+// --- info ------------------------------------------------------------------------------------
+
+int infoCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
+    parser.addOption(json);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .npy file."));
+    if (const int code = parseCommand(parser, arguments, QStringLiteral("Describe a .npy file without loading its data."));
+        code >= 0)
+        return code;
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("info takes exactly one FILE"));
+    const QString path = parser.positionalArguments().first();
+    QFile file(path);
+    if (!QFileInfo(path).isFile())
+        return usageError(QStringLiteral("%1: no such file").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return usageError(QStringLiteral("%1: %2").arg(path, file.errorString()));
+    NpyHeader header;
+    const QString error = readNpyHeader(file, file.size(), &header);
+    if (!error.isEmpty())
+        return usageError(QStringLiteral("%1: %2").arg(path, error));
+    const ArrayMeta& meta = header.meta;
+    const QString byteOrder = dtypeSize(meta.dtype) == 1 ? QStringLiteral("not applicable")
+        : meta.sourceBigEndian                            ? QStringLiteral("big-endian")
+                                                          : QStringLiteral("little-endian");
+    if (parser.isSet(json)) {
+        QJsonArray shape;
+        for (qint64 dim : meta.shape)
+            shape.append(dim);
+        const QJsonObject object { { QStringLiteral("path"), path },
+                                   { QStringLiteral("format_version"), QStringLiteral("%1.%2").arg(header.major).arg(header.minor) },
+                                   { QStringLiteral("dtype"), dtypeName(meta.dtype) },
+                                   { QStringLiteral("byte_order"), byteOrder },
+                                   { QStringLiteral("shape"), shape },
+                                   { QStringLiteral("order"), meta.orderText() },
+                                   { QStringLiteral("elements"), meta.elementCount() },
+                                   { QStringLiteral("bytes"), meta.byteSize() } };
+        printOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
+        return ExitOk;
+    }
+    printOut(QStringLiteral("file:     %1\nformat:   .npy %2.%3\ndtype:    %4 (%5)\nshape:    %6\norder:    %7\n"
+                            "elements: %8\nbytes:    %9 (%10)\n")
+                 .arg(path)
+                 .arg(header.major)
+                 .arg(header.minor)
+                 .arg(dtypeName(meta.dtype), byteOrder, meta.shapeText(),
+                      meta.fortranOrder ? QStringLiteral("F (Fortran)") : QStringLiteral("C"))
+                 .arg(meta.elementCount())
+                 .arg(meta.byteSize())
+                 .arg(formatBytes(meta.byteSize())));
+    return ExitOk;
+}
+
+// --- generate --------------------------------------------------------------------------------
+
+int generateCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption shape(QStringLiteral("shape"), QStringLiteral("Array shape, e.g. 1000x1000."), QStringLiteral("SHAPE"));
+    const QCommandLineOption dtype(QStringLiteral("dtype"), QStringLiteral("Element type (default float64)."),
+                                   QStringLiteral("DTYPE"), QStringLiteral("float64"));
+    const QCommandLineOption dist(QStringLiteral("dist"), QStringLiteral("uniform (default), normal or arange."),
+                                  QStringLiteral("DIST"), QStringLiteral("uniform"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S"),
+                                  QStringLiteral("0"));
+    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("The .npy file to write."), QStringLiteral("FILE"));
+    parser.addOptions({ shape, dtype, dist, seed, output });
+    if (const int code = parseCommand(parser, arguments, QStringLiteral("Write a .npy file of demo data.")); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!parser.isSet(shape))
+        return usageError(QStringLiteral("generate needs --shape (e.g. --shape 1000x1000)"));
+    if (!parser.isSet(output))
+        return usageError(QStringLiteral("generate needs --output FILE.npy"));
+    ArrayMeta meta;
+    QString error = parseShape(parser.value(shape), &meta.shape);
+    if (!error.isEmpty())
+        return usageError(error);
+    meta.dtype = dtypeFromName(parser.value(dtype));
+    if (meta.dtype == DType::Invalid)
+        return usageError(QStringLiteral("unknown dtype '%1' (use bool, int8..int64, uint8..uint64, float32, float64)")
+                              .arg(parser.value(dtype)));
+    Distribution distribution;
+    if (!distributionFromName(parser.value(dist), &distribution))
+        return usageError(QStringLiteral("unknown distribution '%1' (use uniform, normal or arange)").arg(parser.value(dist)));
+    bool ok = false;
+    const quint64 seedValue = parser.value(seed).toULongLong(&ok);
+    if (!ok)
+        return usageError(QStringLiteral("seed must be a non-negative integer, not '%1'").arg(parser.value(seed)));
+    error = checkOutputPath(parser.value(output), { QStringLiteral("npy") });
+    if (!error.isEmpty())
+        return usageError(error);
+    const qint64 bytes = meta.byteSize();
+    if (bytes < 0 || bytes > (qint64(1) << 50))
+        return usageError(QStringLiteral("shape %1 is too large").arg(meta.shapeText()));
+    error = generateNpy(parser.value(output), meta, distribution, seedValue);
+    if (!error.isEmpty())
+        return usageError(error);
+    return ExitOk;
+}
+
+// --- run -------------------------------------------------------------------------------------
+
+int g_signalPipe[2] = { -1, -1 };
+
+void onSignal(int signal)
+{
+    const char byte = char(signal);
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+/// Runs one job with the pool and reports it; owns the signal handling of the run.
+class RunCommand : public QObject
+{
+public:
+    int exec(const QStringList& arguments);
+
+private:
+    int buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet);
+    void installSignalHandlers();
+    void onFinished(const JobResult& result);
+
+    Pool m_pool;
+    ProgressBar m_bar;
+    JobSpec m_spec;
+    std::shared_ptr<SharedArray> m_input;
+    double m_loadS = 0;
+    int m_signal = 0;
+    int m_exitCode = ExitOk;
+};
+
+int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
+                                 QStringLiteral("JOB.json"));
+    const QCommandLineOption input(QStringLiteral("input"), QStringLiteral("Input array (.npy)."), QStringLiteral("FILE"));
+    const QCommandLineOption kernel(QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption param(QStringLiteral("param"),
+                                   QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
+                                   QStringLiteral("KEY=VALUE"));
+    const QCommandLineOption indices(QStringLiteral("indices"),
+                                     QStringLiteral("all (default), a slice START:STOP[:STEP], a list 0,1,2 or @FILE.npy."),
+                                     QStringLiteral("SPEC"));
+    const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker processes, 1-4096 (default: cores)."),
+                                     QStringLiteral("N"));
+    const QCommandLineOption chunk(QStringLiteral("chunksize"), QStringLiteral("Indices per claim, or auto (default)."),
+                                   QStringLiteral("N|auto"));
+    const QCommandLineOption retries(QStringLiteral("max-retries"),
+                                     QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."),
+                                     QStringLiteral("N"));
+    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("Write results to FILE.npy or FILE.csv."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
+                                     QStringLiteral("FILE.json"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
+    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, output, summary, quietOption });
+    if (const int code = parseCommand(parser, arguments,
+                                      QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
+        code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    QString error;
+    if (parser.isSet(job)) {
+        *spec = JobSpec::load(parser.value(job), &error);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+    if (parser.isSet(input))
+        spec->input = parser.value(input);
+    if (parser.isSet(kernel))
+        spec->kernel = parser.value(kernel);
+    for (const QString& pair : parser.values(param)) {
+        const int eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return usageError(QStringLiteral("--param needs KEY=VALUE, not '%1'").arg(pair));
+        spec->params.insert(pair.left(eq), pair.mid(eq + 1));
+    }
+    if (parser.isSet(indices))
+        spec->indices = parser.value(indices);
+    if (parser.isSet(workers)) {
+        bool ok = false;
+        const qint64 n = parser.value(workers).toLongLong(&ok);
+        if (!ok || n < 1 || n > kMaxWorkers)
+            return usageError(QStringLiteral("--workers must be 1..%1, not '%2'").arg(kMaxWorkers).arg(parser.value(workers)));
+        spec->workers = int(n);
+    }
+    if (parser.isSet(chunk)) {
+        const QString value = parser.value(chunk);
+        if (value == QLatin1String("auto")) {
+            spec->chunkSize = 0;
+        } else {
+            bool ok = false;
+            spec->chunkSize = value.toLongLong(&ok);
+            if (!ok || spec->chunkSize < 1)
+                return usageError(QStringLiteral("--chunksize must be at least 1 or auto, not '%1'").arg(value));
+        }
+    }
+    if (parser.isSet(retries)) {
+        bool ok = false;
+        spec->maxRetries = parser.value(retries).toInt(&ok);
+        if (!ok || spec->maxRetries < 0 || spec->maxRetries > 1000)
+            return usageError(QStringLiteral("--max-retries must be 0..1000, not '%1'").arg(parser.value(retries)));
+    }
+    if (parser.isSet(output))
+        spec->output = parser.value(output);
+    if (parser.isSet(summary))
+        spec->summary = parser.value(summary);
+    *quiet = parser.isSet(quietOption);
+    error = spec->validationError();
+    if (!error.isEmpty())
+        return usageError(error);
+    return -1;
+}
+
+void RunCommand::installSignalHandlers()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
+        return;
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this] {
+        char byte = 0;
+        if (::read(g_signalPipe[0], &byte, 1) != 1)
+            return;
+        if (m_signal == 0)
+            m_signal = byte;
+        m_pool.cancel();
+    });
+}
+
+int RunCommand::exec(const QStringList& arguments)
+{
+    bool quiet = false;
+    if (const int code = buildSpec(arguments, &m_spec, &quiet); code >= 0)
+        return code;
+    m_bar.setEnabled(!quiet);
+    installSignalHandlers();
+
+    const KernelDef* def = KernelRegistry::instance().find(m_spec.kernel);
+    if (def->info.needsInput) {
+        QElapsedTimer clock;
+        clock.start();
+        QString error;
+        m_input = SharedArray::loadNpy(m_spec.input, &error);
+        if (!m_input)
+            return usageError(error);
+        m_loadS = double(clock.nsecsElapsed()) / 1e9;
+    }
+    if (m_signal)
+        return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
+
+    QObject::connect(&m_pool, &Pool::progressChanged, this,
+                     [this](qint64 done, qint64 total, double rate) { m_bar.update(done, total, rate); });
+    QObject::connect(&m_pool, &Pool::finished, this, [this](const JobResult& result) { onFinished(result); });
+    QObject::connect(&m_pool, &Pool::failed, this, [this](const QString& error) {
+        std::fprintf(stderr, "sharedmap-cli: error: %s\n", error.simplified().toUtf8().constData());
+        m_exitCode = ExitFailure;
+        QCoreApplication::exit(m_exitCode);
+    });
+    QString error;
+    if (m_pool.start(m_spec, m_input, &error) == 0)
+        return usageError(error);
+    m_bar.update(0, m_pool.progress().total, 0, true);
+    return QCoreApplication::exec();
+}
+
+void RunCommand::onFinished(const JobResult& finished)
+{
+    JobResult result = finished;
+    result.loadS = m_loadS;
+    const qint64 failedCount = result.failedPositions().size();
+    m_bar.finish(result.doneCount() + failedCount, result.taskCount(), m_pool.progress().rate);
+    m_exitCode = ExitOk;
+    if (!m_spec.output.isEmpty()) {
+        const QString error = writeResults(result, m_spec.output);
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "sharedmap-cli: error: %s\n", error.simplified().toUtf8().constData());
+            m_exitCode = ExitFailure;
+        }
+    }
+    if (!m_spec.summary.isEmpty()) {
+        QSaveFile file(m_spec.summary);
+        if (!file.open(QIODevice::WriteOnly)
+            || file.write(QJsonDocument(result.summaryJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
+            std::fprintf(stderr, "sharedmap-cli: error: cannot write %s: %s\n", qPrintable(m_spec.summary),
+                         qPrintable(file.errorString()));
+            m_exitCode = ExitFailure;
+        }
+    }
+    if (result.cancelled) {
+        std::fprintf(stderr, "sharedmap-cli: interrupted: %lld of %lld indices computed%s\n",
+                     qint64(result.doneCount()), qint64(result.taskCount()),
+                     m_spec.output.isEmpty() ? "" : " (partial results written)");
+        m_exitCode = m_signal == SIGTERM ? ExitTerminated : ExitInterrupted;
+    } else if (failedCount > 0 && m_exitCode == ExitOk) {
+        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed after retries (see the summary)\n",
+                     qint64(failedCount), qint64(result.taskCount()));
+        m_exitCode = ExitPartial;
+    }
+    QCoreApplication::exit(m_exitCode);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("sharedmap-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SHAREDMAP_VERSION));
+    QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2) {
+        std::fputs(kUsage, stderr);
+        return ExitUsage;
+    }
+    const QString command = arguments.at(1);
+    arguments.removeAt(1); // the parser sees "sharedmap-cli --option ..."
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+        printOut(QString::fromLatin1(kUsage));
+        return ExitOk;
+    }
+    if (command == QLatin1String("--version")) {
+        printOut(QStringLiteral("sharedmap-cli %1\n").arg(QStringLiteral(SHAREDMAP_VERSION)));
+        return ExitOk;
+    }
+    if (command == QLatin1String("run")) {
+        RunCommand run;
+        return run.exec(arguments);
+    }
+    if (command == QLatin1String("kernels"))
+        return kernelsCommand(arguments);
+    if (command == QLatin1String("info"))
+        return infoCommand(arguments);
+    if (command == QLatin1String("generate"))
+        return generateCommand(arguments);
+    return usageError(QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate)").arg(command));
+}
+
+} // namespace sharedmap::cli

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QtGlobal>
+
+#include <cstdio>
+
+namespace sharedmap::cli {
+
+/// The tqdm-shaped progress bar on stderr: redrawn in place on a terminal (at most 10 times a
+/// second), printed as a plain line every few seconds otherwise.
+class ProgressBar
+{
+public:
+    explicit ProgressBar(std::FILE* stream = stderr);
+    void setEnabled(bool enabled) { m_enabled = enabled; }
+    void update(qint64 done, qint64 total, double rate, bool force = false);
+    /// Draws the final state and ends the line.
+    void finish(qint64 done, qint64 total, double rate);
+
+private:
+    void draw(qint64 done, qint64 total, double rate);
+
+    std::FILE* m_stream;
+    bool m_enabled = true;
+    bool m_terminal = false;
+    bool m_drawn = false;
+    QElapsedTimer m_clock;
+    qint64 m_lastDrawMs = -1000000;
+};
+
+} // namespace sharedmap::cli

@@ -1,0 +1,142 @@
+#include "jobresult.h"
+
+#include "jobsegment.h"
+#include "npyformat.h"
+#include "version.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace sharedmap {
+
+qint64 JobResult::doneCount() const
+{
+    return std::count(status.cbegin(), status.cend(), char(Done));
+}
+
+QVector<qint64> JobResult::failedPositions() const
+{
+    QVector<qint64> positions;
+    for (qint64 p = 0; p < status.size(); ++p) {
+        if (quint8(status[p]) == Failed)
+            positions.append(p);
+    }
+    return positions;
+}
+
+QVector<qint64> JobResult::missingPositions() const
+{
+    QVector<qint64> positions;
+    for (qint64 p = 0; p < status.size(); ++p) {
+        if (quint8(status[p]) == Pending)
+            positions.append(p);
+    }
+    return positions;
+}
+
+QJsonObject JobResult::summaryJson() const
+{
+    QJsonObject json;
+    json[QStringLiteral("kernel")] = kernelName;
+    json[QStringLiteral("tasks")] = taskCount();
+    json[QStringLiteral("done")] = doneCount();
+    json[QStringLiteral("workers")] = workers;
+    json[QStringLiteral("chunksize")] = chunkSize == 0 ? QJsonValue(QStringLiteral("auto")) : QJsonValue(chunkSize);
+    json[QStringLiteral("elapsed_s")] = elapsedS;
+    json[QStringLiteral("startup_s")] = startupS;
+    json[QStringLiteral("compute_s")] = computeS;
+    json[QStringLiteral("load_s")] = loadS;
+    json[QStringLiteral("tasks_per_s")] = elapsedS > 0 ? double(doneCount()) / elapsedS : 0.0;
+    json[QStringLiteral("retried_chunks")] = retriedChunks;
+    QJsonArray failed, reasons, missing;
+    for (qint64 p : failedPositions()) {
+        failed.append(indices.at(p));
+        reasons.append(QJsonObject { { QStringLiteral("position"), p },
+                                     { QStringLiteral("index"), indices.at(p) },
+                                     { QStringLiteral("reason"), failureReasons.value(p, QStringLiteral("kernel failed")) } });
+    }
+    json[QStringLiteral("failed_indices")] = failed;
+    json[QStringLiteral("failures")] = reasons;
+    json[QStringLiteral("cancelled")] = cancelled;
+    if (cancelled) {
+        for (qint64 p : missingPositions())
+            missing.append(indices.at(p));
+        json[QStringLiteral("missing_indices")] = missing;
+    }
+    json[QStringLiteral("peak_memory_bytes")] = peakMemoryBytes;
+    QJsonObject input;
+    if (inputMeta.dtype != DType::Invalid) {
+        QJsonArray shape;
+        for (qint64 dim : inputMeta.shape)
+            shape.append(dim);
+        input[QStringLiteral("path")] = inputPath;
+        input[QStringLiteral("dtype")] = dtypeName(inputMeta.dtype);
+        input[QStringLiteral("shape")] = shape;
+        input[QStringLiteral("order")] = inputMeta.orderText();
+        input[QStringLiteral("bytes")] = inputMeta.byteSize();
+    }
+    json[QStringLiteral("input")] = input;
+    json[QStringLiteral("version")] = QStringLiteral(SHAREDMAP_VERSION);
+    json[QStringLiteral("job")] = spec.toJson();
+    json[QStringLiteral("started_at")] = startedAt.toString(Qt::ISODateWithMs);
+    return json;
+}
+
+namespace {
+
+QString writeCsv(const JobResult& result, const QString& path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    QByteArray header = "index";
+    if (result.resultWidth == 1) {
+        header += ",value";
+    } else {
+        for (int k = 0; k < result.resultWidth; ++k)
+            header += ",value" + QByteArray::number(k);
+    }
+    file.write(header + '\n');
+    QByteArray line;
+    char number[32];
+    for (qint64 p = 0; p < result.taskCount(); ++p) {
+        line = QByteArray::number(result.indices.at(p));
+        for (int k = 0; k < result.resultWidth; ++k) {
+            const double v = result.values[p * result.resultWidth + k];
+            if (std::isnan(v))
+                line += ",nan";
+            else {
+                std::snprintf(number, sizeof number, ",%.17g", v);
+                line += number;
+            }
+        }
+        line += '\n';
+        if (file.write(line) != line.size())
+            return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    }
+    if (!file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+} // namespace
+
+QString writeResults(const JobResult& result, const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("csv"))
+        return writeCsv(result, path);
+    if (suffix != QLatin1String("npy"))
+        return QStringLiteral("output %1 has an unknown extension (use .npy or .csv)").arg(path);
+    ArrayMeta meta;
+    meta.dtype = DType::Float64;
+    meta.shape = { result.taskCount() };
+    if (result.resultWidth > 1)
+        meta.shape.append(result.resultWidth);
+    return writeNpy(path, meta, result.values.constData());
+}
+
+} // namespace sharedmap

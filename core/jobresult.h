@@ -1,0 +1,72 @@
+#pragma once
+
+#include "arraymeta.h"
+#include "indexlist.h"
+#include "jobspec.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QVector>
+
+namespace sharedmap {
+
+/// Everything a finished (or cancelled) job produced: ordered results, what failed and why, and
+/// the figures of the run. A plain value: safe to keep after the pool moved on.
+struct JobResult
+{
+    quint64 jobId = 0;
+    JobSpec spec;
+    QString kernelName;
+    /// Input array description (empty meta when the kernel takes no input).
+    ArrayMeta inputMeta;
+    QString inputPath;
+    IndexList indices;
+    int resultWidth = 1;
+    /// resultWidth values per position, in the order of the indices; NaN where not computed.
+    QVector<double> values;
+    /// PositionStatus per position.
+    QByteArray status;
+    /// Why positions failed (position -> reason).
+    QHash<qint64, QString> failureReasons;
+    qint64 retriedChunks = 0;
+    int workers = 0;
+    /// Chunk size used, 0 for auto.
+    qint64 chunkSize = 0;
+    bool cancelled = false;
+    QDateTime startedAt;
+    double elapsedS = 0;
+    double startupS = 0; ///< from start() to the first task started
+    double computeS = 0;
+    double loadS = 0; ///< set by the caller that loaded the input
+    qint64 peakMemoryBytes = 0;
+
+    qint64 taskCount() const { return indices.size(); }
+    qint64 doneCount() const;
+    /// Positions whose index failed after retries (status Failed).
+    QVector<qint64> failedPositions() const;
+    /// Positions never computed (cancelled runs).
+    QVector<qint64> missingPositions() const;
+    /// The summary JSON of DESIGN §5.
+    QJsonObject summaryJson() const;
+};
+
+/// Writes the results: `.npy` (float64, shape (n,) or (n, k)) or `.csv` (header, then
+/// `index,value[,value...]`). Returns an error text.
+QString writeResults(const JobResult& result, const QString& path);
+
+/// Position, count and timing of one finished chunk, seconds from the job's start.
+struct ChunkEvent
+{
+    int slot = 0;
+    qint64 begin = 0;
+    qint64 count = 0;
+    double startS = 0;
+    double endS = 0;
+};
+
+} // namespace sharedmap
+
+Q_DECLARE_METATYPE(sharedmap::JobResult)
+Q_DECLARE_METATYPE(sharedmap::ChunkEvent)

@@ -1,0 +1,145 @@
+#pragma once
+
+#include "indexlist.h"
+#include "sharedsegment.h"
+
+#include <atomic>
+#include <memory>
+
+namespace sharedmap {
+
+/// What a worker is doing, as written to its slot (and, for Crashed/Finished, by the pool).
+enum class WorkerState : qint32 { Starting, Running, Idle, Crashed, Finished };
+
+/// Per-position status byte in the job segment.
+enum PositionStatus : quint8 { Pending = 0, Done = 1, Failed = 2 };
+
+static_assert(std::atomic<qint64>::is_always_lock_free, "shared counters must be lock-free");
+
+/// One finished chunk, kept in a small ring per worker so the pool can draw a timeline.
+struct ChunkRecord
+{
+    qint64 begin;
+    qint64 count;
+    qint64 startNs; ///< CLOCK_MONOTONIC, comparable across processes
+    qint64 endNs;
+};
+
+/// Per-worker slot, on its own cache lines: only its worker writes it (the pool resets it
+/// between worker processes), so no line is written by two workers.
+struct alignas(64) WorkerSlot
+{
+    static constexpr int kRingSize = 64;
+
+    std::atomic<qint64> pid;
+    std::atomic<qint32> state; ///< WorkerState
+    std::atomic<qint32> generation; ///< bumped by the pool for each process started in the slot
+    std::atomic<qint64> rangeBegin; ///< claimed positions [rangeBegin, rangeEnd); -1 when none
+    std::atomic<qint64> rangeEnd;
+    std::atomic<qint64> tasksDone; ///< positions this slot completed
+    std::atomic<qint64> chunksDone;
+    std::atomic<qint64> heartbeatNs;
+    std::atomic<qint64> busyNs; ///< time spent inside chunks
+    alignas(64) std::atomic<quint64> ringWritten; ///< records written so far (index = n % kRingSize)
+    ChunkRecord ring[kRingSize];
+};
+
+/// A range of positions queued again after a worker died holding it.
+struct RetryRange
+{
+    std::atomic<qint64> begin;
+    std::atomic<qint64> end;
+};
+
+/// Header of the job segment. Followed, at the offsets it gives, by the worker slots, the retry
+/// ring, the explicit index list (when not arithmetic), one status byte per position and the
+/// results (resultWidth doubles per position, NaN until computed).
+struct JobSegmentHeader
+{
+    static constexpr char kMagic[8] = { 'S', 'M', 'J', 'O', 'B', '0', '0', '1' };
+    static constexpr quint32 kVersion = 1;
+
+    char magic[8];
+    quint32 version;
+    quint32 headerBytes;
+    qint64 totalBytes;
+    qint32 slotCount;
+    qint32 resultWidth;
+    qint64 taskCount;
+    qint64 chunkSize; ///< 0 = auto
+    qint32 arithmetic; ///< index list is start + position * step
+    qint32 reserved0;
+    qint64 indexStart;
+    qint64 indexStep;
+    qint64 indexSpace; ///< n: every index lies in [0, n)
+    qint64 slotsOffset;
+    qint64 retryOffset;
+    qint64 retryCapacity;
+    qint64 indicesOffset;
+    qint64 statusOffset;
+    qint64 resultsOffset;
+    qint64 specOffset; ///< kernel name and typed parameters as compact JSON
+    qint64 specBytes;
+    qint64 startNs; ///< CLOCK_MONOTONIC when the pool started the job
+    char inputSegment[128]; ///< array segment name, empty when the kernel takes no input
+
+    alignas(64) std::atomic<qint64> nextPosition; ///< claim counter: fetch_add by workers
+    alignas(64) std::atomic<qint64> retryPublished; ///< retry ranges the pool has queued
+    std::atomic<qint64> retryClaimed; ///< retry ranges workers have taken
+    alignas(64) std::atomic<qint32> cancel;
+    std::atomic<qint64> firstTaskNs; ///< set once, by the first worker to start a task
+};
+
+/// Monotonic clock in nanoseconds, shared by all processes of the machine.
+qint64 monotonicNs();
+
+/// Typed access to a job segment, for the pool (which creates it) and workers (which attach).
+class JobSegment
+{
+public:
+    struct Layout
+    {
+        qint32 slotCount = 1;
+        qint32 resultWidth = 1;
+        qint64 chunkSize = 0;
+        qint64 indexSpace = 0;
+        IndexList indices;
+        QString inputSegment;
+        QByteArray spec;
+    };
+
+    /// Creates and initialises a segment for `layout` (results NaN, statuses Pending).
+    static std::unique_ptr<JobSegment> create(const Layout& layout, QString* error);
+    /// Attaches (read-write) and validates every offset and size before use.
+    static std::unique_ptr<JobSegment> attach(const QString& name, QString* error);
+
+    QString name() const { return m_segment->name(); }
+    qint64 bytes() const { return m_segment->size(); }
+    JobSegmentHeader* header() const { return m_header; }
+    WorkerSlot* slot(int i) const { return m_slots + i; }
+    RetryRange* retry(qint64 i) const { return m_retry + (i % m_header->retryCapacity); }
+    quint8* status() const { return m_status; }
+    double* results() const { return m_results; }
+    qint64 taskCount() const { return m_header->taskCount; }
+    /// The index at a position.
+    qint64 indexAt(qint64 position) const
+    {
+        return m_header->arithmetic ? m_header->indexStart + position * m_header->indexStep : m_indices[position];
+    }
+    QByteArray spec() const;
+
+private:
+    JobSegment() = default;
+    static QString validate(const JobSegmentHeader& header, qint64 segmentBytes);
+    void bindPointers();
+
+    std::unique_ptr<SharedSegment> m_segment;
+    JobSegmentHeader* m_header = nullptr;
+    WorkerSlot* m_slots = nullptr;
+    RetryRange* m_retry = nullptr;
+    const qint64* m_indices = nullptr;
+    quint8* m_status = nullptr;
+    double* m_results = nullptr;
+};
+
+} // namespace sharedmap

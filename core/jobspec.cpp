@@ -1,0 +1,213 @@
+#include "jobspec.h"
+
+#include "indexlist.h"
+#include "kernel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QThread>
+
+namespace sharedmap {
+
+int JobSpec::effectiveWorkers() const
+{
+    return workers > 0 ? workers : qMax(1, QThread::idealThreadCount());
+}
+
+QString checkOutputPath(const QString& path, const QStringList& extensions)
+{
+    const QFileInfo info(path);
+    if (!extensions.contains(info.suffix().toLower()))
+        return QStringLiteral("output %1 has an unknown extension (use %2)")
+            .arg(path, QStringLiteral(".") + extensions.join(QStringLiteral(" or .")));
+    const QFileInfo folder(info.absolutePath());
+    if (!folder.isDir())
+        return QStringLiteral("output folder %1 does not exist").arg(info.absolutePath());
+    if (!folder.isWritable())
+        return QStringLiteral("output folder %1 is not writable").arg(info.absolutePath());
+    if (info.isDir())
+        return QStringLiteral("output %1 is a folder").arg(path);
+    return {};
+}
+
+QString JobSpec::validationError() const
+{
+    if (kernel.isEmpty())
+        return QStringLiteral("no kernel given (see `sharedmap-cli kernels`)");
+    const KernelDef* def = KernelRegistry::instance().find(kernel);
+    if (!def)
+        return QStringLiteral("unknown kernel '%1' (known: %2)")
+            .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", ")));
+    if (def->info.needsInput && input.isEmpty())
+        return QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel);
+    QVariantMap typed;
+    QString error = resolveParams(def->info, params, &typed);
+    if (!error.isEmpty())
+        return error;
+    error = checkIndexSpecSyntax(indices);
+    if (!error.isEmpty())
+        return error;
+    if (workers < 0 || workers > kMaxWorkers)
+        return QStringLiteral("workers must be 1..%1, not %2").arg(kMaxWorkers).arg(workers);
+    if (chunkSize < 0)
+        return QStringLiteral("chunk size must be at least 1 (or auto), not %1").arg(chunkSize);
+    if (maxRetries < 0 || maxRetries > 1000)
+        return QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries);
+    if (!output.isEmpty()) {
+        error = checkOutputPath(output, { QStringLiteral("npy"), QStringLiteral("csv") });
+        if (!error.isEmpty())
+            return error;
+    }
+    if (!summary.isEmpty()) {
+        error = checkOutputPath(summary, { QStringLiteral("json") });
+        if (!error.isEmpty())
+            return error;
+    }
+    return {};
+}
+
+QJsonObject JobSpec::toJson() const
+{
+    QJsonObject json;
+    json[QStringLiteral("input")] = input;
+    json[QStringLiteral("kernel")] = kernel;
+    json[QStringLiteral("params")] = QJsonObject::fromVariantMap(params);
+    json[QStringLiteral("indices")] = indices;
+    json[QStringLiteral("workers")] = workers;
+    json[QStringLiteral("chunksize")] = chunkSize == 0 ? QJsonValue(QStringLiteral("auto")) : QJsonValue(chunkSize);
+    json[QStringLiteral("max_retries")] = maxRetries;
+    json[QStringLiteral("output")] = output;
+    json[QStringLiteral("summary")] = summary;
+    return json;
+}
+
+JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
+{
+    JobSpec spec;
+    static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
+                                       QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
+                                       QStringLiteral("max_retries"), QStringLiteral("output"), QStringLiteral("summary") };
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!known.contains(it.key())) {
+            *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
+            return {};
+        }
+    }
+    auto readString = [&](const char* key, QString* out) {
+        const QJsonValue value = json.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            return true;
+        if (!value.isString()) {
+            *error = QStringLiteral("job file: '%1' must be a string").arg(QLatin1String(key));
+            return false;
+        }
+        *out = value.toString();
+        return true;
+    };
+    auto readInt = [&](const char* key, qint64* out) {
+        const QJsonValue value = json.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            return true;
+        const double d = value.toDouble(-1.5);
+        if (!value.isDouble() || d != std::floor(d) || std::abs(d) > 9.0e15) {
+            *error = QStringLiteral("job file: '%1' must be an integer").arg(QLatin1String(key));
+            return false;
+        }
+        *out = qint64(d);
+        return true;
+    };
+    qint64 workers = 0, retries = spec.maxRetries;
+    if (!readString("input", &spec.input) || !readString("kernel", &spec.kernel) || !readString("indices", &spec.indices)
+        || !readString("output", &spec.output) || !readString("summary", &spec.summary) || !readInt("workers", &workers)
+        || !readInt("max_retries", &retries))
+        return {};
+    const QJsonValue chunk = json.value(QStringLiteral("chunksize"));
+    if (chunk.isString() && chunk.toString() == QLatin1String("auto")) {
+        spec.chunkSize = 0;
+    } else if (!readInt("chunksize", &spec.chunkSize)) {
+        *error = QStringLiteral("job file: 'chunksize' must be a positive integer or \"auto\"");
+        return {};
+    } else if (chunk.isDouble() && spec.chunkSize < 1) {
+        *error = QStringLiteral("job file: 'chunksize' must be at least 1 or \"auto\"");
+        return {};
+    }
+    const QJsonValue params = json.value(QStringLiteral("params"));
+    if (!params.isUndefined() && !params.isNull()) {
+        if (!params.isObject()) {
+            *error = QStringLiteral("job file: 'params' must be an object");
+            return {};
+        }
+        spec.params = params.toObject().toVariantMap();
+    }
+    if (workers < 0 || workers > kMaxWorkers) {
+        *error = QStringLiteral("job file: workers must be 1..%1").arg(kMaxWorkers);
+        return {};
+    }
+    spec.workers = int(workers);
+    spec.maxRetries = int(qBound(qint64(-1), retries, qint64(100000)));
+    return spec;
+}
+
+JobSpec JobSpec::load(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read job file %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    if (file.size() > (16 << 20)) {
+        *error = QStringLiteral("job file %1 is too large").arg(path);
+        return {};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        *error = QStringLiteral("job file %1 is not a JSON object: %2").arg(path, parseError.errorString());
+        return {};
+    }
+    QString problem;
+    JobSpec spec = fromJson(document.object(), &problem);
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("%1 (%2)").arg(problem, path);
+        return {};
+    }
+    // Relative paths in a job file are relative to the file's folder.
+    const QDir base = QFileInfo(path).absoluteDir();
+    auto rebase = [&base](QString& p) {
+        if (!p.isEmpty() && QFileInfo(p).isRelative())
+            p = QDir::cleanPath(base.filePath(p));
+    };
+    rebase(spec.input);
+    rebase(spec.output);
+    rebase(spec.summary);
+    if (spec.indices.startsWith(QLatin1Char('@'))) {
+        QString file = spec.indices.mid(1);
+        rebase(file);
+        spec.indices = QLatin1Char('@') + file;
+    }
+    return spec;
+}
+
+QString JobSpec::save(const QString& path) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+bool JobSpec::operator==(const JobSpec& other) const
+{
+    return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
+        && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
+        && output == other.output && summary == other.summary;
+}
+
+} // namespace sharedmap

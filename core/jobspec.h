@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QVariantMap>
+
+namespace sharedmap {
+
+/// A job as a copyable value: what to run on which array, with how many workers. The GUI and
+/// the CLI both build one; core runs it. Serialises to the JSON that `run --job` reads.
+struct JobSpec
+{
+    /// Path of the input array; empty when the kernel takes no input.
+    QString input;
+    QString kernel;
+    /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
+    QVariantMap params;
+    /// `all`, a slice, a list or `@FILE.npy`.
+    QString indices = QStringLiteral("all");
+    /// Worker processes; 0 means one per core.
+    int workers = 0;
+    /// Positions per claim; 0 means auto (adapted to the measured task time).
+    qint64 chunkSize = 0;
+    /// Crashes a position may cause before it is marked failed.
+    int maxRetries = 2;
+    /// Result file (.npy or .csv) and summary file (.json); empty for none.
+    QString output;
+    QString summary;
+
+    /// Number of workers to start (resolves 0 to the core count).
+    int effectiveWorkers() const;
+    /// Checks everything that can be checked without reading the input; returns a readable
+    /// error, empty when the spec is valid.
+    QString validationError() const;
+    bool isValid() const { return validationError().isEmpty(); }
+
+    QJsonObject toJson() const;
+    /// Reads a spec from JSON; unknown keys and values of the wrong type are errors.
+    static JobSpec fromJson(const QJsonObject& json, QString* error);
+    /// Loads from / saves to a `.json` file.
+    static JobSpec load(const QString& path, QString* error);
+    QString save(const QString& path) const;
+
+    bool operator==(const JobSpec& other) const;
+    bool operator!=(const JobSpec& other) const { return !(*this == other); }
+};
+
+/// Upper bound on workers (DESIGN §5).
+constexpr int kMaxWorkers = 4096;
+
+/// Checks an output path: known extension (.npy or .csv) and an existing folder.
+QString checkOutputPath(const QString& path, const QStringList& extensions);
+
+} // namespace sharedmap

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "arraymeta.h"
+#include "sharedarray.h"
+
+#include <QString>
+#include <QVariant>
+#include <QVariantMap>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+
+namespace sharedmap {
+
+/// The type of a kernel parameter, which decides the editor the GUI shows and how text parses.
+enum class ParamType { Int, Double, Bool, String };
+
+/// One parameter a kernel accepts: name, type, default and range. Texts are untranslated
+/// (marked with QT_TRANSLATE_NOOP in the "Kernels" context) so the UI can translate them.
+struct ParamSpec
+{
+    QString name;
+    ParamType type = ParamType::Double;
+    QVariant defaultValue;
+    QVariant minimum; ///< invalid when unbounded
+    QVariant maximum; ///< invalid when unbounded
+    const char* description = "";
+};
+
+/// What a kernel is, for listings and forms: name, description, index space and parameters.
+struct KernelInfo
+{
+    QString name;
+    const char* description = "";
+    /// What `--indices all` covers, e.g. "rows (first axis)".
+    const char* indexSpace = "";
+    QVector<ParamSpec> params;
+    bool needsInput = true;
+    /// Values per index (1 for a scalar result).
+    int resultWidth = 1;
+};
+
+/// A kernel prepared for one job in one worker: maps an index to its result. Implementations are
+/// templates over the element type, so the per-element loops carry no dtype switch.
+class Kernel
+{
+public:
+    virtual ~Kernel() = default;
+    /// Writes resultWidth() values for `index` to `out`; returns false when the index failed.
+    virtual bool evaluate(qint64 index, double* out) const = 0;
+};
+
+/// A registered kernel: its metadata and the functions that size and build it.
+struct KernelDef
+{
+    KernelInfo info;
+    /// Size of the index space `all` covers for this input, or an error text.
+    std::function<QString(const ArrayMeta& input, const QVariantMap& params, qint64* count)> indexCount;
+    /// Builds the kernel for an attached input with typed parameters, or sets an error.
+    std::function<std::unique_ptr<Kernel>(const ArrayView& input, const QVariantMap& params, QString* error)> create;
+};
+
+/// The kernels SharedMap knows (the contract table of DESIGN §4 and later additions).
+class KernelRegistry
+{
+public:
+    static const KernelRegistry& instance();
+
+    const KernelDef* find(const QString& name) const;
+    QVector<const KernelDef*> all() const;
+    QStringList names() const;
+
+private:
+    KernelRegistry();
+    std::vector<KernelDef> m_kernels;
+};
+
+/// Checks raw parameters (strings from a command line or JSON values) against a kernel's specs
+/// and returns them typed, with defaults filled in. Returns an error text on the first problem.
+QString resolveParams(const KernelInfo& info, const QVariantMap& raw, QVariantMap* typed);
+
+/// Name of a ParamType ("int", "double", "bool", "string").
+QString paramTypeName(ParamType type);
+
+} // namespace sharedmap

@@ -1,0 +1,606 @@
+#include "pool.h"
+
+#include "kernel.h"
+#include "procstats.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QJsonDocument>
+#include <QProcess>
+
+#include <cstring>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+namespace sharedmap {
+
+namespace {
+constexpr int kMemoryEveryTicks = 6; ///< PSS walks page tables: sample it at ~5 Hz, not 30
+constexpr int kCancelGraceMs = 200;
+constexpr int kQuitGraceMs = 2000;
+constexpr int kMaxStartFailures = 3;
+} // namespace
+
+/// What the pool keeps per worker slot besides the shared WorkerSlot.
+struct Pool::Slot
+{
+    QProcess* process = nullptr;
+    protocol::FrameReader reader;
+    bool hello = false;
+    bool idle = false;
+    qint64 pid = 0;
+    int restarts = 0;
+    WorkerState lastState = WorkerState::Starting;
+    quint64 ringRead = 0;
+    qint64 lastCpuNs = 0;
+    ProcessStats stats;
+    double cpuPercent = 0;
+    QByteArray stderrTail;
+};
+
+Pool::Pool(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<sharedmap::JobResult>();
+    qRegisterMetaType<sharedmap::ChunkEvent>();
+    qRegisterMetaType<sharedmap::WorkerState>();
+    m_program = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("sharedmap-worker"));
+    m_timer.setInterval(33);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, [this] { sample(++m_tick % kMemoryEveryTicks == 0); });
+    m_killTimer.setSingleShot(true);
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        if (!m_job)
+            return;
+        if (!m_finishing)
+            finish(true);
+        for (auto& slot : m_slots) {
+            if (slot->process)
+                slot->process->kill();
+        }
+    });
+}
+
+Pool::~Pool()
+{
+    for (auto& slot : m_slots) {
+        if (slot->process) {
+            slot->process->disconnect(this);
+            slot->process->kill();
+            slot->process->waitForFinished(1000); // shutting down: nothing left to keep responsive
+        }
+    }
+    release();
+}
+
+quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
+{
+    if (m_job) {
+        *error = QStringLiteral("a job is already running");
+        return 0;
+    }
+    QString problem = spec.validationError();
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return 0;
+    }
+    const KernelDef* def = KernelRegistry::instance().find(spec.kernel);
+    QVariantMap params;
+    resolveParams(def->info, spec.params, &params);
+    if (def->info.needsInput && !input) {
+        *error = QStringLiteral("kernel %1 needs an input array").arg(spec.kernel);
+        return 0;
+    }
+    qint64 space = 0;
+    problem = def->indexCount(input ? input->meta() : ArrayMeta(), params, &space);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return 0;
+    }
+    IndexList indices;
+    problem = parseIndexSpec(spec.indices, space, &indices);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return 0;
+    }
+    const qint64 tasks = indices.size();
+    const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks));
+
+    JobSegment::Layout layout;
+    layout.slotCount = qMax(1, workers);
+    layout.resultWidth = def->info.resultWidth;
+    layout.chunkSize = spec.chunkSize;
+    layout.indexSpace = space;
+    layout.indices = indices;
+    layout.inputSegment = input ? input->segmentName() : QString();
+    layout.spec = QJsonDocument(QJsonObject { { QStringLiteral("kernel"), spec.kernel },
+                                              { QStringLiteral("params"), QJsonObject::fromVariantMap(params) } })
+                      .toJson(QJsonDocument::Compact);
+    m_job = JobSegment::create(layout, &problem);
+    if (!m_job) {
+        *error = problem;
+        return 0;
+    }
+
+    m_jobId = ++m_lastJobId;
+    m_input = std::move(input);
+    m_spec = spec;
+    m_maxRetries = spec.maxRetries;
+    m_backlog.clear();
+    m_crashes.clear();
+    m_failureReasons.clear();
+    m_retriedChunks = 0;
+    m_idleCrashes = 0;
+    m_cancelling = false;
+    m_finishing = false;
+    m_progress = JobProgress { 0, tasks, 0, 0 };
+    m_rateWindow.clear();
+    m_peakMemory = 0;
+    m_tick = 0;
+    m_lastCpuSampleNs = monotonicNs();
+
+    m_result = JobResult();
+    m_result.jobId = m_jobId;
+    m_result.spec = spec;
+    m_result.kernelName = spec.kernel;
+    if (m_input) {
+        m_result.inputMeta = m_input->meta();
+        m_result.inputPath = m_input->sourcePath().isEmpty() ? spec.input : m_input->sourcePath();
+    }
+    m_result.indices = indices;
+    m_result.resultWidth = def->info.resultWidth;
+    m_result.workers = spec.effectiveWorkers();
+    m_result.chunkSize = spec.chunkSize;
+    m_result.startedAt = QDateTime::currentDateTime();
+    m_clock.start();
+
+    m_slots.clear();
+    for (int i = 0; i < workers; ++i) {
+        m_slots.push_back(std::make_unique<Slot>());
+        launch(i);
+    }
+    m_timer.start();
+    emit started(m_jobId);
+    emit logMessage(tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernel).arg(tasks).arg(workers));
+    if (tasks == 0) {
+        const quint64 id = m_jobId;
+        QTimer::singleShot(0, this, [this, id] {
+            if (m_job && m_jobId == id && !m_finishing)
+                finish(false);
+        });
+    }
+    return m_jobId;
+}
+
+void Pool::launch(int index)
+{
+    Slot& slot = *m_slots[index];
+    WorkerSlot* shared = m_job->slot(index);
+    shared->pid.store(0, std::memory_order_relaxed);
+    shared->state.store(qint32(WorkerState::Starting), std::memory_order_relaxed);
+    shared->generation.fetch_add(1, std::memory_order_relaxed);
+    slot.hello = false;
+    slot.idle = false;
+    slot.pid = 0;
+    slot.reader = protocol::FrameReader();
+    slot.lastState = WorkerState::Starting;
+
+    auto* process = new QProcess(this);
+    slot.process = process;
+    process->setProgram(m_program);
+    process->setArguments({ QStringLiteral("--job"), m_job->name(), QStringLiteral("--slot"), QString::number(index),
+                            QStringLiteral("--parent"), QString::number(QCoreApplication::applicationPid()) });
+    const int niceness = m_niceness;
+    process->setChildProcessModifier([niceness] {
+        // In the child between fork and exec: die with the parent; run at a lower priority.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (niceness > 0)
+            ::setpriority(PRIO_PROCESS, 0, niceness);
+    });
+    connect(process, &QProcess::readyReadStandardOutput, this, [this, index] { onOutput(index); });
+    connect(process, &QProcess::readyReadStandardError, this, [this, process, index] {
+        const QByteArray text = process->readAllStandardError();
+        Slot& s = *m_slots[index];
+        s.stderrTail = (s.stderrTail + text).right(2000);
+        for (const QByteArray& line : text.split('\n')) {
+            if (!line.trimmed().isEmpty())
+                emit logMessage(tr("worker %1: %2").arg(index).arg(QString::fromLocal8Bit(line.trimmed())));
+        }
+    });
+    connect(process, &QProcess::finished, this,
+            [this, process, index](int code, QProcess::ExitStatus status) { onExited(process, index, code, status); });
+    connect(process, &QProcess::errorOccurred, this, [this, process, index](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart && m_job && m_slots[index]->process == process)
+            fail(tr("cannot start worker %1: %2").arg(m_program, process->errorString()));
+    });
+    process->start(QIODevice::ReadWrite);
+    emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::onOutput(int index)
+{
+    Slot& slot = *m_slots[index];
+    if (!slot.process)
+        return;
+    slot.reader.append(slot.process->readAllStandardOutput());
+    QJsonObject message;
+    while (m_job && slot.reader.next(&message)) {
+        const QString type = message.value(QStringLiteral("type")).toString();
+        if (type == QLatin1String(protocol::kHello)) {
+            slot.hello = true;
+            slot.pid = message.value(QStringLiteral("pid")).toInteger();
+            m_idleCrashes = 0;
+        } else if (type == QLatin1String(protocol::kIdle)) {
+            slot.idle = true;
+            checkIdle();
+        } else if (type == QLatin1String(protocol::kError)) {
+            fail(message.value(QStringLiteral("message")).toString());
+            return;
+        }
+    }
+    if (!slot.reader.error().isEmpty() && slot.process) {
+        emit logMessage(tr("worker %1 sent garbage (%2): treated as crashed").arg(index).arg(slot.reader.error()));
+        slot.process->kill();
+    }
+}
+
+void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
+{
+    process->deleteLater();
+    if (index >= int(m_slots.size()) || m_slots[index]->process != process)
+        return;
+    Slot& slot = *m_slots[index];
+    slot.process = nullptr;
+    if (!m_job)
+        return;
+    if (m_finishing) {
+        m_job->slot(index)->state.store(qint32(WorkerState::Finished), std::memory_order_relaxed);
+        emit workerStateChanged(index, WorkerState::Finished);
+        const bool anyAlive = std::any_of(m_slots.cbegin(), m_slots.cend(), [](const auto& s) { return s->process; });
+        if (!anyAlive) {
+            JobResult result = m_result;
+            release();
+            emit finished(result);
+        }
+        return;
+    }
+    const QString why = exitStatus == QProcess::CrashExit
+        ? tr("worker %1 (pid %2) crashed").arg(index).arg(slot.pid)
+        : tr("worker %1 (pid %2) exited with code %3").arg(index).arg(slot.pid).arg(exitCode);
+    emit logMessage(why);
+    if (!slot.hello && ++m_idleCrashes > kMaxStartFailures) {
+        fail(tr("workers keep failing to start: %1").arg(QString::fromLocal8Bit(slot.stderrTail.trimmed())));
+        return;
+    }
+    recoverSlot(index, why);
+    if (!m_cancelling && workRemains()) {
+        ++slot.restarts;
+        launch(index);
+    } else {
+        checkIdle();
+    }
+}
+
+void Pool::recoverSlot(int index, const QString& why)
+{
+    WorkerSlot* shared = m_job->slot(index);
+    shared->state.store(qint32(WorkerState::Crashed), std::memory_order_relaxed);
+    m_slots[index]->lastState = WorkerState::Crashed;
+    emit workerStateChanged(index, WorkerState::Crashed);
+    const qint64 begin = shared->rangeBegin.load(std::memory_order_acquire);
+    const qint64 end = qMin(shared->rangeEnd.load(std::memory_order_acquire), m_job->taskCount());
+    shared->rangeBegin.store(-1, std::memory_order_relaxed);
+    shared->rangeEnd.store(-1, std::memory_order_relaxed);
+    if (begin < 0 || end <= begin)
+        return;
+    const quint8* status = m_job->status();
+    qint64 p = begin;
+    while (p < end && __atomic_load_n(&status[p], __ATOMIC_ACQUIRE) != Pending)
+        ++p;
+    if (p == end)
+        return;
+    // The position being computed when the worker died is the suspect: after maxRetries crashes
+    // it is marked failed and the rest of the range goes on without it.
+    const int crashes = ++m_crashes[p];
+    ++m_retriedChunks;
+    if (crashes > m_maxRetries) {
+        __atomic_store_n(&m_job->status()[p], quint8(Failed), __ATOMIC_RELEASE);
+        m_failureReasons.insert(p, tr("%1 while computing it, %2 times").arg(why).arg(crashes));
+        emit logMessage(tr("index %1 (position %2) failed after %3 crashes").arg(m_job->indexAt(p)).arg(p).arg(crashes));
+        ++p;
+    }
+    if (p < end)
+        queueRange(p, end);
+    publishRetries();
+}
+
+void Pool::queueRange(qint64 begin, qint64 end)
+{
+    m_backlog.append({ begin, end });
+}
+
+void Pool::publishRetries()
+{
+    JobSegmentHeader* header = m_job->header();
+    qint64 published = header->retryPublished.load(std::memory_order_relaxed);
+    bool any = false;
+    while (!m_backlog.isEmpty()
+           && published - header->retryClaimed.load(std::memory_order_acquire) < header->retryCapacity) {
+        const auto range = m_backlog.takeFirst();
+        RetryRange* slot = m_job->retry(published);
+        slot->begin.store(range.first, std::memory_order_relaxed);
+        slot->end.store(range.second, std::memory_order_relaxed);
+        header->retryPublished.store(++published, std::memory_order_release);
+        any = true;
+    }
+    if (!any)
+        return;
+    for (auto& slot : m_slots) {
+        if (slot->process && slot->hello && slot->idle) {
+            slot->idle = false;
+            slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kRun) } }));
+        }
+    }
+}
+
+bool Pool::workRemains() const
+{
+    const qint64 tasks = m_job->taskCount();
+    return tasks > 0 && std::memchr(m_job->status(), Pending, size_t(tasks)) != nullptr;
+}
+
+void Pool::checkIdle()
+{
+    if (!m_job || m_finishing)
+        return;
+    bool anyAlive = false;
+    for (const auto& slot : m_slots) {
+        if (!slot->process)
+            continue;
+        anyAlive = true;
+        if (!slot->hello || !slot->idle)
+            return;
+    }
+    if (m_cancelling) {
+        finish(true);
+        return;
+    }
+    JobSegmentHeader* header = m_job->header();
+    if (!m_backlog.isEmpty() || header->retryClaimed.load() < header->retryPublished.load()) {
+        publishRetries();
+        for (auto& slot : m_slots) {
+            if (slot->process && slot->idle) {
+                slot->idle = false;
+                slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kRun) } }));
+            }
+        }
+        return;
+    }
+    if (!workRemains()) {
+        finish(false);
+        return;
+    }
+    // Everyone is idle yet positions are pending: a worker died between claiming a range and
+    // announcing it. Queue every pending run of positions again.
+    const quint8* status = m_job->status();
+    const qint64 tasks = m_job->taskCount();
+    for (qint64 p = 0; p < tasks;) {
+        if (status[p] != Pending) {
+            ++p;
+            continue;
+        }
+        qint64 end = p;
+        while (end < tasks && status[end] == Pending)
+            ++end;
+        queueRange(p, end);
+        p = end;
+    }
+    if (anyAlive) {
+        publishRetries();
+    } else {
+        publishRetries();
+        for (int i = 0; i < int(m_slots.size()); ++i)
+            launch(i);
+    }
+}
+
+void Pool::cancel()
+{
+    if (!m_job || m_cancelling || m_finishing)
+        return;
+    m_cancelling = true;
+    m_job->header()->cancel.store(1, std::memory_order_release);
+    emit logMessage(tr("Job %1: cancelling").arg(m_jobId));
+    m_killTimer.start(kCancelGraceMs);
+    checkIdle();
+}
+
+void Pool::sample(bool withMemory)
+{
+    if (!m_job)
+        return;
+    const qint64 total = m_job->taskCount();
+    qint64 done = m_failureReasons.size();
+    for (int i = 0; i < int(m_slots.size()); ++i)
+        done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
+    done = qMin(done, total);
+    const double elapsed = double(m_clock.nsecsElapsed()) / 1e9;
+    m_rateWindow.append({ elapsed, done });
+    while (m_rateWindow.size() > 2 && elapsed - m_rateWindow.first().first > 1.0)
+        m_rateWindow.removeFirst();
+    const auto& oldest = m_rateWindow.first();
+    const double span = elapsed - oldest.first;
+    const double rate = span > 0 ? double(done - oldest.second) / span : 0.0;
+    const bool changed = done != m_progress.done;
+    m_progress = JobProgress { done, total, rate, elapsed };
+    if (changed || m_tick == 1)
+        emit progressChanged(done, total, rate);
+
+    const qint64 jobStart = m_job->header()->startNs;
+    for (int i = 0; i < int(m_slots.size()); ++i) {
+        Slot& slot = *m_slots[i];
+        WorkerSlot* shared = m_job->slot(i);
+        const auto state = WorkerState(shared->state.load(std::memory_order_acquire));
+        if (state != slot.lastState) {
+            slot.lastState = state;
+            emit workerStateChanged(i, state);
+        }
+        const quint64 written = shared->ringWritten.load(std::memory_order_acquire);
+        quint64 from = qMax(slot.ringRead, written > WorkerSlot::kRingSize ? written - WorkerSlot::kRingSize : 0);
+        for (; from < written; ++from) {
+            const ChunkRecord record = shared->ring[from % WorkerSlot::kRingSize];
+            emit chunkFinished(ChunkEvent { i, record.begin, record.count, double(record.startNs - jobStart) / 1e9,
+                                            double(record.endNs - jobStart) / 1e9 });
+        }
+        slot.ringRead = written;
+    }
+
+    if (withMemory) {
+        const qint64 now = monotonicNs();
+        const double wall = double(qMax<qint64>(1, now - m_lastCpuSampleNs));
+        m_lastCpuSampleNs = now;
+        qint64 pss = readProcessStats(QCoreApplication::applicationPid()).pssBytes;
+        for (auto& slot : m_slots) {
+            if (!slot->process || slot->pid <= 0)
+                continue;
+            const ProcessStats stats = readProcessStats(slot->pid);
+            if (!stats.valid)
+                continue;
+            slot->cpuPercent = slot->lastCpuNs > 0 ? 100.0 * double(stats.cpuTimeNs - slot->lastCpuNs) / wall : 0.0;
+            slot->lastCpuNs = stats.cpuTimeNs;
+            slot->stats = stats;
+            pss += stats.pssBytes;
+        }
+        m_peakMemory = qMax(m_peakMemory, pss);
+        emit memorySampled(pss);
+    }
+}
+
+void Pool::finish(bool cancelled)
+{
+    m_finishing = true;
+    m_timer.stop();
+    sample(true); // every worker is still attached: the memory figure of the whole run
+    JobResult& result = m_result;
+    const qint64 tasks = m_job->taskCount();
+    result.values = QVector<double>(m_job->results(), m_job->results() + tasks * result.resultWidth);
+    result.status = QByteArray(reinterpret_cast<const char*>(m_job->status()), int(tasks));
+    result.failureReasons = m_failureReasons;
+    for (qint64 p = 0; p < tasks; ++p) {
+        if (quint8(result.status[p]) == Failed && !result.failureReasons.contains(p))
+            result.failureReasons.insert(p, tr("the kernel failed on this index"));
+    }
+    result.retriedChunks = m_retriedChunks;
+    result.cancelled = cancelled;
+    result.elapsedS = double(m_clock.nsecsElapsed()) / 1e9;
+    const qint64 first = m_job->header()->firstTaskNs.load();
+    result.startupS = first > 0 ? double(first - m_job->header()->startNs) / 1e9 : result.elapsedS;
+    result.computeS = qMax(0.0, result.elapsedS - result.startupS);
+    result.peakMemoryBytes = m_peakMemory;
+    m_progress.done = result.doneCount() + result.failedPositions().size();
+    emit progressChanged(m_progress.done, m_progress.total, m_progress.rate);
+    emit logMessage(cancelled ? tr("Job %1: cancelled after %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3)
+                              : tr("Job %1: done in %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3));
+    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs);
+}
+
+void Pool::stopProcesses(int graceMs)
+{
+    bool anyAlive = false;
+    for (auto& slot : m_slots) {
+        if (!slot->process)
+            continue;
+        anyAlive = true;
+        slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kQuit) } }));
+    }
+    if (!anyAlive) {
+        JobResult result = m_result;
+        release();
+        // Emitted from the event loop so callers see start() return before finished().
+        QTimer::singleShot(0, this, [this, result] { emit finished(result); });
+        return;
+    }
+    m_killTimer.start(graceMs);
+}
+
+void Pool::fail(const QString& error)
+{
+    if (!m_job)
+        return;
+    m_timer.stop();
+    m_killTimer.stop();
+    m_job->header()->cancel.store(1, std::memory_order_release);
+    for (auto& slot : m_slots) {
+        if (!slot->process)
+            continue;
+        QProcess* process = slot->process;
+        slot->process = nullptr;
+        process->disconnect(this);
+        connect(process, &QProcess::finished, process, &QObject::deleteLater);
+        process->kill();
+    }
+    release();
+    emit logMessage(tr("Job failed: %1").arg(error));
+    emit failed(error);
+}
+
+void Pool::release()
+{
+    m_timer.stop();
+    m_killTimer.stop();
+    m_job.reset(); // removes the job segment
+    m_input.reset();
+}
+
+QVector<WorkerInfo> Pool::workers() const
+{
+    QVector<WorkerInfo> infos;
+    if (!m_job)
+        return infos;
+    const qint64 now = monotonicNs();
+    for (int i = 0; i < int(m_slots.size()); ++i) {
+        const Slot& slot = *m_slots[i];
+        const WorkerSlot* shared = m_job->slot(i);
+        WorkerInfo info;
+        info.slot = i;
+        info.pid = slot.pid;
+        info.state = WorkerState(shared->state.load(std::memory_order_relaxed));
+        info.rangeBegin = shared->rangeBegin.load(std::memory_order_relaxed);
+        info.rangeEnd = shared->rangeEnd.load(std::memory_order_relaxed);
+        info.tasksDone = shared->tasksDone.load(std::memory_order_relaxed);
+        info.chunksDone = shared->chunksDone.load(std::memory_order_relaxed);
+        const qint64 beat = shared->heartbeatNs.load(std::memory_order_relaxed);
+        info.heartbeatAgeS = beat > 0 ? double(now - beat) / 1e9 : 0.0;
+        info.busyS = double(shared->busyNs.load(std::memory_order_relaxed)) / 1e9;
+        info.restarts = slot.restarts;
+        info.cpuPercent = slot.cpuPercent;
+        info.rssBytes = slot.stats.rssBytes;
+        info.pssBytes = slot.stats.pssBytes;
+        infos.append(info);
+    }
+    return infos;
+}
+
+qint64 Pool::readResults(qint64 from, qint64 count, double* values, quint8* status) const
+{
+    if (!m_job || from < 0 || from >= m_job->taskCount())
+        return 0;
+    count = qMin(count, m_job->taskCount() - from);
+    const int width = m_job->header()->resultWidth;
+    for (qint64 p = from; p < from + count; ++p) {
+        const quint8 s = __atomic_load_n(&m_job->status()[p], __ATOMIC_ACQUIRE);
+        if (status)
+            status[p - from] = s;
+        if (values)
+            std::memcpy(values + (p - from) * width, m_job->results() + p * width, sizeof(double) * size_t(width));
+    }
+    return count;
+}
+
+QString Pool::jobSegmentName() const
+{
+    return m_job ? m_job->name() : QString();
+}
+
+} // namespace sharedmap

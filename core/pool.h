@@ -1,0 +1,140 @@
+#pragma once
+
+#include "jobresult.h"
+#include "jobsegment.h"
+#include "jobspec.h"
+#include "protocol.h"
+#include "sharedarray.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+class QProcess;
+
+namespace sharedmap {
+
+/// A snapshot of one worker for monitors: what it holds, how far it got, what it costs.
+struct WorkerInfo
+{
+    int slot = 0;
+    qint64 pid = 0;
+    WorkerState state = WorkerState::Starting;
+    qint64 rangeBegin = -1; ///< claimed positions, -1 when none
+    qint64 rangeEnd = -1;
+    qint64 tasksDone = 0;
+    qint64 chunksDone = 0;
+    double heartbeatAgeS = 0;
+    double busyS = 0;
+    int restarts = 0;
+    double cpuPercent = 0;
+    qint64 rssBytes = 0;
+    qint64 pssBytes = 0;
+};
+
+/// Where a job stands: positions completed (done or failed) out of the total, and the rate.
+struct JobProgress
+{
+    qint64 done = 0;
+    qint64 total = 0;
+    double rate = 0; ///< tasks per second over the last second
+    double elapsedS = 0;
+};
+
+/// The worker pool: the one facade through which the CLI and the GUI run jobs. It puts the job
+/// in a shared segment, starts `sharedmap-worker` processes asynchronously, lets them claim
+/// chunks themselves, samples their counters on a timer (never per task) and reports through
+/// signals. Workers that crash are replaced and their unfinished positions queued again.
+class Pool : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Pool(QObject* parent = nullptr);
+    ~Pool() override;
+
+    /// Path of the worker executable; defaults to `sharedmap-worker` beside the application.
+    void setWorkerProgram(const QString& path) { m_program = path; }
+    QString workerProgram() const { return m_program; }
+    /// Sampling period of the progress timer in milliseconds (default 33, about 30 Hz).
+    void setSampleInterval(int ms) { m_timer.setInterval(ms); }
+    /// Scheduling niceness of workers (0 = same as the caller).
+    void setWorkerNiceness(int niceness) { m_niceness = niceness; }
+
+    /// Starts `spec` on an already loaded input (null when the kernel takes no input). Returns
+    /// the new job's id, or 0 with `error` set when the job cannot start.
+    quint64 start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error);
+    /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
+    /// results computed so far, and finishes the job with `cancelled` set.
+    void cancel();
+
+    bool isRunning() const { return m_job != nullptr; }
+    quint64 currentJobId() const { return m_jobId; }
+    JobProgress progress() const { return m_progress; }
+    QVector<WorkerInfo> workers() const;
+    /// Copies results and statuses of positions [from, from + count) of the running job, for
+    /// live views that pull. Returns the number of positions copied.
+    qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const;
+    /// Name of the running job's segment (tests check it is gone afterwards).
+    QString jobSegmentName() const;
+
+signals:
+    void started(quint64 jobId);
+    void progressChanged(qint64 done, qint64 total, double rate);
+    void workerStateChanged(int slot, sharedmap::WorkerState state);
+    void chunkFinished(const sharedmap::ChunkEvent& chunk);
+    void memorySampled(qint64 totalPssBytes);
+    void logMessage(const QString& message);
+    void finished(const sharedmap::JobResult& result);
+    void failed(const QString& error);
+
+private:
+    struct Slot;
+
+    void launch(int slot);
+    void onOutput(int slot);
+    void onExited(QProcess* process, int slot, int exitCode, int exitStatus);
+    void recoverSlot(int slot, const QString& why);
+    void queueRange(qint64 begin, qint64 end);
+    void publishRetries();
+    void checkIdle();
+    void sample(bool withMemory);
+    void finish(bool cancelled);
+    void fail(const QString& error);
+    void stopProcesses(int graceMs);
+    void release();
+    bool workRemains() const;
+
+    QString m_program;
+    int m_niceness = 0;
+    QTimer m_timer;
+    QTimer m_killTimer;
+    quint64 m_jobId = 0;
+    quint64 m_lastJobId = 0;
+
+    // State of the running job.
+    std::unique_ptr<JobSegment> m_job;
+    std::shared_ptr<const SharedArray> m_input;
+    JobSpec m_spec;
+    int m_maxRetries = 2;
+    std::vector<std::unique_ptr<Slot>> m_slots;
+    QVector<QPair<qint64, qint64>> m_backlog; ///< ranges waiting for room in the retry ring
+    QHash<qint64, int> m_crashes; ///< position -> crashes while it was being computed
+    QHash<qint64, QString> m_failureReasons;
+    qint64 m_retriedChunks = 0;
+    int m_idleCrashes = 0;
+    bool m_cancelling = false;
+    bool m_finishing = false;
+    JobResult m_result;
+    QElapsedTimer m_clock;
+    JobProgress m_progress;
+    QVector<QPair<double, qint64>> m_rateWindow;
+    qint64 m_firstChunkNs = 0;
+    qint64 m_peakMemory = 0;
+    int m_tick = 0;
+    qint64 m_lastCpuSampleNs = 0;
+};
+
+} // namespace sharedmap

@@ -1,0 +1,230 @@
+#include "sharedarray.h"
+
+#include "npyformat.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstring>
+
+namespace sharedmap {
+
+qint64 ArrayView::elementCount() const
+{
+    qint64 count = 1;
+    for (qint64 dim : shape)
+        count *= dim;
+    return count;
+}
+
+qint64 ArrayView::rowLength() const
+{
+    qint64 count = 1;
+    for (int d = 1; d < shape.size(); ++d)
+        count *= shape[d];
+    return count;
+}
+
+bool ArrayView::rowsContiguous() const
+{
+    qint64 expected = dtypeSize(dtype);
+    for (int d = shape.size() - 1; d >= 1; --d) {
+        if (shape[d] > 1 && strides[d] != expected)
+            return false;
+        expected *= shape[d];
+    }
+    return true;
+}
+
+std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error)
+{
+    const qint64 dataBytes = meta.byteSize();
+    if (dataBytes < 0 || meta.shape.size() > kMaxDims) {
+        *error = QStringLiteral("array shape %1 is too large").arg(meta.shapeText());
+        return nullptr;
+    }
+    auto segment = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + dataBytes, error);
+    if (!segment)
+        return nullptr;
+    auto* header = reinterpret_cast<ArraySegmentHeader*>(segment->data());
+    std::memset(header, 0, sizeof(ArraySegmentHeader));
+    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
+    header->version = ArraySegmentHeader::kVersion;
+    header->headerBytes = sizeof(ArraySegmentHeader);
+    header->dtype = quint8(meta.dtype);
+    header->fortranOrder = meta.fortranOrder;
+    header->sourceBigEndian = meta.sourceBigEndian;
+    header->ndim = quint32(meta.shape.size());
+    header->dataOffset = kArrayDataOffset;
+    header->dataBytes = dataBytes;
+    header->elementCount = meta.elementCount();
+    header->ownerPid = QCoreApplication::applicationPid();
+    const QVector<qint64> strides = meta.strides();
+    for (int d = 0; d < meta.shape.size(); ++d) {
+        header->shape[d] = meta.shape[d];
+        header->strides[d] = strides[d];
+    }
+    return segment;
+}
+
+std::shared_ptr<SharedArray> SharedArray::loadNpy(const QString& path, QString* error, const Progress& progress,
+                                                  const std::atomic_bool* cancel)
+{
+    QFile file(path);
+    if (!QFileInfo(path).isFile()) {
+        *error = QStringLiteral("%1: no such file").arg(path);
+        return nullptr;
+    }
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
+        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+        return nullptr;
+    }
+    NpyHeader header;
+    QString problem = readNpyHeader(file, file.size(), &header);
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("%1: %2").arg(path, problem);
+        return nullptr;
+    }
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_meta = header.meta;
+    array->m_sourcePath = path;
+    array->m_segment = createSegment(header.meta, &problem);
+    if (!array->m_segment) {
+        *error = QStringLiteral("%1: %2").arg(path, problem);
+        return nullptr;
+    }
+    // Read straight into the segment in slices, so progress can be shown and a load cancelled.
+    char* out = array->m_segment->data() + kArrayDataOffset;
+    const qint64 total = header.meta.byteSize();
+    constexpr qint64 kSlice = qint64(64) << 20;
+    qint64 done = 0;
+    while (done < total) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            *error = QStringLiteral("%1: loading cancelled").arg(path);
+            return nullptr;
+        }
+        const qint64 got = file.read(out + done, qMin(kSlice, total - done));
+        if (got <= 0) {
+            *error = QStringLiteral("%1: read error: %2").arg(path, file.errorString());
+            return nullptr;
+        }
+        done += got;
+        if (progress)
+            progress(done, total);
+    }
+    const int size = dtypeSize(header.meta.dtype);
+    if (header.meta.sourceBigEndian && size > 1)
+        byteSwapInPlace(out, header.meta.elementCount(), size);
+    return array;
+}
+
+std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString* error)
+{
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_meta = meta;
+    array->m_meta.sourceBigEndian = false;
+    array->m_segment = createSegment(array->m_meta, error);
+    if (!array->m_segment)
+        return nullptr;
+    return array;
+}
+
+std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* error)
+{
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_segment = SharedSegment::attach(name, false, error);
+    if (!array->m_segment)
+        return nullptr;
+    if (array->m_segment->size() < qint64(sizeof(ArraySegmentHeader))) {
+        *error = QStringLiteral("segment %1 is too small to be an array").arg(name);
+        return nullptr;
+    }
+    ArraySegmentHeader header;
+    std::memcpy(&header, array->m_segment->constData(), sizeof header);
+    const QString problem = validateArrayHeader(header, array->m_segment->size());
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("segment %1: %2").arg(name, problem);
+        return nullptr;
+    }
+    ArrayMeta& meta = array->m_meta;
+    meta.dtype = DType(header.dtype);
+    meta.fortranOrder = header.fortranOrder;
+    meta.sourceBigEndian = header.sourceBigEndian;
+    for (quint32 d = 0; d < header.ndim; ++d)
+        meta.shape.append(header.shape[d]);
+    return array;
+}
+
+ArrayView SharedArray::view() const
+{
+    ArrayView view;
+    view.dtype = m_meta.dtype;
+    view.shape = m_meta.shape;
+    view.strides = m_meta.strides();
+    view.fortranOrder = m_meta.fortranOrder;
+    view.data = m_segment->constData() + kArrayDataOffset;
+    return view;
+}
+
+char* SharedArray::mutableData()
+{
+    return m_segment->isOwner() ? m_segment->data() + kArrayDataOffset : nullptr;
+}
+
+QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentBytes)
+{
+    if (std::memcmp(header.magic, ArraySegmentHeader::kMagic, sizeof header.magic) != 0)
+        return QStringLiteral("not a SharedMap array segment (bad magic)");
+    if (header.version != ArraySegmentHeader::kVersion || header.headerBytes != sizeof(ArraySegmentHeader))
+        return QStringLiteral("array segment version %1 is not supported").arg(header.version);
+    if (dtypeSize(DType(header.dtype)) == 0)
+        return QStringLiteral("array segment has an unknown dtype");
+    if (header.ndim > quint32(kMaxDims))
+        return QStringLiteral("array segment has %1 dimensions").arg(header.ndim);
+    ArrayMeta meta;
+    meta.dtype = DType(header.dtype);
+    meta.fortranOrder = header.fortranOrder;
+    for (quint32 d = 0; d < header.ndim; ++d)
+        meta.shape.append(header.shape[d]);
+    const qint64 bytes = meta.byteSize();
+    if (bytes < 0 || bytes != header.dataBytes || meta.elementCount() != header.elementCount)
+        return QStringLiteral("array segment sizes are inconsistent");
+    if (header.dataOffset < qint64(sizeof(ArraySegmentHeader)) || header.dataOffset % 64 != 0
+        || header.dataOffset > segmentBytes || segmentBytes - header.dataOffset < bytes)
+        return QStringLiteral("array segment is smaller than its header says");
+    const QVector<qint64> strides = meta.strides();
+    for (quint32 d = 0; d < header.ndim; ++d) {
+        if (strides[d] != header.strides[d])
+            return QStringLiteral("array segment strides are inconsistent");
+    }
+    return {};
+}
+
+void byteSwapInPlace(char* data, qint64 count, int size)
+{
+    switch (size) {
+    case 2: {
+        auto* p = reinterpret_cast<quint16*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap16(p[i]);
+        break;
+    }
+    case 4: {
+        auto* p = reinterpret_cast<quint32*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap32(p[i]);
+        break;
+    }
+    case 8: {
+        auto* p = reinterpret_cast<quint64*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap64(p[i]);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace sharedmap

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "arraymeta.h"
+#include "sharedsegment.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace sharedmap {
+
+/// Layout of the header at the start of every array segment. Self-describing: a worker learns
+/// dtype, shape, strides and where the data starts from the segment alone. Data in the segment is
+/// always in native (little-endian) byte order; `sourceBigEndian` records the file's order.
+struct ArraySegmentHeader
+{
+    static constexpr char kMagic[8] = { 'S', 'M', 'A', 'R', 'R', 'A', 'Y', '1' };
+    static constexpr quint32 kVersion = 1;
+
+    char magic[8];
+    quint32 version;
+    quint32 headerBytes; ///< sizeof(ArraySegmentHeader), checked by readers
+    quint8 dtype; ///< DType
+    quint8 fortranOrder;
+    quint8 sourceBigEndian;
+    quint8 reserved0;
+    quint32 ndim;
+    qint64 dataOffset; ///< from the segment start, a multiple of 64
+    qint64 dataBytes;
+    qint64 elementCount;
+    qint64 ownerPid;
+    qint64 shape[kMaxDims];
+    qint64 strides[kMaxDims]; ///< bytes
+};
+
+/// Data start offset of an array segment: the header rounded up to a cache line.
+constexpr qint64 kArrayDataOffset = (sizeof(ArraySegmentHeader) + 63) / 64 * 64;
+
+/// A read-only view of an array's elements, valid while its SharedArray lives.
+struct ArrayView
+{
+    DType dtype = DType::Invalid;
+    QVector<qint64> shape;
+    QVector<qint64> strides;
+    const char* data = nullptr;
+    bool fortranOrder = false;
+
+    int ndim() const { return shape.size(); }
+    qint64 elementCount() const;
+    /// Elements per row when the array is seen as (shape[0], -1): the product of the trailing dims.
+    qint64 rowLength() const;
+    /// True when each row's elements are adjacent in memory, in C order.
+    bool rowsContiguous() const;
+};
+
+/// An n-dimensional array living in one shared-memory segment.
+class SharedArray
+{
+public:
+    using Progress = std::function<void(qint64 done, qint64 total)>;
+
+    /// Reads a `.npy` file straight into a new segment: no intermediate buffer. Big-endian data
+    /// is swapped in place. `cancel` (optional) stops a long load.
+    static std::shared_ptr<SharedArray> loadNpy(const QString& path, QString* error, const Progress& progress = {},
+                                                const std::atomic_bool* cancel = nullptr);
+    /// Creates a zero-filled array to be written by the caller (generated data).
+    static std::shared_ptr<SharedArray> create(const ArrayMeta& meta, QString* error);
+    /// Attaches to an array segment by name (in a worker) after validating its header.
+    static std::shared_ptr<SharedArray> attach(const QString& name, QString* error);
+
+    /// Segment name, for workers.
+    QString segmentName() const { return m_segment->name(); }
+    /// Bytes of the whole segment (header and data).
+    qint64 segmentBytes() const { return m_segment->size(); }
+    const ArrayMeta& meta() const { return m_meta; }
+    ArrayView view() const;
+    /// Writable data, only for arrays this process created.
+    char* mutableData();
+    /// The file the array came from, if any.
+    QString sourcePath() const { return m_sourcePath; }
+
+private:
+    SharedArray() = default;
+    static std::unique_ptr<SharedSegment> createSegment(const ArrayMeta& meta, QString* error);
+
+    std::unique_ptr<SharedSegment> m_segment;
+    ArrayMeta m_meta;
+    QString m_sourcePath;
+};
+
+/// Checks an array segment header against the segment's size; returns an error text.
+QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentBytes);
+
+/// Swaps the byte order of `count` elements of `size` bytes in place.
+void byteSwapInPlace(char* data, qint64 count, int size);
+
+} // namespace sharedmap

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QSharedMemory>
+#include <QString>
+
+#include <memory>
+
+namespace sharedmap {
+
+/// One System V shared-memory segment made through QSharedMemory: created owner-only under a
+/// fresh random name (a collision is retried with a new name, never attached), or attached by
+/// a worker from the name it was given. The creator removes the segment when it is destroyed.
+class SharedSegment
+{
+public:
+    ~SharedSegment();
+    SharedSegment(const SharedSegment&) = delete;
+    SharedSegment& operator=(const SharedSegment&) = delete;
+
+    /// Creates a zero-filled segment of `bytes` (at least 1) named `<prefix>-<pid>-<random>`.
+    static std::unique_ptr<SharedSegment> create(const QString& prefix, qint64 bytes, QString* error);
+    /// Attaches to an existing segment, read-only unless `writable`.
+    static std::unique_ptr<SharedSegment> attach(const QString& name, bool writable, QString* error);
+
+    /// The name workers attach with.
+    QString name() const { return m_name; }
+    qint64 size() const { return m_memory.size(); }
+    char* data() { return static_cast<char*>(m_memory.data()); }
+    const char* constData() const { return static_cast<const char*>(m_memory.constData()); }
+    bool isOwner() const { return m_owner; }
+
+private:
+    SharedSegment() = default;
+    void removeNow();
+
+    QSharedMemory m_memory;
+    QString m_name;
+    bool m_owner = false;
+};
+
+} // namespace sharedmap

@@ -1,0 +1,315 @@
+#include "workerprocess.h"
+
+#include "jobsegment.h"
+#include "kernel.h"
+#include "protocol.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <thread>
+#include <unistd.h>
+
+namespace sharedmap {
+
+namespace {
+
+void writeFrame(const QJsonObject& message)
+{
+    const QByteArray frame = protocol::encode(message);
+    qint64 written = 0;
+    while (written < frame.size()) {
+        const ssize_t n = ::write(STDOUT_FILENO, frame.constData() + written, size_t(frame.size() - written));
+        if (n <= 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(0); // the pool is gone
+        }
+        written += n;
+    }
+}
+
+[[noreturn]] void fail(const QString& message)
+{
+    writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kError) }, { QStringLiteral("message"), message } });
+    std::fprintf(stderr, "sharedmap-worker: %s\n", qPrintable(message));
+    std::exit(2);
+}
+
+/// Commands from the pool, filled by the stdin reader thread.
+struct Mailbox
+{
+    std::mutex mutex;
+    std::condition_variable wake;
+    int runRequests = 0;
+    bool quit = false;
+};
+
+void readCommands(Mailbox* mailbox)
+{
+    protocol::FrameReader reader;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n == 0 || (n < 0 && errno != EINTR))
+            _exit(0); // stdin closed: the pool died; never outlive it
+        if (n < 0)
+            continue;
+        reader.append(QByteArray(buffer, int(n)));
+        QJsonObject message;
+        while (reader.next(&message)) {
+            const QString type = message.value(QStringLiteral("type")).toString();
+            std::lock_guard<std::mutex> lock(mailbox->mutex);
+            if (type == QLatin1String(protocol::kQuit))
+                mailbox->quit = true;
+            else if (type == QLatin1String(protocol::kRun))
+                ++mailbox->runRequests;
+            mailbox->wake.notify_all();
+        }
+        if (!reader.error().isEmpty())
+            _exit(3);
+    }
+}
+
+class Worker
+{
+public:
+    Worker(JobSegment* job, int slotIndex, const Kernel* kernel, double sleepMs)
+        : m_job(job)
+        , m_header(job->header())
+        , m_slot(job->slot(slotIndex))
+        , m_kernel(kernel)
+        , m_sleepNs(qint64(sleepMs * 1e6))
+        , m_width(m_header->resultWidth)
+    {
+        m_chunk = m_header->chunkSize > 0 ? m_header->chunkSize : 1;
+    }
+
+    /// Claims and computes chunks until nothing is left or the job is cancelled.
+    void work()
+    {
+        m_slot->state.store(qint32(WorkerState::Running), std::memory_order_relaxed);
+        qint64 begin = 0, end = 0;
+        while (!cancelled() && claim(&begin, &end)) {
+            const qint64 start = monotonicNs();
+            if (!m_started) {
+                qint64 unset = 0;
+                m_header->firstTaskNs.compare_exchange_strong(unset, start, std::memory_order_relaxed);
+                m_started = true;
+            }
+            m_slot->rangeBegin.store(begin, std::memory_order_relaxed);
+            m_slot->rangeEnd.store(end, std::memory_order_release);
+            const qint64 computed = compute(begin, end);
+            const qint64 finish = monotonicNs();
+            record(begin, end - begin, start, finish);
+            m_slot->rangeBegin.store(-1, std::memory_order_relaxed);
+            m_slot->rangeEnd.store(-1, std::memory_order_release);
+            adapt(computed, finish - start);
+        }
+        m_slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
+        m_slot->state.store(qint32(WorkerState::Idle), std::memory_order_release);
+    }
+
+private:
+    bool cancelled() const { return m_header->cancel.load(std::memory_order_relaxed) != 0; }
+
+    bool claim(qint64* begin, qint64* end)
+    {
+        // Ranges given back after a crash come first.
+        qint64 taken = m_header->retryClaimed.load(std::memory_order_relaxed);
+        while (taken < m_header->retryPublished.load(std::memory_order_acquire)) {
+            if (m_header->retryClaimed.compare_exchange_weak(taken, taken + 1, std::memory_order_acq_rel)) {
+                const RetryRange* range = m_job->retry(taken);
+                *begin = qBound<qint64>(0, range->begin.load(std::memory_order_relaxed), m_header->taskCount);
+                *end = qBound<qint64>(*begin, range->end.load(std::memory_order_relaxed), m_header->taskCount);
+                return true;
+            }
+        }
+        const qint64 total = m_header->taskCount;
+        if (m_header->nextPosition.load(std::memory_order_relaxed) >= total)
+            return false;
+        *begin = m_header->nextPosition.fetch_add(m_chunk, std::memory_order_relaxed);
+        if (*begin >= total)
+            return false;
+        *end = qMin(total, *begin + m_chunk);
+        return true;
+    }
+
+    qint64 compute(qint64 begin, qint64 end)
+    {
+        quint8* status = m_job->status();
+        double* results = m_job->results();
+        const qint64 space = m_header->indexSpace;
+        qint64 done = m_slot->tasksDone.load(std::memory_order_relaxed);
+        qint64 computed = 0;
+        for (qint64 p = begin; p < end; ++p) {
+            if (__atomic_load_n(&status[p], __ATOMIC_ACQUIRE) != Pending)
+                continue;
+            if (m_sleepNs > 0 && !sleepWork())
+                break;
+            if (cancelled())
+                break;
+            const qint64 index = m_job->indexAt(p);
+            bool ok = index >= 0 && index < space;
+            if (ok)
+                ok = m_kernel->evaluate(index, results + p * m_width);
+            __atomic_store_n(&status[p], quint8(ok ? Done : Failed), __ATOMIC_RELEASE);
+            m_slot->tasksDone.store(++done, std::memory_order_relaxed);
+            ++computed;
+            if ((computed & 1023) == 0)
+                m_slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
+        }
+        return computed;
+    }
+
+    /// Simulated work, in slices so a cancel is seen within a few milliseconds.
+    bool sleepWork()
+    {
+        const qint64 until = monotonicNs() + m_sleepNs;
+        for (;;) {
+            const qint64 now = monotonicNs();
+            m_slot->heartbeatNs.store(now, std::memory_order_relaxed);
+            if (now >= until)
+                return true;
+            if (cancelled())
+                return false;
+            const qint64 slice = qMin<qint64>(until - now, 5000000);
+            timespec ts { time_t(slice / 1000000000), long(slice % 1000000000) };
+            nanosleep(&ts, nullptr);
+        }
+    }
+
+    void record(qint64 begin, qint64 count, qint64 start, qint64 finish)
+    {
+        const quint64 n = m_slot->ringWritten.load(std::memory_order_relaxed);
+        ChunkRecord& r = m_slot->ring[n % WorkerSlot::kRingSize];
+        r = { begin, count, start, finish };
+        m_slot->ringWritten.store(n + 1, std::memory_order_release);
+        m_slot->chunksDone.store(m_slot->chunksDone.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        m_slot->busyNs.store(m_slot->busyNs.load(std::memory_order_relaxed) + (finish - start),
+                             std::memory_order_relaxed);
+        m_slot->heartbeatNs.store(finish, std::memory_order_relaxed);
+    }
+
+    /// Auto chunk size: grow until a chunk takes about kTargetNs, but leave enough chunks at the
+    /// end for every worker so the tail stays balanced.
+    void adapt(qint64 computed, qint64 elapsedNs)
+    {
+        if (m_header->chunkSize > 0 || computed <= 0)
+            return;
+        constexpr qint64 kTargetNs = 5000000;
+        const double perTask = double(qMax<qint64>(elapsedNs, 1)) / double(computed);
+        qint64 wanted = qint64(kTargetNs / perTask);
+        wanted = qBound<qint64>(1, wanted, m_chunk * 8);
+        const qint64 remaining = m_header->taskCount - m_header->nextPosition.load(std::memory_order_relaxed);
+        const qint64 fair = qMax<qint64>(1, remaining / (2 * qint64(m_header->slotCount)));
+        m_chunk = qMax<qint64>(1, qMin(wanted, fair));
+    }
+
+    JobSegment* m_job;
+    JobSegmentHeader* m_header;
+    WorkerSlot* m_slot;
+    const Kernel* m_kernel;
+    qint64 m_sleepNs;
+    qint64 m_width;
+    qint64 m_chunk;
+    bool m_started = false;
+};
+
+} // namespace
+
+int runWorker(int argc, char** argv)
+{
+    QString jobName;
+    int slotIndex = -1;
+    qint64 parent = -1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const QByteArray key = argv[i];
+        const QByteArray value = argv[i + 1];
+        if (key == "--job")
+            jobName = QString::fromLocal8Bit(value);
+        else if (key == "--slot")
+            slotIndex = value.toInt();
+        else if (key == "--parent")
+            parent = value.toLongLong();
+    }
+    if (jobName.isEmpty() || slotIndex < 0) {
+        std::fprintf(stderr, "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
+                             "Started by SharedMap's pool; not meant to be run by hand.\n");
+        return 2;
+    }
+    // Never outlive the pool: die with it, and close the race where it died before this line.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (parent > 0 && getppid() != parent)
+        return 1;
+
+    QString error;
+    auto job = JobSegment::attach(jobName, &error);
+    if (!job)
+        fail(error);
+    if (slotIndex >= job->header()->slotCount)
+        fail(QStringLiteral("slot %1 does not exist in job %2").arg(slotIndex).arg(jobName));
+    const QJsonObject spec = QJsonDocument::fromJson(job->spec()).object();
+    const KernelDef* def = KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString());
+    if (!def)
+        fail(QStringLiteral("job names an unknown kernel"));
+    QVariantMap params;
+    error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
+    if (!error.isEmpty())
+        fail(error);
+    std::shared_ptr<SharedArray> input;
+    ArrayView view;
+    const QString inputName = QString::fromLatin1(job->header()->inputSegment);
+    if (def->info.needsInput) {
+        input = SharedArray::attach(inputName, &error);
+        if (!input)
+            fail(error);
+        view = input->view();
+        qint64 space = 0;
+        error = def->indexCount(input->meta(), params, &space);
+        if (!error.isEmpty())
+            fail(error);
+        if (space != job->header()->indexSpace)
+            fail(QStringLiteral("job index space does not match the input array"));
+    }
+    auto kernel = def->create(view, params, &error);
+    if (!kernel)
+        fail(error);
+    if (def->info.resultWidth != job->header()->resultWidth)
+        fail(QStringLiteral("job result width does not match the kernel"));
+
+    WorkerSlot* slot = job->slot(slotIndex);
+    slot->pid.store(getpid(), std::memory_order_relaxed);
+    slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
+
+    Mailbox mailbox;
+    std::thread(readCommands, &mailbox).detach();
+    writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
+                 { QStringLiteral("pid"), qint64(getpid()) },
+                 { QStringLiteral("slot"), slotIndex } });
+
+    Worker worker(job.get(), slotIndex, kernel.get(), params.value(QStringLiteral("sleep_ms")).toDouble());
+    for (;;) {
+        worker.work();
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kIdle) }, { QStringLiteral("slot"), slotIndex } });
+        std::unique_lock<std::mutex> lock(mailbox.mutex);
+        mailbox.wake.wait(lock, [&] { return mailbox.quit || mailbox.runRequests > 0; });
+        if (mailbox.quit)
+            break;
+        mailbox.runRequests = 0;
+    }
+    slot->state.store(qint32(WorkerState::Finished), std::memory_order_release);
+    kernel.reset();
+    input.reset();
+    job.reset();
+    std::fflush(stdout);
+    _exit(0); // the reader thread is blocked in read(); leave without joining it
+}
+
+} // namespace sharedmap
