@@ -1,0 +1,98 @@
+#include "arraystore.h"
+
+#include <QFileInfo>
+
+namespace sharedmap {
+
+ArrayStore::ArrayStore(QObject* parent)
+    : QObject(parent)
+{
+    m_threads.setMaxThreadCount(2);
+}
+
+ArrayStore::~ArrayStore()
+{
+    for (const auto& flag : std::as_const(m_cancel))
+        flag->store(true);
+    m_threads.waitForDone(); // loads stop at their next 64 MiB slice
+}
+
+int ArrayStore::load(const QString& path)
+{
+    const int id = m_nextId++;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_cancel.insert(id, cancel);
+    Entry entry;
+    entry.id = id;
+    entry.name = QFileInfo(path).fileName();
+    entry.path = path;
+    m_entries.insert(id, entry);
+    emit loadStarted(id, entry.name);
+    m_threads.start([this, id, path, cancel] {
+        QString error;
+        auto progress = [this, id](qint64 done, qint64 total) {
+            QMetaObject::invokeMethod(
+                this, [this, id, done, total] { emit loadProgress(id, done, total); }, Qt::QueuedConnection);
+        };
+        std::shared_ptr<SharedArray> array = SharedArray::loadNpy(path, &error, progress, cancel.get());
+        QMetaObject::invokeMethod(
+            this, [this, id, array, error] { finishLoad(id, array, error); }, Qt::QueuedConnection);
+    });
+    return id;
+}
+
+int ArrayStore::generate(const QString& name, const ArrayMeta& meta, Distribution distribution, quint64 seed)
+{
+    const int id = m_nextId++;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_cancel.insert(id, cancel);
+    Entry entry;
+    entry.id = id;
+    entry.name = name;
+    m_entries.insert(id, entry);
+    emit loadStarted(id, name);
+    m_threads.start([this, id, meta, distribution, seed] {
+        QString error;
+        std::shared_ptr<SharedArray> array = generateArray(meta, distribution, seed, &error);
+        QMetaObject::invokeMethod(
+            this, [this, id, array, error] { finishLoad(id, array, error); }, Qt::QueuedConnection);
+    });
+    return id;
+}
+
+void ArrayStore::finishLoad(int id, std::shared_ptr<SharedArray> array, const QString& error)
+{
+    const bool cancelled = m_cancel.contains(id) && m_cancel.value(id)->load();
+    m_cancel.remove(id);
+    if (!array || cancelled || !m_entries.contains(id)) {
+        m_entries.remove(id);
+        emit loadFailed(id, array ? tr("loading cancelled") : error);
+        return;
+    }
+    m_entries[id].array = std::move(array);
+    m_order.append(id);
+    emit loaded(id);
+}
+
+void ArrayStore::cancelLoad(int id)
+{
+    if (auto flag = m_cancel.value(id))
+        flag->store(true);
+}
+
+void ArrayStore::remove(int id)
+{
+    cancelLoad(id);
+    if (!m_entries.contains(id) || !m_entries.value(id).array)
+        return;
+    m_entries.remove(id);
+    m_order.removeAll(id);
+    emit removed(id);
+}
+
+QVector<int> ArrayStore::ids() const
+{
+    return m_order;
+}
+
+} // namespace sharedmap

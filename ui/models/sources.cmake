@@ -1,0 +1,2 @@
+# Model sources; appended to SHAREDMAP_UI_SOURCES.
+list(APPEND SHAREDMAP_UI_SOURCES)
