@@ -53,6 +53,8 @@ void Generator::next(qint64 count, char* out)
             case Distribution::Uniform:
                 if (d->dtype == DType::Bool)
                     value = T(d->uniform01() < 0.5 ? 0 : 1);
+                else if constexpr (std::is_same_v<T, float>)
+                    value = float(d->engine() >> 40) * 0x1.0p-24f; // 24 bits: never rounds up to 1.0f
                 else if (isFloat)
                     value = T(d->uniform01());
                 else

@@ -124,7 +124,11 @@ QString parseList(const QString& spec, qint64 n, IndexList* out)
         qint64 value = 0;
         if (!parseInteger(part, &value))
             return QStringLiteral("bad index '%1' in '%2'").arg(part.trimmed(), spec);
-        if (n >= 0 && (value < 0 || value >= n))
+        if (value < 0)
+            return QStringLiteral("listed index %1 is negative (a list takes indices 0..n-1; use a slice such as -5: "
+                                  "to count from the end)")
+                .arg(value);
+        if (value >= n)
             return QStringLiteral("index %1 is outside 0..%2").arg(value).arg(n - 1);
         indices.append(value);
     }

@@ -118,8 +118,9 @@ public:
             *out = Op::run(row, m_rowLength);
             return true;
         }
-        // Strided rows (Fortran order): gather the row in C order into a per-thread buffer.
-        thread_local std::vector<double> buffer;
+        // Strided rows (Fortran order): gather the row in C order into a per-thread buffer of the
+        // element type, so the typed loop (and its rounding) is the same as for C order.
+        thread_local std::vector<T> buffer;
         buffer.resize(size_t(m_rowLength));
         const int ndim = m_view.ndim();
         QVarLengthArray<qint64, kMaxDims> counter(ndim);
@@ -127,7 +128,7 @@ public:
         const char* base = m_view.data + index * m_view.strides[0];
         qint64 offset = 0;
         for (qint64 k = 0; k < m_rowLength; ++k) {
-            buffer[size_t(k)] = double(*reinterpret_cast<const T*>(base + offset));
+            buffer[size_t(k)] = *reinterpret_cast<const T*>(base + offset);
             for (int d = ndim - 1; d >= 1; --d) {
                 offset += m_view.strides[d];
                 if (++counter[d] < m_view.shape[d])

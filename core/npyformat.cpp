@@ -45,7 +45,7 @@ public:
                     return QStringLiteral("structured dtypes (record arrays) are not supported");
                 QByteArray descr;
                 if (!readString(&descr))
-                    return QStringLiteral("header 'descr' is not a string");
+                    return m_error.isEmpty() ? QStringLiteral("header 'descr' is not a string") : m_error;
                 const QString error = parseDescr(descr, meta);
                 if (!error.isEmpty())
                     return error;
@@ -174,6 +174,9 @@ private:
             }
             if (!peek(')'))
                 return QStringLiteral("header 'shape': expected ',' or ')'");
+            // In Python "(3)" is the integer 3, not a tuple: a single dimension needs its comma.
+            if (shape->size() == 1)
+                return QStringLiteral("header 'shape' is not a tuple (a single dimension needs a trailing comma)");
         }
         take(')');
         return {};

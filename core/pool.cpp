@@ -20,6 +20,7 @@ constexpr int kMemoryEveryTicks = 6; ///< PSS walks page tables: sample it at ~5
 constexpr int kCancelGraceMs = 200;
 constexpr int kQuitGraceMs = 2000;
 constexpr int kMaxStartFailures = 3;
+constexpr qint64 kHelloTimeoutMs = 10000; ///< a worker that has not attached by then is killed
 } // namespace
 
 /// What the pool keeps per worker slot besides the shared WorkerSlot.
@@ -37,6 +38,7 @@ struct Pool::Slot
     ProcessStats stats;
     double cpuPercent = 0;
     QByteArray stderrTail;
+    QElapsedTimer launched;
 };
 
 Pool::Pool(QObject* parent)
@@ -185,6 +187,7 @@ void Pool::launch(int index)
     slot.pid = 0;
     slot.reader = protocol::FrameReader();
     slot.lastState = WorkerState::Starting;
+    slot.launched.start();
 
     auto* process = new QProcess(this);
     slot.process = process;
@@ -270,7 +273,10 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
         : tr("worker %1 (pid %2) exited with code %3").arg(index).arg(slot.pid).arg(exitCode);
     emit logMessage(why);
     if (!slot.hello && ++m_idleCrashes > kMaxStartFailures) {
-        fail(tr("workers keep failing to start: %1").arg(QString::fromLocal8Bit(slot.stderrTail.trimmed())));
+        const QString detail = QString::fromLocal8Bit(slot.stderrTail.trimmed());
+        fail(tr("workers keep failing to start (%1)%2")
+                 .arg(exitStatus == QProcess::CrashExit ? tr("crashed") : tr("exit code %1").arg(exitCode),
+                      detail.isEmpty() ? QString() : QStringLiteral(": ") + detail));
         return;
     }
     recoverSlot(index, why);
@@ -440,6 +446,10 @@ void Pool::sample(bool withMemory)
     const qint64 jobStart = m_job->header()->startNs;
     for (int i = 0; i < int(m_slots.size()); ++i) {
         Slot& slot = *m_slots[i];
+        if (slot.process && !slot.hello && slot.launched.elapsed() > kHelloTimeoutMs) {
+            emit logMessage(tr("worker %1 did not start within %2 s: killed").arg(i).arg(kHelloTimeoutMs / 1000));
+            slot.process->kill(); // its exit counts as a failed start
+        }
         WorkerSlot* shared = m_job->slot(i);
         const auto state = WorkerState(shared->state.load(std::memory_order_acquire));
         if (state != slot.lastState) {

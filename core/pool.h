@@ -73,6 +73,8 @@ public:
     bool isRunning() const { return m_job != nullptr; }
     quint64 currentJobId() const { return m_jobId; }
     JobProgress progress() const { return m_progress; }
+    /// The running job as planned: spec, indices, workers, input (values not filled in yet).
+    const JobResult& currentJob() const { return m_result; }
     QVector<WorkerInfo> workers() const;
     /// Copies results and statuses of positions [from, from + count) of the running job, for
     /// live views that pull. Returns the number of positions copied.

@@ -41,7 +41,7 @@ QString formatProgressLine(qint64 done, qint64 total, double elapsedS, double ra
         bar += filled >= 8 ? QChar(0x2588) : filled > 0 ? partial[filled] : QChar(0x20);
     }
     return QStringLiteral("%1%|%2| %3")
-        .arg(int(fraction * 100), 3)
+        .arg(int(total > 0 ? done * 100 / total : 100), 3)
         .arg(bar, formatProgressStats(done, total, elapsedS, rate));
 }
 

@@ -37,13 +37,25 @@ inline bool readStat(qint64 pid, char* state, qint64* ppid, QByteArray* comm = n
     return true;
 }
 
-/// True while the process exists and has not exited (a zombie left to a non-reaping init counts
-/// as exited).
+/// True while any thread of the process has not exited. A zombie (e.g. left to a non-reaping
+/// init) counts as exited, but only once all its threads are gone: the leader of a process that
+/// is being killed shows 'Z' while its other threads still hold its memory and attachments.
 inline bool isAlive(qint64 pid)
 {
-    char state = '?';
-    qint64 ppid = 0;
-    return pid > 0 && readStat(pid, &state, &ppid) && state != 'Z' && state != 'X';
+    if (pid <= 0)
+        return false;
+    const QStringList tasks = QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& task : tasks) {
+        QFile file(QStringLiteral("/proc/%1/task/%2/stat").arg(pid).arg(task));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = file.readAll();
+        const int close = text.lastIndexOf(')');
+        const char state = close > 0 && close + 2 < text.size() ? text[close + 2] : 'X';
+        if (state != 'Z' && state != 'X')
+            return true;
+    }
+    return false;
 }
 
 /// Live processes whose parent is `parent` and whose name starts with `commPrefix` (the kernel
@@ -58,8 +70,7 @@ inline QSet<qint64> children(qint64 parent, const QByteArray& commPrefix = "shar
         char state = '?';
         qint64 ppid = 0;
         QByteArray comm;
-        if (ok && readStat(pid, &state, &ppid, &comm) && ppid == parent && comm.startsWith(commPrefix)
-            && state != 'Z' && state != 'X')
+        if (ok && readStat(pid, &state, &ppid, &comm) && ppid == parent && comm.startsWith(commPrefix) && isAlive(pid))
             pids.insert(pid);
     }
     return pids;

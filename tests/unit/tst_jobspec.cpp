@@ -1,0 +1,415 @@
+// Unit tests of JobSpec: validation with readable errors, JSON round trips, refused JSON, and
+// job files whose relative paths resolve against the file's folder.
+
+#include "jobspec.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+namespace sharedmap {
+/// Lets QCOMPARE print a JobSpec (found by argument-dependent lookup).
+char* toString(const JobSpec& spec)
+{
+    return qstrdup(QJsonDocument(spec.toJson()).toJson(QJsonDocument::Compact).constData());
+}
+} // namespace sharedmap
+
+using namespace sharedmap;
+
+Q_DECLARE_METATYPE(sharedmap::JobSpec)
+
+namespace {
+
+bool writeText(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
+}
+
+} // namespace
+
+class TestJobSpec : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void validation_data();
+    void validation();
+    void effectiveWorkers();
+    void jsonRoundTrip_data();
+    void jsonRoundTrip();
+    void fromJsonAccepts_data();
+    void fromJsonAccepts();
+    void fromJsonRefuses_data();
+    void fromJsonRefuses();
+    void loadResolvesRelativePaths();
+    void loadKeepsAbsolutePaths();
+    void loadErrors();
+    void saveThenLoad();
+    void checkOutputPaths_data();
+    void checkOutputPaths();
+
+private:
+    JobSpec validSpec() const;
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    QTemporaryDir m_dir;
+};
+
+JobSpec TestJobSpec::validSpec() const
+{
+    JobSpec spec;
+    spec.input = path(QStringLiteral("B.npy")); // validation never reads the input
+    spec.kernel = QStringLiteral("row_sum");
+    spec.params = { { QStringLiteral("sleep_ms"), QStringLiteral("5") } };
+    spec.indices = QStringLiteral("0:4");
+    spec.workers = 2;
+    spec.chunkSize = 1;
+    spec.output = path(QStringLiteral("out.npy"));
+    spec.summary = path(QStringLiteral("summary.json"));
+    return spec;
+}
+
+void TestJobSpec::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("folder.npy")));
+}
+
+void TestJobSpec::validation_data()
+{
+    QTest::addColumn<JobSpec>("spec");
+    QTest::addColumn<QString>("errorText"); // empty: valid
+
+    const JobSpec valid = validSpec();
+    auto with = [&valid](auto change) {
+        JobSpec spec = valid;
+        change(spec);
+        return spec;
+    };
+    QTest::newRow("valid") << valid << "";
+    QTest::newRow("only kernel and input") << with([](JobSpec& s) {
+        s = JobSpec();
+        s.kernel = QStringLiteral("diag");
+        s.input = QStringLiteral("B.npy");
+    }) << "";
+    QTest::newRow("csv output") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out.csv")); }) << "";
+    QTest::newRow("upper-case extension")
+        << with([this](JobSpec& s) { s.output = path(QStringLiteral("OUT.NPY")); }) << "";
+    QTest::newRow("no output, no summary") << with([](JobSpec& s) {
+        s.output.clear();
+        s.summary.clear();
+    }) << "";
+    QTest::newRow("workers 0 (auto)") << with([](JobSpec& s) { s.workers = 0; }) << "";
+    QTest::newRow("workers 1") << with([](JobSpec& s) { s.workers = 1; }) << "";
+    QTest::newRow("workers 4096") << with([](JobSpec& s) { s.workers = 4096; }) << "";
+    QTest::newRow("chunk size auto") << with([](JobSpec& s) { s.chunkSize = 0; }) << "";
+    QTest::newRow("index file") << with([](JobSpec& s) { s.indices = QStringLiteral("@idx.npy"); }) << "";
+    QTest::newRow("index list") << with([](JobSpec& s) { s.indices = QStringLiteral("3,3,1"); }) << "";
+    QTest::newRow("no params") << with([](JobSpec& s) { s.params.clear(); }) << "";
+
+    QTest::newRow("no kernel") << with([](JobSpec& s) { s.kernel.clear(); }) << "kernel";
+    QTest::newRow("unknown kernel") << with([](JobSpec& s) { s.kernel = QStringLiteral("nope"); }) << "unknown kernel";
+    QTest::newRow("missing input") << with([](JobSpec& s) { s.input.clear(); }) << "input";
+    QTest::newRow("workers -1") << with([](JobSpec& s) { s.workers = -1; }) << "workers";
+    QTest::newRow("workers 4097") << with([](JobSpec& s) { s.workers = 4097; }) << "workers";
+    QTest::newRow("workers 5000") << with([](JobSpec& s) { s.workers = 5000; }) << "workers";
+    QTest::newRow("chunk size -1") << with([](JobSpec& s) { s.chunkSize = -1; }) << "chunk size";
+    QTest::newRow("max retries -1") << with([](JobSpec& s) { s.maxRetries = -1; }) << "retries";
+    QTest::newRow("step 0") << with([](JobSpec& s) { s.indices = QStringLiteral("5:1:0"); }) << "step";
+    QTest::newRow("bad index") << with([](JobSpec& s) { s.indices = QStringLiteral("x"); }) << "index";
+    QTest::newRow("too many colons") << with([](JobSpec& s) { s.indices = QStringLiteral("1:2:3:4"); }) << "slice";
+    QTest::newRow("index file name missing") << with([](JobSpec& s) { s.indices = QStringLiteral("@"); }) << "index";
+    QTest::newRow("output .txt") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out.txt")); })
+                                 << "extension";
+    QTest::newRow("output without extension")
+        << with([this](JobSpec& s) { s.output = path(QStringLiteral("out")); }) << "extension";
+    QTest::newRow("output in a missing folder")
+        << with([this](JobSpec& s) { s.output = path(QStringLiteral("missing/out.npy")); }) << "does not exist";
+    QTest::newRow("output is a folder") << with([this](JobSpec& s) { s.output = path(QStringLiteral("folder.npy")); })
+                                        << "folder";
+    QTest::newRow("summary not .json") << with([this](JobSpec& s) { s.summary = path(QStringLiteral("summary.csv")); })
+                                       << "extension";
+    QTest::newRow("summary in a missing folder")
+        << with([this](JobSpec& s) { s.summary = path(QStringLiteral("missing/summary.json")); }) << "does not exist";
+    QTest::newRow("unknown param") << with([](JobSpec& s) { s.params.insert(QStringLiteral("foo"), 1); }) << "foo";
+    QTest::newRow("param of the wrong type")
+        << with([](JobSpec& s) { s.params[QStringLiteral("sleep_ms")] = QStringLiteral("abc"); }) << "sleep_ms";
+    QTest::newRow("param out of range") << with([](JobSpec& s) { s.params[QStringLiteral("sleep_ms")] = -1; })
+                                        << "sleep_ms";
+}
+
+void TestJobSpec::validation()
+{
+    QFETCH(JobSpec, spec);
+    QFETCH(QString, errorText);
+
+    const QString error = spec.validationError();
+    if (errorText.isEmpty()) {
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(spec.isValid());
+    } else {
+        QVERIFY2(!error.isEmpty(), "an invalid spec was accepted");
+        QVERIFY2(error.contains(errorText, Qt::CaseInsensitive), qPrintable(error));
+        QVERIFY(!spec.isValid());
+    }
+}
+
+void TestJobSpec::effectiveWorkers()
+{
+    JobSpec spec;
+    spec.workers = 3;
+    QCOMPARE(spec.effectiveWorkers(), 3);
+    spec.workers = 0;
+    QCOMPARE(spec.effectiveWorkers(), qMax(1, QThread::idealThreadCount()));
+}
+
+void TestJobSpec::jsonRoundTrip_data()
+{
+    QTest::addColumn<JobSpec>("spec");
+
+    QTest::newRow("default") << JobSpec();
+    QTest::newRow("valid") << validSpec();
+    JobSpec spec = validSpec();
+    spec.chunkSize = 0;
+    spec.workers = 0;
+    QTest::newRow("auto chunk size, auto workers") << spec;
+    spec.chunkSize = 123456789012;
+    spec.maxRetries = 0;
+    QTest::newRow("large chunk size") << spec;
+    spec.params = { { QStringLiteral("sleep_ms"), 12.5 },
+                    { QStringLiteral("flag"), true },
+                    { QStringLiteral("expr"), QStringLiteral("B(i,i)*2") } };
+    spec.indices = QStringLiteral("@/data/indices file.npy");
+    QTest::newRow("typed params, index file") << spec;
+    spec.input.clear();
+    spec.output.clear();
+    spec.summary.clear();
+    spec.kernel = QStringLiteral("mandelbrot");
+    QTest::newRow("no input") << spec;
+}
+
+void TestJobSpec::jsonRoundTrip()
+{
+    QFETCH(JobSpec, spec);
+
+    const QJsonObject json = spec.toJson();
+    const QJsonValue chunk = json.value(QStringLiteral("chunksize"));
+    if (spec.chunkSize == 0) {
+        QCOMPARE(chunk.toString(), QStringLiteral("auto"));
+    } else {
+        QVERIFY(chunk.isDouble());
+        QCOMPARE(chunk.toInteger(), spec.chunkSize);
+    }
+
+    QString error;
+    const JobSpec back = JobSpec::fromJson(json, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(back, spec);
+
+    // Through text, as a job file holds it.
+    const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Indented);
+    const JobSpec reread = JobSpec::fromJson(QJsonDocument::fromJson(text).object(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(reread, spec);
+}
+
+void TestJobSpec::fromJsonAccepts_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<JobSpec>("expected");
+
+    QTest::newRow("empty object") << QByteArray("{}") << JobSpec();
+    JobSpec spec;
+    spec.chunkSize = 0;
+    QTest::newRow("chunksize auto") << QByteArray("{\"chunksize\": \"auto\"}") << spec;
+    spec.chunkSize = 8;
+    QTest::newRow("chunksize 8") << QByteArray("{\"chunksize\": 8}") << spec;
+    QTest::newRow("chunksize 8.0") << QByteArray("{\"chunksize\": 8.0}") << spec;
+    QTest::newRow("nulls keep defaults") << QByteArray("{\"chunksize\": 8, \"output\": null, \"params\": null}")
+                                         << spec;
+    spec = JobSpec();
+    spec.kernel = QStringLiteral("diag");
+    spec.input = QStringLiteral("/data/B.npy");
+    spec.workers = 2;
+    spec.chunkSize = 1;
+    spec.indices = QStringLiteral("0:4");
+    spec.params = { { QStringLiteral("sleep_ms"), 100 } };
+    QTest::newRow("tutorial") << QByteArray("{\"input\": \"/data/B.npy\", \"kernel\": \"diag\", \"params\": "
+                                            "{\"sleep_ms\": 100}, \"indices\": \"0:4\", \"workers\": 2, "
+                                            "\"chunksize\": 1}")
+                              << spec;
+}
+
+void TestJobSpec::fromJsonAccepts()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(JobSpec, expected);
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    QString error;
+    const JobSpec spec = JobSpec::fromJson(document.object(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(spec, expected);
+}
+
+void TestJobSpec::fromJsonRefuses_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("key");
+
+    QTest::newRow("unknown key") << QByteArray("{\"worker\": 2}") << "worker";
+    QTest::newRow("unknown key among known") << QByteArray("{\"kernel\": \"diag\", \"sleep_ms\": 5}") << "sleep_ms";
+    QTest::newRow("kernel number") << QByteArray("{\"kernel\": 3}") << "kernel";
+    QTest::newRow("input bool") << QByteArray("{\"input\": true}") << "input";
+    QTest::newRow("indices number") << QByteArray("{\"indices\": 5}") << "indices";
+    QTest::newRow("indices list") << QByteArray("{\"indices\": [0, 1]}") << "indices";
+    QTest::newRow("output array") << QByteArray("{\"output\": []}") << "output";
+    QTest::newRow("summary object") << QByteArray("{\"summary\": {}}") << "summary";
+    QTest::newRow("workers text") << QByteArray("{\"workers\": \"2\"}") << "workers";
+    QTest::newRow("workers fraction") << QByteArray("{\"workers\": 2.5}") << "workers";
+    QTest::newRow("workers -1") << QByteArray("{\"workers\": -1}") << "workers";
+    QTest::newRow("workers 5000") << QByteArray("{\"workers\": 5000}") << "workers";
+    QTest::newRow("workers bool") << QByteArray("{\"workers\": true}") << "workers";
+    QTest::newRow("chunksize word") << QByteArray("{\"chunksize\": \"fast\"}") << "chunksize";
+    QTest::newRow("chunksize 0") << QByteArray("{\"chunksize\": 0}") << "chunksize";
+    QTest::newRow("chunksize -3") << QByteArray("{\"chunksize\": -3}") << "chunksize";
+    QTest::newRow("chunksize fraction") << QByteArray("{\"chunksize\": 1.5}") << "chunksize";
+    QTest::newRow("chunksize bool") << QByteArray("{\"chunksize\": true}") << "chunksize";
+    QTest::newRow("params list") << QByteArray("{\"params\": []}") << "params";
+    QTest::newRow("params text") << QByteArray("{\"params\": \"sleep_ms=5\"}") << "params";
+    QTest::newRow("max_retries text") << QByteArray("{\"max_retries\": \"2\"}") << "max_retries";
+    QTest::newRow("max_retries fraction") << QByteArray("{\"max_retries\": 1.5}") << "max_retries";
+}
+
+void TestJobSpec::fromJsonRefuses()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, key);
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    QString error;
+    JobSpec::fromJson(document.object(), &error);
+    QVERIFY2(!error.isEmpty(), "refused JSON was accepted");
+    QVERIFY2(error.contains(key), qPrintable(error));
+}
+
+void TestJobSpec::loadResolvesRelativePaths()
+{
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("jobs")));
+    const QString jobPath = path(QStringLiteral("jobs/job.json"));
+    QVERIFY(writeText(jobPath,
+                      "{\"input\": \"data/B.npy\", \"kernel\": \"row_sum\", \"output\": \"out.csv\", "
+                      "\"summary\": \"../summary.json\", \"indices\": \"@idx/i.npy\"}"));
+    QString error;
+    const JobSpec spec = JobSpec::load(jobPath, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(spec.input, QDir::cleanPath(path(QStringLiteral("jobs/data/B.npy"))));
+    QCOMPARE(spec.output, QDir::cleanPath(path(QStringLiteral("jobs/out.csv"))));
+    QCOMPARE(spec.summary, QDir::cleanPath(path(QStringLiteral("summary.json"))));
+    QCOMPARE(spec.indices, QLatin1Char('@') + QDir::cleanPath(path(QStringLiteral("jobs/idx/i.npy"))));
+    QCOMPARE(spec.kernel, QStringLiteral("row_sum"));
+}
+
+void TestJobSpec::loadKeepsAbsolutePaths()
+{
+    QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("jobs")));
+    const QString jobPath = path(QStringLiteral("jobs/absolute.json"));
+    QVERIFY(writeText(jobPath,
+                      "{\"input\": \"/data/B.npy\", \"kernel\": \"row_sum\", \"indices\": \"1:5\", "
+                      "\"output\": \"\"}"));
+    QString error;
+    const JobSpec spec = JobSpec::load(jobPath, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(spec.input, QStringLiteral("/data/B.npy"));
+    QCOMPARE(spec.indices, QStringLiteral("1:5"));
+    QCOMPARE(spec.output, QString());
+}
+
+void TestJobSpec::loadErrors()
+{
+    QString error;
+    const QString missing = path(QStringLiteral("missing.json"));
+    JobSpec::load(missing, &error);
+    QVERIFY2(error.contains(missing), qPrintable(error));
+
+    const QString notJson = path(QStringLiteral("not.json"));
+    QVERIFY(writeText(notJson, "{\"kernel\": "));
+    error.clear();
+    JobSpec::load(notJson, &error);
+    QVERIFY2(error.contains(notJson), qPrintable(error));
+
+    const QString array = path(QStringLiteral("array.json"));
+    QVERIFY(writeText(array, "[{\"kernel\": \"diag\"}]"));
+    error.clear();
+    JobSpec::load(array, &error);
+    QVERIFY2(!error.isEmpty(), "a JSON array was taken for a job");
+
+    const QString unknown = path(QStringLiteral("unknown.json"));
+    QVERIFY(writeText(unknown, "{\"kernel\": \"diag\", \"speed\": 11}"));
+    error.clear();
+    JobSpec::load(unknown, &error);
+    QVERIFY2(error.contains(QLatin1String("speed")) && error.contains(unknown), qPrintable(error));
+}
+
+void TestJobSpec::saveThenLoad()
+{
+    JobSpec spec = validSpec();
+    spec.params = { { QStringLiteral("sleep_ms"), 100.0 } };
+    spec.indices = QLatin1Char('@') + path(QStringLiteral("idx.npy"));
+    spec.chunkSize = 0;
+    spec.maxRetries = 5;
+    const QString jobPath = path(QStringLiteral("saved.json"));
+    QCOMPARE(spec.save(jobPath), QString());
+    QString error;
+    const JobSpec loaded = JobSpec::load(jobPath, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(loaded, spec);
+
+    spec.chunkSize = 64;
+    QCOMPARE(spec.save(jobPath), QString());
+    QCOMPARE(JobSpec::load(jobPath, &error), spec);
+    QVERIFY(JobSpec::load(jobPath, &error) != validSpec());
+
+    QVERIFY(!spec.save(path(QStringLiteral("missing/saved.json"))).isEmpty());
+}
+
+void TestJobSpec::checkOutputPaths_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QStringList>("extensions");
+    QTest::addColumn<bool>("valid");
+
+    const QStringList results = { QStringLiteral("npy"), QStringLiteral("csv") };
+    QTest::newRow("npy") << "r.npy" << results << true;
+    QTest::newRow("csv") << "r.csv" << results << true;
+    QTest::newRow("json for results") << "r.json" << results << false;
+    QTest::newRow("json") << "s.json" << QStringList { QStringLiteral("json") } << true;
+    QTest::newRow("npy for summary") << "s.npy" << QStringList { QStringLiteral("json") } << false;
+    QTest::newRow("double extension") << "r.npy.txt" << results << false;
+    QTest::newRow("missing folder") << "no/such/r.npy" << results << false;
+    QTest::newRow("existing folder") << "folder.npy" << results << false;
+}
+
+void TestJobSpec::checkOutputPaths()
+{
+    QFETCH(QString, name);
+    QFETCH(QStringList, extensions);
+    QFETCH(bool, valid);
+
+    const QString error = checkOutputPath(path(name), extensions);
+    QVERIFY2(error.isEmpty() == valid, qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestJobSpec)
+#include "tst_jobspec.moc"

@@ -1,0 +1,205 @@
+#include "liveplot.h"
+
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
+#include <QToolTip>
+
+#include <cmath>
+
+namespace sharedmap {
+
+namespace {
+// Above this many points, antialiasing costs more than it adds (and blurs dense plots).
+constexpr qint64 kAntialiasLimit = 20000;
+// Exports of a small or never-shown widget still get a readable size.
+constexpr int kMinExportWidth = 640;
+constexpr int kMinExportHeight = 400;
+} // namespace
+
+LivePlot::LivePlot(QWidget* parent)
+    : QCustomPlot(parent)
+{
+    applyLightStyle();
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    setNoAntialiasingOnDrag(true);
+    setMouseTracking(true);
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, &LivePlot::showContextMenu);
+    connect(this, &QCustomPlot::beforeReplot, this, [this] { updateStyleForView(); });
+}
+
+QColor LivePlot::paletteColor(int index)
+{
+    static const QColor palette[] = {
+        QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59), QColor(0x76, 0xb7, 0xb2),
+        QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7),
+        QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac),
+    };
+    constexpr int size = int(sizeof(palette) / sizeof(palette[0]));
+    return palette[((index % size) + size) % size];
+}
+
+void LivePlot::refresh()
+{
+    if (!m_dirty)
+        return;
+    m_dirty = false;
+    if (m_follow)
+        rescaleToData();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LivePlot::resetView()
+{
+    m_follow = true;
+    rescaleToData();
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void LivePlot::dataCleared()
+{
+    m_follow = true;
+    m_dirty = true;
+}
+
+bool LivePlot::save(const QString& path, QString* error)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf")) {
+        if (error)
+            *error = tr("Cannot save a plot as \"%1\": choose a file name ending in .png or .pdf.")
+                         .arg(QFileInfo(path).fileName());
+        return false;
+    }
+    // Exports draw directly, without replot(): bring ranges and styles up to date first.
+    if (m_follow)
+        rescaleToData();
+    updateStyleForView();
+    const int w = qMax(width(), kMinExportWidth);
+    const int h = qMax(height(), kMinExportHeight);
+    const bool ok = suffix == QLatin1String("png")
+        ? savePng(path, w, h)
+        : savePdf(path, w, h, QCP::epAllowCosmetic, QCoreApplication::applicationName());
+    if (!ok && error)
+        *error = tr("Could not write the plot to %1.").arg(QDir::toNativeSeparators(path));
+    return ok;
+}
+
+QString LivePlot::hoverText(const QPointF&) const
+{
+    return {};
+}
+
+void LivePlot::setAntialiasingFor(qint64 pointCount)
+{
+    if (pointCount > kAntialiasLimit) {
+        setAntialiasedElements(QCP::aeNone);
+        setNotAntialiasedElements(QCP::aePlottables);
+    } else {
+        setNotAntialiasedElements(QCP::aeNone);
+        setAntialiasedElements(QCP::aePlottables);
+    }
+}
+
+void LivePlot::useIntegerTicks(QCPAxis* axis)
+{
+    axis->setTicker(QSharedPointer<IntegerTicker>::create());
+    axis->setNumberFormat(QStringLiteral("f"));
+    axis->setNumberPrecision(0);
+}
+
+QCPRange LivePlot::paddedRange(double lower, double upper, double fraction)
+{
+    if (!std::isfinite(lower) || !std::isfinite(upper) || upper < lower)
+        return QCPRange(0, 1);
+    const double span = upper - lower;
+    const double margin = span > 0 ? span * fraction : qMax(std::abs(lower) * 0.1, 0.5);
+    return QCPRange(lower - margin, upper + margin);
+}
+
+void LivePlot::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    QCustomPlot::mouseDoubleClickEvent(event);
+    if (event->button() == Qt::LeftButton)
+        resetView();
+}
+
+void LivePlot::mouseMoveEvent(QMouseEvent* event)
+{
+    QCustomPlot::mouseMoveEvent(event);
+    if (event->buttons() & Qt::LeftButton) {
+        m_follow = false; // the user drags the view: stop following new data
+        QToolTip::hideText();
+        return;
+    }
+    const QPointF pos = event->position();
+    const QString text = axisRect()->rect().contains(pos.toPoint()) ? hoverText(pos) : QString();
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, this);
+}
+
+void LivePlot::wheelEvent(QWheelEvent* event)
+{
+    m_follow = false; // the user zooms: stop following new data
+    QCustomPlot::wheelEvent(event);
+}
+
+void LivePlot::leaveEvent(QEvent* event)
+{
+    QToolTip::hideText();
+    QCustomPlot::leaveEvent(event);
+}
+
+void LivePlot::applyLightStyle()
+{
+    const QColor axisColor(0x90, 0x90, 0x90);
+    const QColor textColor(0x40, 0x40, 0x40);
+    setBackground(Qt::white);
+    for (QCPAxis* axis : { xAxis, yAxis }) {
+        axis->setBasePen(QPen(axisColor, 1));
+        axis->setTickPen(QPen(axisColor, 1));
+        axis->setSubTickPen(QPen(axisColor, 1));
+        axis->setTickLengthIn(0);
+        axis->setTickLengthOut(4);
+        axis->setSubTicks(false);
+        axis->setTickLabelColor(textColor);
+        axis->setLabelColor(textColor);
+        axis->grid()->setPen(QPen(QColor(0xe8, 0xe8, 0xe8), 1));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    legend->setBrush(QColor(255, 255, 255, 230));
+    legend->setBorderPen(QPen(QColor(0xd0, 0xd0, 0xd0)));
+    legend->setTextColor(textColor);
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+}
+
+void LivePlot::showContextMenu(const QPoint& pos)
+{
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Reset view"), this, &LivePlot::resetView);
+    menu->addAction(tr("Save image…"), this, &LivePlot::saveWithDialog);
+    menu->popup(mapToGlobal(pos));
+}
+
+void LivePlot::saveWithDialog()
+{
+    auto* dialog = new QFileDialog(this, tr("Save plot"), QString(), tr("PNG image (*.png);;PDF document (*.pdf)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("png"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+        QString error;
+        if (!save(path, &error)) {
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Save plot"), error, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+    });
+    dialog->open();
+}
+
+} // namespace sharedmap
