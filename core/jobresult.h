@@ -2,6 +2,7 @@
 
 #include "arraymeta.h"
 #include "indexlist.h"
+#include "jobsegment.h"
 #include "jobspec.h"
 
 #include <QDateTime>
@@ -11,6 +12,24 @@
 #include <QVector>
 
 namespace sharedmap {
+
+/// A snapshot of one worker for monitors: what it holds, how far it got, what it costs.
+struct WorkerInfo
+{
+    int slot = 0;
+    qint64 pid = 0;
+    WorkerState state = WorkerState::Starting;
+    qint64 rangeBegin = -1; ///< claimed positions, -1 when none
+    qint64 rangeEnd = -1;
+    qint64 tasksDone = 0;
+    qint64 chunksDone = 0;
+    double heartbeatAgeS = 0;
+    double busyS = 0;
+    int restarts = 0;
+    double cpuPercent = 0;
+    qint64 rssBytes = 0;
+    qint64 pssBytes = 0;
+};
 
 /// Everything a finished (or cancelled) job produced: ordered results, what failed and why, and
 /// the figures of the run. A plain value: safe to keep after the pool moved on.
@@ -41,6 +60,8 @@ struct JobResult
     double computeS = 0;
     double loadS = 0; ///< set by the caller that loaded the input
     qint64 peakMemoryBytes = 0;
+    /// The workers as they stood when the job ended.
+    QVector<WorkerInfo> workerStats;
 
     qint64 taskCount() const { return indices.size(); }
     qint64 doneCount() const;

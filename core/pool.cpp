@@ -508,6 +508,9 @@ void Pool::finish(bool cancelled)
     result.startupS = first > 0 ? double(first - m_job->header()->startNs) / 1e9 : result.elapsedS;
     result.computeS = qMax(0.0, result.elapsedS - result.startupS);
     result.peakMemoryBytes = m_peakMemory;
+    result.workerStats = workers();
+    for (WorkerInfo& info : result.workerStats)
+        info.state = WorkerState::Finished;
     m_progress.done = result.doneCount() + result.failedPositions().size();
     emit progressChanged(m_progress.done, m_progress.total, m_progress.rate);
     emit logMessage(cancelled ? tr("Job %1: cancelled after %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3)

@@ -17,24 +17,6 @@ class QProcess;
 
 namespace sharedmap {
 
-/// A snapshot of one worker for monitors: what it holds, how far it got, what it costs.
-struct WorkerInfo
-{
-    int slot = 0;
-    qint64 pid = 0;
-    WorkerState state = WorkerState::Starting;
-    qint64 rangeBegin = -1; ///< claimed positions, -1 when none
-    qint64 rangeEnd = -1;
-    qint64 tasksDone = 0;
-    qint64 chunksDone = 0;
-    double heartbeatAgeS = 0;
-    double busyS = 0;
-    int restarts = 0;
-    double cpuPercent = 0;
-    qint64 rssBytes = 0;
-    qint64 pssBytes = 0;
-};
-
 /// Where a job stands: positions completed (done or failed) out of the total, and the rate.
 struct JobProgress
 {

@@ -1,17 +1,493 @@
 #include "mainwindow.h"
 
+#include "arraystore.h"
+#include "datapanel.h"
+#include "generatedialog.h"
+#include "jobpanel.h"
+#include "liveplot.h"
+#include "monitorpanel.h"
+#include "pool.h"
+#include "resultsmodel.h"
+#include "resultspanel.h"
+#include "settings.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QThread>
+#include <QToolBar>
+#include <QVBoxLayout>
 
 namespace sharedmap {
 
+namespace {
+/// The tutorial's matrix: N×N uniform float64 (8 MB), so Run works at once.
+constexpr qint64 kDemoSize = 1000;
+
+/// The desktop theme's icon, else the style's built-in one (a bare Xvfb or a minimal desktop has no theme).
+QIcon themeIcon(const char* name, QStyle::StandardPixmap fallback)
+{
+    return QIcon::fromTheme(QLatin1String(name), QApplication::style()->standardIcon(fallback));
+}
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
+    , m_pool(new Pool(this))
+    , m_store(new ArrayStore(this))
+    , m_resultsModel(new ResultsModel(this))
+    , m_dataPanel(new DataPanel(m_store, this))
+    , m_jobPanel(new JobPanel(this))
+    , m_monitorPanel(new MonitorPanel(m_pool, m_resultsModel, this))
+    , m_resultsPanel(new ResultsPanel(m_resultsModel, this))
+    , m_logPanel(new LogPanel(this))
+    , m_banner(new QLabel(this))
 {
     setWindowTitle(tr("SharedMap"));
-    auto* label = new QLabel(tr("SharedMap: the desktop window is coming. Use sharedmap-cli meanwhile."), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
-    resize(900, 600);
+    setAcceptDrops(true);
+    m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
+
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setContentsMargins(8, 6, 8, 6);
+    m_banner->hide();
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(4, 4, 4, 4);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_monitorPanel, 1);
+    setCentralWidget(central);
+
+    createActions();
+    createDocks();
+
+    const JobSpec last = Settings::instance()->lastJob();
+    if (!last.kernel.isEmpty()) {
+        m_jobPanel->setSpec(last);
+    } else {
+        JobSpec demo;
+        demo.kernel = QStringLiteral("diag");
+        demo.params.insert(QStringLiteral("sleep_ms"), 2.0);
+        m_jobPanel->setSpec(demo);
+    }
+
+    connect(m_jobPanel, &JobPanel::changed, this, &MainWindow::updateActions);
+    connect(m_dataPanel, &DataPanel::currentChanged, this, [this](int id) {
+        const auto array = m_store->array(id);
+        m_jobPanel->setInputMeta(array ? &array->meta() : nullptr);
+        updateActions();
+    });
+    connect(m_store, &ArrayStore::loaded, this, [this](int id) {
+        const ArrayStore::Entry entry = m_store->entry(id);
+        m_logPanel->append(tr("Loaded %1: %2 %3 into shared memory")
+                               .arg(entry.name, dtypeName(entry.array->meta().dtype), entry.array->meta().shapeText()));
+        if (!entry.path.isEmpty()) {
+            Settings::instance()->addRecentFile(entry.path);
+            Settings::instance()->setLastDirectory(QFileInfo(entry.path).absolutePath());
+        }
+        if (m_runWhenLoaded) {
+            m_runWhenLoaded = false;
+            runJob();
+        }
+    });
+    connect(m_store, &ArrayStore::loadFailed, this, [this](int, const QString& error) {
+        m_runWhenLoaded = false;
+        showBanner(error, true);
+        m_logPanel->append(error, true);
+    });
+    connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
+    connect(m_pool, &Pool::finished, this, &MainWindow::onFinished);
+    connect(m_pool, &Pool::failed, this, &MainWindow::onFailed);
+    connect(Settings::instance(), &Settings::recentFilesChanged, this, &MainWindow::updateRecentMenu);
+
+    resize(1400, 900);
+    restoreGeometry(Settings::instance()->windowGeometry());
+    restoreState(Settings::instance()->windowState());
+    for (QSplitter* splitter : findChildren<QSplitter*>()) {
+        if (!splitter->objectName().isEmpty())
+            splitter->restoreState(Settings::instance()->splitterState(splitter->objectName()));
+    }
+    updateRecentMenu();
+    updateActions();
+    statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow()
+{
+    // The engine facades are children created first, so they go first: silence them so that no
+    // signal reaches a half-destroyed window or panel.
+    m_store->disconnect();
+    m_pool->disconnect();
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_openAction = file->addAction(themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
+        chooseFile(tr("Open array"), tr("NumPy arrays (*.npy);;All files (*)"), false,
+                   [this](const QString& path) { openFile(path); });
+    });
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Load a .npy file into shared memory (Ctrl+O)"));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_generateAction = file->addAction(themeIcon("document-new", QStyle::SP_FileIcon), tr("&Generate array…"), this, [this] {
+        auto* dialog = new GenerateDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            m_store->generate(dialog->arrayName(), dialog->meta(), dialog->distribution(), dialog->seed());
+        });
+        dialog->open();
+    });
+    m_generateAction->setShortcut(QKeySequence(tr("Ctrl+G")));
+    m_generateAction->setToolTip(tr("Make a demo array in shared memory (Ctrl+G)"));
+    file->addSeparator();
+    file->addAction(tr("Open &job…"), this, [this] {
+        chooseFile(tr("Open job"), tr("Job files (*.json)"), false, [this](const QString& path) {
+            const QString error = openJob(path);
+            if (!error.isEmpty())
+                showBanner(error, true);
+        });
+    });
+    file->addAction(tr("&Save job…"), this, [this] {
+        chooseFile(tr("Save job"), tr("Job files (*.json)"), true, [this](const QString& path) {
+            const QString error = saveJob(path);
+            showBanner(error.isEmpty() ? tr("Job saved to %1").arg(path) : error, !error.isEmpty());
+        });
+    });
+    file->addSeparator();
+    m_exportAction = file->addAction(themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
+        chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv)"), true, [this](const QString& path) {
+            const QString error = exportResults(path);
+            showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error, !error.isEmpty());
+        });
+    });
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_exportAction->setToolTip(tr("Write the results to .npy or .csv (Ctrl+E)"));
+    m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
+        chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true, [this](const QString& path) {
+            const QString error = savePlot(path);
+            showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
+        });
+    });
+    m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG or PDF"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    m_runAction = run->addAction(themeIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Run"), this, [this] { runJob(); });
+    m_runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    m_runAction->setToolTip(tr("Run the job on the selected array (Ctrl+R)"));
+    m_cancelAction = run->addAction(themeIcon("process-stop", QStyle::SP_MediaStop), tr("&Cancel"), this, &MainWindow::cancelJob);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setToolTip(tr("Stop the workers; results computed so far are kept (Esc)"));
+    run->addSeparator();
+    QAction* lowPriority = run->addAction(tr("Workers at &low priority"));
+    lowPriority->setCheckable(true);
+    lowPriority->setChecked(Settings::instance()->workerNiceness() > 0);
+    lowPriority->setToolTip(tr("Run workers with a lower scheduling priority so the window stays smooth"));
+    connect(lowPriority, &QAction::toggled, this, [this](bool on) {
+        Settings::instance()->setWorkerNiceness(on ? 10 : 0);
+        m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
+    });
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
+    help->addAction(tr("&About SharedMap"), this, [this] {
+        showBanner(tr("SharedMap %1: a parallel map over arrays held once in shared memory.")
+                       .arg(QApplication::applicationVersion()),
+                   false);
+    });
+
+    QToolBar* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_openAction);
+    toolbar->addAction(m_generateAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_runAction);
+    toolbar->addAction(m_cancelAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_exportAction);
+    toolbar->addAction(m_savePlotAction);
+}
+
+void MainWindow::createDocks()
+{
+    auto addDock = [this](QWidget* widget, const QString& title, const QString& name, Qt::DockWidgetArea area) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(name);
+        dock->setWidget(widget);
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        addDockWidget(area, dock);
+        m_viewMenu->addAction(dock->toggleViewAction());
+        return dock;
+    };
+    QDockWidget* job = addDock(m_jobPanel, tr("Job"), QStringLiteral("jobDock"), Qt::LeftDockWidgetArea);
+    QDockWidget* data = addDock(m_dataPanel, tr("Data"), QStringLiteral("dataDock"), Qt::LeftDockWidgetArea);
+    splitDockWidget(job, data, Qt::Vertical);
+    QDockWidget* results = addDock(m_resultsPanel, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
+    QDockWidget* log = addDock(m_logPanel, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(results, log);
+    results->raise();
+    resizeDocks({ job, data }, { 330, 420 }, Qt::Vertical);
+    resizeDocks({ job }, { 430 }, Qt::Horizontal);
+    resizeDocks({ results }, { 220 }, Qt::Vertical);
+}
+
+void MainWindow::applyOptions(const GuiOptions& options)
+{
+    if (options.hasJob) {
+        JobSpec spec = m_jobPanel->spec();
+        if (options.setFields.contains(QStringLiteral("all"))) {
+            spec = options.job;
+        } else {
+            if (options.setFields.contains(QStringLiteral("kernel")))
+                spec.kernel = options.job.kernel;
+            if (options.setFields.contains(QStringLiteral("params")))
+                spec.params = options.job.params;
+            if (options.setFields.contains(QStringLiteral("indices")))
+                spec.indices = options.job.indices;
+            if (options.setFields.contains(QStringLiteral("workers")))
+                spec.workers = options.job.workers;
+            if (options.setFields.contains(QStringLiteral("chunksize")))
+                spec.chunkSize = options.job.chunkSize;
+        }
+        m_jobPanel->setSpec(spec);
+    }
+    m_runWhenLoaded = options.run;
+    if (!options.file.isEmpty())
+        openFile(options.file);
+    else
+        loadDemoArray();
+}
+
+void MainWindow::loadDemoArray()
+{
+    ArrayMeta meta;
+    meta.dtype = DType::Float64;
+    meta.shape = { kDemoSize, kDemoSize };
+    m_store->generate(tr("demo"), meta, Distribution::Uniform, 0);
+}
+
+void MainWindow::openFile(const QString& path)
+{
+    m_logPanel->append(tr("Loading %1").arg(path));
+    m_store->load(path);
+}
+
+bool MainWindow::runJob()
+{
+    if (m_pool->isRunning())
+        return false;
+    const QString problem = m_jobPanel->problem();
+    if (!problem.isEmpty()) {
+        showBanner(problem, true);
+        return false;
+    }
+    JobSpec spec = m_jobPanel->spec();
+    const int id = m_dataPanel->currentId();
+    const auto array = m_store->array(id);
+    spec.input = array ? m_store->entry(id).path : QString();
+    if (spec.input.isEmpty() && array)
+        spec.input = m_store->entry(id).name;
+    QString error;
+    const quint64 jobId = m_pool->start(spec, array, &error);
+    if (jobId == 0) {
+        showBanner(error, true);
+        m_logPanel->append(error, true);
+        return false;
+    }
+    Settings::instance()->setLastJob(spec);
+    m_banner->hide();
+    m_monitorPanel->beginJob(jobId, m_pool->currentJob(), array ? array->meta().byteSize() : 0);
+    statusBar()->showMessage(tr("Running %1…").arg(spec.kernel));
+    updateActions();
+    return true;
+}
+
+void MainWindow::cancelJob()
+{
+    m_pool->cancel();
+}
+
+void MainWindow::onFinished(const JobResult& result)
+{
+    m_lastResult = result;
+    m_hasResult = true;
+    m_monitorPanel->endJob(result);
+    statusBar()->showMessage(result.cancelled ? tr("Cancelled") : tr("Done in %1 s").arg(result.elapsedS, 0, 'f', 3));
+    if (!isActiveWindow())
+        QApplication::alert(this); // a long job ended while the window was in the background
+    updateActions();
+    emit jobEnded();
+}
+
+void MainWindow::onFailed(const QString& error)
+{
+    m_monitorPanel->failJob(error);
+    showBanner(tr("The job failed: %1").arg(error), true);
+    statusBar()->showMessage(tr("Failed"));
+    updateActions();
+    emit jobEnded();
+}
+
+QString MainWindow::exportResults(const QString& path)
+{
+    if (!m_hasResult)
+        return tr("No results to export yet: run a job first.");
+    const QString error = checkOutputPath(path, { QStringLiteral("npy"), QStringLiteral("csv") });
+    if (!error.isEmpty())
+        return error;
+    return writeResults(m_lastResult, path);
+}
+
+QString MainWindow::savePlot(const QString& path)
+{
+    auto* plot = qobject_cast<LivePlot*>(m_monitorPanel->plotTabs()->currentWidget());
+    if (!plot)
+        return tr("No plot is shown.");
+    QString error;
+    if (!plot->save(path, &error))
+        return error;
+    return {};
+}
+
+QString MainWindow::saveJob(const QString& path)
+{
+    JobSpec spec = m_jobPanel->spec();
+    const int id = m_dataPanel->currentId();
+    if (m_store->contains(id))
+        spec.input = m_store->entry(id).path;
+    return spec.save(path);
+}
+
+QString MainWindow::openJob(const QString& path)
+{
+    QString error;
+    const JobSpec spec = JobSpec::load(path, &error);
+    if (!error.isEmpty())
+        return error;
+    m_jobPanel->setSpec(spec);
+    if (!spec.input.isEmpty())
+        openFile(spec.input);
+    return {};
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = m_pool->isRunning();
+    m_runAction->setEnabled(!running && m_jobPanel->problem().isEmpty());
+    m_runAction->setToolTip(m_jobPanel->problem().isEmpty() ? tr("Run the job on the selected array (Ctrl+R)")
+                                                            : m_jobPanel->problem());
+    m_cancelAction->setEnabled(running);
+    m_exportAction->setEnabled(m_hasResult);
+    m_jobPanel->setEnabled(!running);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = Settings::instance()->recentFiles();
+    for (const QString& path : files)
+        m_recentMenu->addAction(path, this, [this, path] { openFile(path); });
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear list"), this, [] { Settings::instance()->clearRecentFiles(); });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::showBanner(const QString& text, bool error)
+{
+    m_banner->setText(text);
+    m_banner->setStyleSheet(error ? QStringLiteral("background: #fdecea; color: #922b21; border-radius: 4px;")
+                                  : QStringLiteral("background: #eaf2f8; color: #1b4f72; border-radius: 4px;"));
+    m_banner->show();
+    statusBar()->showMessage(text, 10000);
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isVisible() ? m_banner->text() : QString();
+}
+
+void MainWindow::chooseFile(const QString& title, const QString& filter, bool save,
+                            std::function<void(const QString&)> then)
+{
+    // Window-modal and asynchronous: no nested event loop, a running job keeps updating.
+    auto* dialog = new QFileDialog(this, title, Settings::instance()->lastDirectory(), filter);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
+    dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, [then](const QString& path) { then(path); });
+    dialog->open();
+}
+
+void MainWindow::showGuide()
+{
+    auto* browser = new QTextBrowser(this);
+    browser->setWindowFlag(Qt::Window);
+    browser->setAttribute(Qt::WA_DeleteOnClose);
+    browser->setWindowTitle(tr("SharedMap guide"));
+    browser->setHtml(tr(
+        "<h2>SharedMap</h2>"
+        "<p>SharedMap runs a <b>kernel</b> over the <b>indices</b> of an array with several <b>worker processes</b>, "
+        "like Python's <tt>process_map(fn, indices, max_workers, chunksize)</tt>. The array is put <b>once</b> in "
+        "shared memory and every worker reads the same bytes: no copies.</p>"
+        "<h3>The window</h3>"
+        "<ul><li><b>Data</b>: the arrays in shared memory. Open a .npy file (Ctrl+O), drop one on the window, or "
+        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its values.</li>"
+        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like <tt>0:100:2</tt>, "
+        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a time).</li>"
+        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row per "
+        "worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, "
+        "a timeline of which worker computed which chunk, and memory over time next to the array's size.</li>"
+        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with times.</li></ul>"
+        "<h3>Plots</h3><p>Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.</p>"
+        "<h3>Shortcuts</h3><p>Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.</p>"));
+    browser->resize(640, 560);
+    browser->show();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    Settings::instance()->setWindowGeometry(saveGeometry());
+    Settings::instance()->setWindowState(saveState());
+    for (QSplitter* splitter : findChildren<QSplitter*>()) {
+        if (!splitter->objectName().isEmpty())
+            Settings::instance()->setSplitterState(splitter->objectName(), splitter->saveState());
+    }
+    m_pool->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    const bool acceptable = std::any_of(urls.cbegin(), urls.cend(), [](const QUrl& url) { return url.isLocalFile(); });
+    if (acceptable)
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            openFile(url.toLocalFile());
+    }
+    event->acceptProposedAction();
 }
 
 } // namespace sharedmap

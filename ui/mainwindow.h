@@ -1,15 +1,104 @@
 #pragma once
 
+#include "guioptions.h"
+#include "jobresult.h"
+
 #include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QMenu;
 
 namespace sharedmap {
 
-/// Placeholder main window until the desktop window (issue 3) lands.
+class ArrayStore;
+class DataPanel;
+class JobPanel;
+class LogPanel;
+class MonitorPanel;
+class Pool;
+class ResultsModel;
+class ResultsPanel;
+
+/// The main window: assembles the panels, the actions and the engine facades, and wires them.
+/// It holds no business logic: slots forward to the pool, the store and the panels.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Applies the command line: opens FILE (else the demo array), sets the job, runs it.
+    void applyOptions(const GuiOptions& options);
+    /// Loads the built-in demo array: the tutorial's uniform N×N float64 matrix.
+    void loadDemoArray();
+    /// Opens a `.npy` file (off the GUI thread).
+    void openFile(const QString& path);
+
+    /// Starts the job the panels describe; returns false (and says why) when it cannot.
+    bool runJob();
+    void cancelJob();
+    QString exportResults(const QString& path);
+    QString savePlot(const QString& path);
+    QString saveJob(const QString& path);
+    QString openJob(const QString& path);
+
+    Pool* pool() const { return m_pool; }
+    ArrayStore* store() const { return m_store; }
+    DataPanel* dataPanel() const { return m_dataPanel; }
+    JobPanel* jobPanel() const { return m_jobPanel; }
+    MonitorPanel* monitorPanel() const { return m_monitorPanel; }
+    ResultsPanel* resultsPanel() const { return m_resultsPanel; }
+    LogPanel* logPanel() const { return m_logPanel; }
+    ResultsModel* resultsModel() const { return m_resultsModel; }
+    QAction* runAction() const { return m_runAction; }
+    QAction* cancelAction() const { return m_cancelAction; }
+    /// The message banner's text (errors shown in the window).
+    QString bannerText() const;
+    /// The last finished job's result.
+    const JobResult& lastResult() const { return m_lastResult; }
+
+signals:
+    /// A job ended (finished, cancelled or failed) and the window is idle again.
+    void jobEnded();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void updateActions();
+    void updateRecentMenu();
+    void showBanner(const QString& text, bool error);
+    void onFinished(const JobResult& result);
+    void onFailed(const QString& error);
+    void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
+    void showGuide();
+
+    Pool* m_pool;
+    ArrayStore* m_store;
+    ResultsModel* m_resultsModel;
+    DataPanel* m_dataPanel;
+    JobPanel* m_jobPanel;
+    MonitorPanel* m_monitorPanel;
+    ResultsPanel* m_resultsPanel;
+    LogPanel* m_logPanel;
+    QLabel* m_banner;
+    QAction* m_openAction = nullptr;
+    QAction* m_generateAction = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_savePlotAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    bool m_runWhenLoaded = false;
+    JobResult m_lastResult;
+    bool m_hasResult = false;
 };
 
 } // namespace sharedmap

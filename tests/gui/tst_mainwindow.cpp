@@ -1,0 +1,283 @@
+// Drives the real window offscreen: real files written by NumPy, real workers, real segments.
+#include "arraystore.h"
+#include "datapanel.h"
+#include "guioptions.h"
+#include "jobpanel.h"
+#include "mainwindow.h"
+#include "monitorpanel.h"
+#include "npyformat.h"
+#include "pool.h"
+#include "resultsmodel.h"
+#include "resultsplot.h"
+#include "sharedarray.h"
+#include "workermodel.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QProcess>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QToolBar>
+
+#include <cmath>
+
+using namespace sharedmap;
+
+namespace {
+
+/// Runs /usr/bin/python3 with NumPy; the scripts are tiny and the test waits for them.
+bool runPython(const QString& script, const QString& directory)
+{
+    QProcess python;
+    python.setWorkingDirectory(directory);
+    python.start(QStringLiteral(SHAREDMAP_PYTHON), { QStringLiteral("-c"), script });
+    return python.waitForFinished(60000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
+}
+
+QVector<double> loadDoubles(const QString& path)
+{
+    QString error;
+    auto array = SharedArray::loadNpy(path, &error);
+    if (!array)
+        return {};
+    const double* data = reinterpret_cast<const double*>(array->view().data);
+    return QVector<double>(data, data + array->meta().elementCount());
+}
+
+/// Segments created by this process, from /proc/sysvipc/shm (column cpid).
+int ownSegments()
+{
+    QFile file(QStringLiteral("/proc/sysvipc/shm"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    int count = 0;
+    for (int i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines[i].simplified().split(' ');
+        if (fields.size() > 4 && fields[4].toLongLong() == QCoreApplication::applicationPid())
+            ++count;
+    }
+    return count;
+}
+
+/// Children of this process still alive (workers).
+int childProcesses()
+{
+    int count = 0;
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields[1] == self.toLatin1() && fields[0] != "Z")
+            ++count;
+    }
+    return count;
+}
+
+QToolButton* toolButtonFor(MainWindow& window, QAction* action)
+{
+    for (QToolBar* bar : window.findChildren<QToolBar*>()) {
+        if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(action)))
+            return button;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SharedMapTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QVERIFY(m_dir.isValid());
+        QVERIFY(runPython(QStringLiteral("import numpy as np\n"
+                                         "B = np.random.default_rng(7).normal(size=(60, 33))\n"
+                                         "np.save('B.npy', B)\n"
+                                         "np.save('row_std.npy', B.std(1))\n"
+                                         "np.save('diag.npy', np.diag(B))\n"
+                                         "np.save('bad.npy', np.ones(3, dtype=np.complex128))\n"),
+                          m_dir.path()));
+    }
+
+    void runsAJobOnANumpyFile()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
+        QVERIFY(loaded.wait(10000));
+
+        // Choose the kernel and the workers through the widgets, then click Run.
+        auto* kernel = window.jobPanel()->findChild<QComboBox*>();
+        QVERIFY(kernel);
+        kernel->setCurrentIndex(kernel->findData(QStringLiteral("row_std")));
+        const auto spins = window.jobPanel()->findChildren<QSpinBox*>();
+        QSpinBox* workers = nullptr;
+        for (QSpinBox* spin : spins) {
+            if (spin->maximum() == kMaxWorkers)
+                workers = spin;
+        }
+        QVERIFY(workers);
+        workers->setValue(2);
+        auto* indices = window.jobPanel()->findChild<QLineEdit*>();
+        indices->setText(QStringLiteral("all"));
+        QVERIFY2(window.jobPanel()->problem().isEmpty(), qPrintable(window.jobPanel()->problem()));
+
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QToolButton* run = toolButtonFor(window, window.runAction());
+        QVERIFY(run && run->isEnabled());
+        QTest::mouseClick(run, Qt::LeftButton);
+        QVERIFY(ended.wait(20000));
+
+        QCOMPARE(window.monitorPanel()->progressBar()->value(), window.monitorPanel()->progressBar()->maximum());
+        QCOMPARE(window.monitorPanel()->workerModel()->rowCount(), 2);
+        const QVector<double> expected = loadDoubles(m_dir.filePath(QStringLiteral("row_std.npy")));
+        QCOMPARE(expected.size(), 60);
+        ResultsPlot* plot = window.monitorPanel()->resultsPlot();
+        QCOMPARE(plot->pointCount(), qint64(60));
+        const auto data = plot->graph()->data();
+        QCOMPARE(data->size(), 60);
+        for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+            QVERIFY(std::abs(it->value - expected[int(it->key)]) < 1e-12);
+        QCOMPARE(window.resultsModel()->doneCount(), qint64(60));
+        QCOMPARE(window.lastResult().values.size(), 60);
+    }
+
+    void cancelReturnsToIdleAndRunsAgain()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
+        QVERIFY(loaded.wait(10000));
+        const int segmentsBefore = ownSegments();
+        JobSpec spec;
+        spec.kernel = QStringLiteral("diag");
+        spec.params.insert(QStringLiteral("sleep_ms"), 50.0);
+        spec.workers = 2;
+        spec.chunkSize = 1;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(window.pool()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(window.pool()->progress().done >= 2, 5000);
+        QVERIFY(!window.runAction()->isEnabled());
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(ended.wait(5000));
+        QVERIFY(window.lastResult().cancelled);
+        QVERIFY(window.lastResult().doneCount() < 33);
+        QVERIFY(window.runAction()->isEnabled());
+        QVERIFY(!window.cancelAction()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(childProcesses(), 0, 3000);
+        QCOMPARE(ownSegments(), segmentsBefore);
+
+        // A new run on the same array works and its results are the new job's.
+        spec.params.insert(QStringLiteral("sleep_ms"), 0.0);
+        window.jobPanel()->setSpec(spec);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(10000));
+        QVERIFY(!window.lastResult().cancelled);
+        const QVector<double> expected = loadDoubles(m_dir.filePath(QStringLiteral("diag.npy")));
+        QCOMPARE(window.lastResult().values, expected);
+        QCOMPARE(window.monitorPanel()->resultsPlot()->pointCount(), qint64(33));
+    }
+
+    void malformedFileShowsAnErrorAndTheAppGoesOn()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy failed(window.store(), &ArrayStore::loadFailed);
+        window.openFile(m_dir.filePath(QStringLiteral("bad.npy")));
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(window.bannerText().contains(QLatin1String("complex")), qPrintable(window.bannerText()));
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.loadDemoArray();
+        QVERIFY(loaded.wait(10000));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        spec.indices = QStringLiteral("0:10");
+        spec.workers = 1;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(10000));
+        QCOMPARE(window.lastResult().doneCount(), qint64(10));
+    }
+
+    void invalidIndicesDisableRun()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
+        QVERIFY(loaded.wait(10000));
+        auto* indices = window.jobPanel()->findChild<QLineEdit*>();
+        indices->setText(QStringLiteral("5:1:0"));
+        QVERIFY(window.jobPanel()->problem().contains(QLatin1String("zero")));
+        QVERIFY(!window.runAction()->isEnabled());
+        indices->setText(QStringLiteral("0,1,999"));
+        QVERIFY(!window.jobPanel()->problem().isEmpty());
+        indices->setText(QStringLiteral("::-2"));
+        QVERIFY(window.jobPanel()->problem().isEmpty());
+        QVERIFY(window.runAction()->isEnabled());
+    }
+
+    void commandLine_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("kernel");
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<bool>("run");
+        QTest::newRow("file only") << QStringList { QStringLiteral("B.npy") } << true << QString() << 0 << false;
+        QTest::newRow("job flags") << QStringList { QStringLiteral("--kernel"), QStringLiteral("row_max"), QStringLiteral("--workers"),
+                                                    QStringLiteral("3"), QStringLiteral("--run") }
+                                   << true << QStringLiteral("row_max") << 3 << true;
+        QTest::newRow("bad workers") << QStringList { QStringLiteral("--workers"), QStringLiteral("0") } << false << QString() << 0 << false;
+        QTest::newRow("bad param") << QStringList { QStringLiteral("--param"), QStringLiteral("novalue") } << false << QString() << 0
+                                   << false;
+        QTest::newRow("unknown option") << QStringList { QStringLiteral("--frobnicate") } << false << QString() << 0 << false;
+    }
+
+    void commandLine()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, ok);
+        QFETCH(QString, kernel);
+        QFETCH(int, workers);
+        QFETCH(bool, run);
+        GuiOptions options;
+        const QString error = GuiOptions::parse(arguments, &options);
+        QCOMPARE(error.isEmpty(), ok);
+        if (!ok)
+            return;
+        QCOMPARE(options.job.kernel, kernel);
+        QCOMPARE(options.job.workers, workers);
+        QCOMPARE(options.run, run);
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

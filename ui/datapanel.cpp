@@ -1,0 +1,149 @@
+#include "datapanel.h"
+
+#include "arraylistmodel.h"
+#include "arraystore.h"
+#include "arraytablemodel.h"
+#include "heatmapview.h"
+#include "progressformat.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace sharedmap {
+
+DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_listModel(new ArrayListModel(store, this))
+    , m_tableModel(new ArrayTableModel(this))
+    , m_list(new QTableView(this))
+    , m_info(new QLabel(this))
+    , m_loadBox(new QWidget(this))
+    , m_loadLabel(new QLabel(m_loadBox))
+    , m_loadProgress(new QProgressBar(m_loadBox))
+    , m_loadCancel(new QToolButton(m_loadBox))
+    , m_preview(new QTabWidget(this))
+    , m_table(new QTableView(this))
+    , m_heatmap(new HeatmapView(this))
+{
+    m_list->setModel(m_listModel);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->verticalHeader()->hide();
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->horizontalHeader()->setStretchLastSection(false);
+    m_list->horizontalHeader()->setSectionResizeMode(ArrayListModel::NameColumn, QHeaderView::Stretch);
+    m_list->setWordWrap(false);
+    m_list->hideColumn(ArrayListModel::SegmentColumn); // shown in full below the list
+    m_list->setToolTip(tr("Arrays held in shared memory; the selected one is the job's input"));
+    m_info->setWordWrap(true);
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_loadCancel->setText(tr("Cancel"));
+    m_loadCancel->setToolTip(tr("Stop loading this file"));
+    auto* loadLayout = new QHBoxLayout(m_loadBox);
+    loadLayout->setContentsMargins(0, 0, 0, 0);
+    loadLayout->addWidget(m_loadLabel);
+    loadLayout->addWidget(m_loadProgress, 1);
+    loadLayout->addWidget(m_loadCancel);
+    m_loadBox->hide();
+
+    m_table->setModel(m_tableModel);
+    m_table->setToolTip(tr("The array's values, read from shared memory as you scroll"));
+    m_preview->addTab(m_heatmap, tr("Heatmap"));
+    m_preview->addTab(m_table, tr("Table"));
+    m_heatmap->setToolTip(tr("The array as an image (downsampled for big arrays)"));
+
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(m_list);
+    topLayout->addWidget(m_loadBox);
+    topLayout->addWidget(m_info);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("dataSplitter"));
+    splitter->addWidget(top);
+    splitter->addWidget(m_preview);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                const int id = current.isValid() ? m_listModel->idAt(current.row()) : 0;
+                if (id != m_currentId)
+                    showArray(id);
+            });
+    connect(m_store, &ArrayStore::loadStarted, this, [this](int id, const QString& name) {
+        m_loadingId = id;
+        m_loadLabel->setText(tr("Loading %1…").arg(name));
+        m_loadProgress->setRange(0, 0);
+        m_loadBox->show();
+    });
+    connect(m_store, &ArrayStore::loadProgress, this, [this](int id, qint64 done, qint64 total) {
+        if (id != m_loadingId)
+            return;
+        m_loadProgress->setRange(0, 1000);
+        m_loadProgress->setValue(total > 0 ? int(1000 * done / total) : 0);
+        m_loadProgress->setFormat(tr("%1 of %2").arg(formatBytes(done), formatBytes(total)));
+    });
+    connect(m_loadCancel, &QToolButton::clicked, this, [this] { m_store->cancelLoad(m_loadingId); });
+    connect(m_store, &ArrayStore::loaded, this, [this](int id) {
+        if (!m_store->isLoading())
+            m_loadBox->hide();
+        setCurrentId(id); // a newly loaded array becomes the input
+    });
+    connect(m_store, &ArrayStore::loadFailed, this, [this](int) {
+        if (!m_store->isLoading())
+            m_loadBox->hide();
+    });
+    connect(m_store, &ArrayStore::removed, this, [this](int id) {
+        if (id == m_currentId) {
+            const QVector<int> ids = m_store->ids();
+            showArray(ids.isEmpty() ? 0 : ids.last());
+        }
+    });
+}
+
+void DataPanel::setCurrentId(int id)
+{
+    const int row = m_listModel->rowOf(id);
+    if (row >= 0)
+        m_list->selectRow(row);
+    if (id != m_currentId)
+        showArray(id);
+}
+
+void DataPanel::showArray(int id)
+{
+    m_currentId = id;
+    const auto array = m_store->array(id);
+    if (!array) {
+        m_tableModel->setArray(nullptr);
+        m_heatmap->clearArray();
+        m_info->setText(tr("No array loaded. Open a .npy file (Ctrl+O), drop one here, or generate one (Ctrl+G)."));
+        emit currentChanged(0);
+        return;
+    }
+    const ArrayMeta& meta = array->meta();
+    const ArrayStore::Entry entry = m_store->entry(id);
+    m_info->setText(tr("<b>Input:</b> %1 — %2 %3, %4 order, %5 in shared memory segment <tt>%6</tt>%7")
+                        .arg(entry.name.toHtmlEscaped(), dtypeName(meta.dtype), meta.shapeText(),
+                             meta.orderText(), formatBytes(meta.byteSize()), array->segmentName(),
+                             entry.path.isEmpty() ? QString() : tr("<br>from %1").arg(entry.path.toHtmlEscaped())));
+    m_tableModel->setArray(array);
+    m_heatmap->setArray(array);
+    emit currentChanged(id);
+}
+
+} // namespace sharedmap

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "jobspec.h"
+
+#include <QStringList>
+
+namespace sharedmap {
+
+/// The window's command line: `sharedmap [FILE] [--job JOB.json] [--kernel NAME] [--param K=V]...
+/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--run]` (DESIGN §5).
+struct GuiOptions
+{
+    QString file; ///< array to open instead of the demo array
+    JobSpec job; ///< the job to show (fields not given keep the remembered ones)
+    bool hasJob = false; ///< a job file or a job option was given
+    QStringList setFields; ///< which JobSpec fields the command line set
+    bool run = false; ///< run as soon as the input is loaded
+
+    /// Parses the arguments (argv without the program name); returns an error text.
+    static QString parse(const QStringList& arguments, GuiOptions* options);
+};
+
+} // namespace sharedmap

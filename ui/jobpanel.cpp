@@ -1,0 +1,256 @@
+#include "jobpanel.h"
+
+#include "indexlist.h"
+#include "kernel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace sharedmap {
+
+namespace {
+QString kernelText(const char* text)
+{
+    return QCoreApplication::translate("Kernels", text);
+}
+} // namespace
+
+JobPanel::JobPanel(QWidget* parent)
+    : QWidget(parent)
+    , m_kernel(new QComboBox(this))
+    , m_description(new QLabel(this))
+    , m_paramForm(new QFormLayout)
+    , m_paramBox(new QGroupBox(tr("Parameters"), this))
+    , m_indices(new QLineEdit(QStringLiteral("all"), this))
+    , m_indexInfo(new QLabel(this))
+    , m_workers(new QSpinBox(this))
+    , m_autoChunk(new QCheckBox(tr("auto"), this))
+    , m_chunk(new QSpinBox(this))
+    , m_problemLabel(new QLabel(this))
+{
+    for (const KernelDef* def : KernelRegistry::instance().all())
+        m_kernel->addItem(def->info.name, def->info.name);
+    m_kernel->setToolTip(tr("The computation applied to each index (like the function given to process_map)"));
+    m_description->setWordWrap(true);
+    m_description->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_paramBox->setLayout(m_paramForm);
+
+    m_indices->setToolTip(tr("Which indices to compute: all, a Python slice such as 0:100:2 or ::-1, "
+                             "a list such as 0,1,2,3, or @file.npy"));
+    m_indices->setClearButtonEnabled(true);
+    m_indexInfo->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_workers->setRange(1, kMaxWorkers);
+    m_workers->setValue(qMax(1, QThread::idealThreadCount()));
+    m_workers->setToolTip(tr("Worker processes; each attaches to the same shared array (default: one per core)"));
+    m_chunk->setRange(1, 1000000000);
+    m_chunk->setValue(1);
+    m_chunk->setToolTip(tr("Indices a worker claims at a time (process_map's chunksize)"));
+    m_autoChunk->setChecked(true);
+    m_autoChunk->setToolTip(tr("Adapt the chunk size to the measured task time"));
+    m_chunk->setEnabled(false);
+    m_problemLabel->setWordWrap(true);
+    m_problemLabel->setStyleSheet(QStringLiteral("color: #c0392b;"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("&Kernel:"), m_kernel);
+    form->addRow(QString(), m_description);
+    auto* chunkRow = new QHBoxLayout;
+    chunkRow->addWidget(m_autoChunk);
+    chunkRow->addWidget(m_chunk, 1);
+    auto* indexColumn = new QVBoxLayout;
+    indexColumn->addWidget(m_indices);
+    indexColumn->addWidget(m_indexInfo);
+    auto* indicesLabel = new QLabel(tr("&Indices:"), this);
+    indicesLabel->setBuddy(m_indices);
+    form->addRow(indicesLabel, indexColumn);
+    form->addRow(tr("&Workers:"), m_workers);
+    auto* chunkLabel = new QLabel(tr("C&hunk size:"), this);
+    chunkLabel->setBuddy(m_chunk);
+    form->addRow(chunkLabel, chunkRow);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_paramBox);
+    layout->addWidget(m_problemLabel);
+    layout->addStretch(1);
+
+    connect(m_kernel, &QComboBox::currentIndexChanged, this, [this] {
+        rebuildParams();
+        validate();
+    });
+    connect(m_indices, &QLineEdit::textChanged, this, &JobPanel::validate);
+    connect(m_workers, &QSpinBox::valueChanged, this, &JobPanel::validate);
+    connect(m_chunk, &QSpinBox::valueChanged, this, &JobPanel::validate);
+    connect(m_autoChunk, &QCheckBox::toggled, this, [this](bool on) {
+        m_chunk->setEnabled(!on);
+        validate();
+    });
+    rebuildParams();
+    validate();
+}
+
+const KernelDef* JobPanel::currentKernel() const
+{
+    return KernelRegistry::instance().find(m_kernel->currentData().toString());
+}
+
+void JobPanel::rebuildParams()
+{
+    while (m_paramForm->rowCount() > 0)
+        m_paramForm->removeRow(0);
+    m_paramEditors.clear();
+    const KernelDef* def = currentKernel();
+    if (!def)
+        return;
+    m_description->setText(kernelText(def->info.description) + QStringLiteral("\n")
+                           + tr("Indices: %1").arg(kernelText(def->info.indexSpace)));
+    for (const ParamSpec& spec : def->info.params) {
+        QWidget* editor = nullptr;
+        const QString tip = kernelText(spec.description);
+        switch (spec.type) {
+        case ParamType::Int: {
+            auto* box = new QSpinBox(m_paramBox);
+            box->setRange(spec.minimum.isValid() ? int(qMax<qint64>(spec.minimum.toLongLong(), INT_MIN)) : INT_MIN,
+                          spec.maximum.isValid() ? int(qMin<qint64>(spec.maximum.toLongLong(), INT_MAX)) : INT_MAX);
+            box->setValue(spec.defaultValue.toInt());
+            connect(box, &QSpinBox::valueChanged, this, &JobPanel::validate);
+            editor = box;
+            break;
+        }
+        case ParamType::Double: {
+            auto* box = new QDoubleSpinBox(m_paramBox);
+            box->setDecimals(3);
+            box->setRange(spec.minimum.isValid() ? spec.minimum.toDouble() : -1e12,
+                          spec.maximum.isValid() ? spec.maximum.toDouble() : 1e12);
+            box->setValue(spec.defaultValue.toDouble());
+            connect(box, &QDoubleSpinBox::valueChanged, this, &JobPanel::validate);
+            editor = box;
+            break;
+        }
+        case ParamType::Bool: {
+            auto* box = new QCheckBox(m_paramBox);
+            box->setChecked(spec.defaultValue.toBool());
+            connect(box, &QCheckBox::toggled, this, &JobPanel::validate);
+            editor = box;
+            break;
+        }
+        case ParamType::String: {
+            auto* edit = new QLineEdit(spec.defaultValue.toString(), m_paramBox);
+            connect(edit, &QLineEdit::textChanged, this, &JobPanel::validate);
+            editor = edit;
+            break;
+        }
+        }
+        editor->setObjectName(QStringLiteral("param_") + spec.name);
+        QString range;
+        if (spec.minimum.isValid() || spec.maximum.isValid())
+            range = tr(" (%1 to %2)").arg(spec.minimum.toString(), spec.maximum.toString());
+        editor->setToolTip(tip + range);
+        m_paramForm->addRow(spec.name + QLatin1Char(':'), editor);
+        m_paramEditors.append({ spec.name, editor });
+    }
+    m_paramBox->setVisible(!m_paramEditors.isEmpty());
+}
+
+JobSpec JobPanel::spec() const
+{
+    JobSpec spec;
+    spec.kernel = m_kernel->currentData().toString();
+    for (const auto& [name, editor] : m_paramEditors) {
+        if (auto* box = qobject_cast<QSpinBox*>(editor))
+            spec.params.insert(name, box->value());
+        else if (auto* dbox = qobject_cast<QDoubleSpinBox*>(editor))
+            spec.params.insert(name, dbox->value());
+        else if (auto* check = qobject_cast<QCheckBox*>(editor))
+            spec.params.insert(name, check->isChecked());
+        else if (auto* edit = qobject_cast<QLineEdit*>(editor))
+            spec.params.insert(name, edit->text());
+    }
+    spec.indices = m_indices->text().trimmed().isEmpty() ? QStringLiteral("all") : m_indices->text().trimmed();
+    spec.workers = m_workers->value();
+    spec.chunkSize = m_autoChunk->isChecked() ? 0 : m_chunk->value();
+    return spec;
+}
+
+void JobPanel::setSpec(const JobSpec& spec)
+{
+    const int kernelIndex = m_kernel->findData(spec.kernel);
+    if (kernelIndex >= 0)
+        m_kernel->setCurrentIndex(kernelIndex);
+    for (const auto& [name, editor] : m_paramEditors) {
+        if (!spec.params.contains(name))
+            continue;
+        const QVariant value = spec.params.value(name);
+        if (auto* box = qobject_cast<QSpinBox*>(editor))
+            box->setValue(value.toInt());
+        else if (auto* dbox = qobject_cast<QDoubleSpinBox*>(editor))
+            dbox->setValue(value.toDouble());
+        else if (auto* check = qobject_cast<QCheckBox*>(editor))
+            check->setChecked(value.toBool() || value.toString() == QLatin1String("true"));
+        else if (auto* edit = qobject_cast<QLineEdit*>(editor))
+            edit->setText(value.toString());
+    }
+    m_indices->setText(spec.indices);
+    if (spec.workers > 0)
+        m_workers->setValue(spec.workers);
+    m_autoChunk->setChecked(spec.chunkSize == 0);
+    if (spec.chunkSize > 0)
+        m_chunk->setValue(int(qMin<qint64>(spec.chunkSize, m_chunk->maximum())));
+    validate();
+}
+
+void JobPanel::setInputMeta(const ArrayMeta* meta)
+{
+    m_hasInput = meta != nullptr;
+    if (meta)
+        m_inputMeta = *meta;
+    validate();
+}
+
+void JobPanel::validate()
+{
+    QString problem;
+    const KernelDef* def = currentKernel();
+    JobSpec job = spec();
+    job.input = QStringLiteral("input"); // the input is checked below, not by path
+    QString info;
+    if (!def) {
+        problem = tr("Choose a kernel.");
+    } else {
+        problem = job.validationError();
+        if (problem.isEmpty() && def->info.needsInput && !m_hasInput)
+            problem = tr("Load or generate an array first (File ▸ Open, or drop a .npy file here).");
+        if (problem.isEmpty() && m_hasInput) {
+            QVariantMap typed;
+            resolveParams(def->info, job.params, &typed);
+            qint64 space = 0;
+            problem = def->indexCount(m_inputMeta, typed, &space);
+            if (problem.isEmpty()) {
+                IndexList list;
+                problem = parseIndexSpec(job.indices, space, &list);
+                if (problem.isEmpty())
+                    info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(list.size(), INT_MAX))).arg(space);
+            }
+        }
+    }
+    m_indexInfo->setText(info);
+    m_indices->setStyleSheet(problem.contains(QLatin1String("ind")) || problem.contains(QLatin1String("slice"))
+                                 ? QStringLiteral("background: #fdecea;")
+                                 : QString());
+    m_problem = problem;
+    m_problemLabel->setText(problem);
+    m_problemLabel->setVisible(!problem.isEmpty());
+    emit changed();
+}
+
+} // namespace sharedmap

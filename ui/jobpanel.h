@@ -1,0 +1,60 @@
+#pragma once
+
+#include "arraymeta.h"
+#include "jobspec.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace sharedmap {
+
+struct KernelDef;
+
+/// The Job panel: kernel picker with its description, a parameter form built from the kernel's
+/// metadata, indices (validated as you type against the input), workers and chunk size.
+class JobPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit JobPanel(QWidget* parent = nullptr);
+
+    /// The job the form describes (input path left to the caller).
+    JobSpec spec() const;
+    /// Fills the form from a spec; unknown kernels and parameters are ignored.
+    void setSpec(const JobSpec& spec);
+    /// The input the indices are checked against (null: none loaded).
+    void setInputMeta(const ArrayMeta* meta);
+    /// Empty when the form describes a runnable job, else what is wrong.
+    QString problem() const { return m_problem; }
+
+signals:
+    void changed();
+
+private:
+    void rebuildParams();
+    void validate();
+    const KernelDef* currentKernel() const;
+
+    QComboBox* m_kernel;
+    QLabel* m_description;
+    QFormLayout* m_paramForm;
+    QWidget* m_paramBox;
+    QVector<QPair<QString, QWidget*>> m_paramEditors;
+    QLineEdit* m_indices;
+    QLabel* m_indexInfo;
+    QSpinBox* m_workers;
+    QCheckBox* m_autoChunk;
+    QSpinBox* m_chunk;
+    QLabel* m_problemLabel;
+    bool m_hasInput = false;
+    ArrayMeta m_inputMeta;
+    QString m_problem;
+};
+
+} // namespace sharedmap

@@ -1,0 +1,131 @@
+#include "settings.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QSettings>
+
+namespace sharedmap {
+
+namespace {
+// Every key the window stores, in one place.
+const QString kGeometry = QStringLiteral("Window/Geometry");
+const QString kState = QStringLiteral("Window/State");
+const QString kSplitterPrefix = QStringLiteral("Window/Splitter_");
+const QString kLastDirectory = QStringLiteral("Files/LastDirectory");
+const QString kRecentFiles = QStringLiteral("Files/Recent");
+const QString kLastJob = QStringLiteral("Job/Last");
+const QString kNiceness = QStringLiteral("Workers/Niceness");
+constexpr int kMaxRecent = 10;
+} // namespace
+
+Settings::Settings(QObject* parent)
+    : QObject(parent)
+{
+}
+
+Settings* Settings::instance()
+{
+    static Settings* settings = new Settings;
+    return settings;
+}
+
+QByteArray Settings::windowGeometry() const
+{
+    return QSettings().value(kGeometry).toByteArray();
+}
+
+void Settings::setWindowGeometry(const QByteArray& geometry)
+{
+    QSettings().setValue(kGeometry, geometry);
+}
+
+QByteArray Settings::windowState() const
+{
+    return QSettings().value(kState).toByteArray();
+}
+
+void Settings::setWindowState(const QByteArray& state)
+{
+    QSettings().setValue(kState, state);
+}
+
+QByteArray Settings::splitterState(const QString& name) const
+{
+    return QSettings().value(kSplitterPrefix + name).toByteArray();
+}
+
+void Settings::setSplitterState(const QString& name, const QByteArray& state)
+{
+    QSettings().setValue(kSplitterPrefix + name, state);
+}
+
+QString Settings::lastDirectory() const
+{
+    return QSettings().value(kLastDirectory, QDir::homePath()).toString();
+}
+
+void Settings::setLastDirectory(const QString& directory)
+{
+    QSettings().setValue(kLastDirectory, directory);
+}
+
+QStringList Settings::recentFiles() const
+{
+    return QSettings().value(kRecentFiles).toStringList();
+}
+
+void Settings::addRecentFile(const QString& path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecent)
+        files.removeLast();
+    if (files == recentFiles())
+        return;
+    QSettings().setValue(kRecentFiles, files);
+    emit recentFilesChanged(files);
+}
+
+void Settings::clearRecentFiles()
+{
+    if (recentFiles().isEmpty())
+        return;
+    QSettings().remove(kRecentFiles);
+    emit recentFilesChanged({});
+}
+
+JobSpec Settings::lastJob() const
+{
+    const QByteArray json = QSettings().value(kLastJob).toByteArray();
+    QString error;
+    JobSpec spec = JobSpec::fromJson(QJsonDocument::fromJson(json).object(), &error);
+    if (!error.isEmpty() || spec.kernel.isEmpty())
+        return {};
+    return spec;
+}
+
+void Settings::setLastJob(const JobSpec& spec)
+{
+    JobSpec stored = spec;
+    stored.input.clear();
+    stored.output.clear();
+    stored.summary.clear();
+    QSettings().setValue(kLastJob, QJsonDocument(stored.toJson()).toJson(QJsonDocument::Compact));
+}
+
+int Settings::workerNiceness() const
+{
+    return qBound(0, QSettings().value(kNiceness, 5).toInt(), 19);
+}
+
+void Settings::setWorkerNiceness(int niceness)
+{
+    niceness = qBound(0, niceness, 19);
+    if (niceness == workerNiceness())
+        return;
+    QSettings().setValue(kNiceness, niceness);
+    emit workerNicenessChanged(niceness);
+}
+
+} // namespace sharedmap

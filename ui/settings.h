@@ -1,0 +1,49 @@
+#pragma once
+
+#include "jobspec.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QStringList>
+
+namespace sharedmap {
+
+/// The window's remembered settings, typed, over QSettings. Every key lives in settings.cpp;
+/// setters write through and emit only when the value changes.
+class Settings : public QObject
+{
+    Q_OBJECT
+public:
+    static Settings* instance();
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+    QByteArray splitterState(const QString& name) const;
+    void setSplitterState(const QString& name, const QByteArray& state);
+
+    QString lastDirectory() const;
+    void setLastDirectory(const QString& directory);
+    QStringList recentFiles() const;
+    /// Puts `path` first in the recent files (at most 10).
+    void addRecentFile(const QString& path);
+    void clearRecentFiles();
+
+    /// The job settings of the last run (input path excluded).
+    JobSpec lastJob() const;
+    void setLastJob(const JobSpec& spec);
+
+    /// Niceness given to workers so the window stays smooth (0–19, default 5).
+    int workerNiceness() const;
+    void setWorkerNiceness(int niceness);
+
+signals:
+    void recentFilesChanged(const QStringList& files);
+    void workerNicenessChanged(int niceness);
+
+private:
+    explicit Settings(QObject* parent = nullptr);
+};
+
+} // namespace sharedmap
