@@ -51,6 +51,7 @@ QJsonObject JobResult::summaryJson() const
     json[QStringLiteral("load_s")] = loadS;
     json[QStringLiteral("tasks_per_s")] = elapsedS > 0 ? double(doneCount()) / elapsedS : 0.0;
     json[QStringLiteral("retried_chunks")] = retriedChunks;
+    json[QStringLiteral("resumed_positions")] = resumedPositions;
     QJsonArray failed, reasons, missing;
     for (qint64 p : failedPositions()) {
         failed.append(indices.at(p));

@@ -50,6 +50,7 @@ struct JobResult
     /// Why positions failed (position -> reason).
     QHash<qint64, QString> failureReasons;
     qint64 retriedChunks = 0;
+    qint64 resumedPositions = 0; ///< taken as done from a previous run's partial results
     int workers = 0;
     /// Chunk size used, 0 for auto.
     qint64 chunkSize = 0;

@@ -57,6 +57,8 @@ QString JobSpec::validationError() const
         return QStringLiteral("chunk size must be at least 1 (or auto), not %1").arg(chunkSize);
     if (maxRetries < 0 || maxRetries > 1000)
         return QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries);
+    if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
+        return QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1").arg(taskTimeoutS);
     if (!output.isEmpty()) {
         error = checkOutputPath(output, { QStringLiteral("npy"), QStringLiteral("csv") });
         if (!error.isEmpty())
@@ -80,6 +82,7 @@ QJsonObject JobSpec::toJson() const
     json[QStringLiteral("workers")] = workers;
     json[QStringLiteral("chunksize")] = chunkSize == 0 ? QJsonValue(QStringLiteral("auto")) : QJsonValue(chunkSize);
     json[QStringLiteral("max_retries")] = maxRetries;
+    json[QStringLiteral("task_timeout_s")] = taskTimeoutS;
     json[QStringLiteral("output")] = output;
     json[QStringLiteral("summary")] = summary;
     return json;
@@ -90,7 +93,8 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     JobSpec spec;
     static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
                                        QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
-                                       QStringLiteral("max_retries"), QStringLiteral("output"), QStringLiteral("summary") };
+                                       QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"),
+                                       QStringLiteral("output"), QStringLiteral("summary") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -134,6 +138,14 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     } else if (chunk.isDouble() && spec.chunkSize < 1) {
         *error = QStringLiteral("job file: 'chunksize' must be at least 1 or \"auto\"");
         return {};
+    }
+    const QJsonValue timeout = json.value(QStringLiteral("task_timeout_s"));
+    if (!timeout.isUndefined() && !timeout.isNull()) {
+        if (!timeout.isDouble()) {
+            *error = QStringLiteral("job file: 'task_timeout_s' must be a number");
+            return {};
+        }
+        spec.taskTimeoutS = timeout.toDouble();
     }
     const QJsonValue params = json.value(QStringLiteral("params"));
     if (!params.isUndefined() && !params.isNull()) {
@@ -207,6 +219,7 @@ bool JobSpec::operator==(const JobSpec& other) const
 {
     return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
         && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
+        && taskTimeoutS == other.taskTimeoutS
         && output == other.output && summary == other.summary;
 }
 

@@ -23,6 +23,9 @@ struct JobSpec
     qint64 chunkSize = 0;
     /// Crashes a position may cause before it is marked failed.
     int maxRetries = 2;
+    /// A worker that makes no progress on its chunk for this long is killed and the chunk
+    /// retried (0 = no timeout).
+    double taskTimeoutS = 0;
     /// Result file (.npy or .csv) and summary file (.json); empty for none.
     QString output;
     QString summary;

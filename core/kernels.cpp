@@ -3,7 +3,12 @@
 #include <QCoreApplication>
 #include <QVarLengthArray>
 
+#include <QSet>
+
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <unistd.h>
 
 #include <cmath>
 #include <limits>
@@ -168,6 +173,51 @@ private:
     qint64 m_step;
 };
 
+/// Test-only kernel (registered when SHAREDMAP_TEST_KERNELS is set): returns the index itself,
+/// and misbehaves on chosen indices so tests can exercise crash recovery, retries and timeouts.
+class FaultKernel final : public Kernel
+{
+public:
+    explicit FaultKernel(const QVariantMap& params)
+        : m_mode(params.value(QStringLiteral("mode")).toString())
+    {
+        for (const QString& part : params.value(QStringLiteral("crash_at")).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            m_crashAt.insert(part.trimmed().toLongLong());
+        for (const QString& part : params.value(QStringLiteral("fail_at")).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            m_failAt.insert(part.trimmed().toLongLong());
+    }
+
+    bool evaluate(qint64 index, double* out) const override
+    {
+        if (m_crashAt.contains(index)) {
+            if (m_mode == QLatin1String("abort"))
+                std::abort();
+            if (m_mode == QLatin1String("exit"))
+                std::_Exit(7);
+            if (m_mode == QLatin1String("hang")) {
+                for (;;)
+                    pause();
+            }
+            std::raise(SIGSEGV);
+        }
+        if (m_failAt.contains(index))
+            return false;
+        *out = double(index);
+        return true;
+    }
+
+private:
+    QString m_mode;
+    QSet<qint64> m_crashAt;
+    QSet<qint64> m_failAt;
+};
+
+QString faultCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
+{
+    *count = input.shape.isEmpty() ? 1 : input.shape[0];
+    return {};
+}
+
 QString rowsCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
 {
     if (input.shape.isEmpty())
@@ -243,6 +293,22 @@ KernelRegistry::KernelRegistry()
     m_kernels.push_back(rowKernel("row_min", QT_TRANSLATE_NOOP("Kernels", "Minimum of row a"), makeRowKernel<ExtremeOp<false>>));
     m_kernels.push_back(rowKernel("row_max", QT_TRANSLATE_NOOP("Kernels", "Maximum of row a"), makeRowKernel<ExtremeOp<true>>));
     m_kernels.push_back(rowKernel("row_norm", QT_TRANSLATE_NOOP("Kernels", "Euclidean (L2) norm of row a"), makeRowKernel<NormOp>));
+
+    if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
+        KernelDef fault;
+        fault.info.name = QStringLiteral("test_fault");
+        fault.info.description = "Test only: the index itself; crashes, hangs or fails on chosen indices";
+        fault.info.indexSpace = "rows (first axis)";
+        fault.info.params = { { QStringLiteral("crash_at"), ParamType::String, QString(), {}, {}, "indices that crash the worker" },
+                              { QStringLiteral("fail_at"), ParamType::String, QString(), {}, {}, "indices that fail" },
+                              { QStringLiteral("mode"), ParamType::String, QStringLiteral("segv"), {}, {},
+                                "segv, abort, exit or hang" } };
+        fault.indexCount = faultCount;
+        fault.create = [](const ArrayView&, const QVariantMap& params, QString*) -> std::unique_ptr<Kernel> {
+            return std::make_unique<FaultKernel>(params);
+        };
+        m_kernels.push_back(fault);
+    }
 
     // Every kernel accepts simulated work, as the tutorial's sleep(0.1) does.
     for (auto& def : m_kernels)

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 
+#include <cmath>
 #include <cstring>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -39,6 +40,9 @@ struct Pool::Slot
     double cpuPercent = 0;
     QByteArray stderrTail;
     QElapsedTimer launched;
+    qint64 lastTasksDone = -1; ///< for the task timeout: progress seen at lastProgressNs
+    qint64 lastProgressNs = 0;
+    QString killReason; ///< why the pool killed this worker, if it did
 };
 
 Pool::Pool(QObject* parent)
@@ -78,6 +82,12 @@ Pool::~Pool()
 
 quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
 {
+    return resume(spec, std::move(input), {}, error);
+}
+
+quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const QVector<double>& previous,
+                     QString* error)
+{
     if (m_job) {
         *error = QStringLiteral("a job is already running");
         return 0;
@@ -107,7 +117,29 @@ quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> inpu
         return 0;
     }
     const qint64 tasks = indices.size();
-    const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks));
+    const int width = def->info.resultWidth;
+    if (!previous.isEmpty() && previous.size() != tasks * width) {
+        *error = QStringLiteral("the partial results hold %1 values, but this job has %2 positions of %3 value(s): "
+                                "resume with the same kernel, input and indices")
+                     .arg(previous.size())
+                     .arg(tasks)
+                     .arg(width);
+        return 0;
+    }
+    // Positions a previous run completed are not computed again.
+    QVector<bool> kept;
+    qint64 keptCount = 0;
+    if (!previous.isEmpty()) {
+        kept.resize(tasks);
+        for (qint64 p = 0; p < tasks; ++p) {
+            bool complete = true;
+            for (int k = 0; k < width; ++k)
+                complete = complete && !std::isnan(previous[p * width + k]);
+            kept[p] = complete;
+            keptCount += complete;
+        }
+    }
+    const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount));
 
     JobSegment::Layout layout;
     layout.slotCount = qMax(1, workers);
@@ -125,6 +157,15 @@ quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> inpu
         return 0;
     }
 
+    if (keptCount > 0) {
+        for (qint64 p = 0; p < tasks; ++p) {
+            if (!kept[p])
+                continue;
+            std::copy_n(previous.constData() + p * width, width, m_job->results() + p * width);
+            m_job->status()[p] = Done;
+        }
+    }
+
     m_jobId = ++m_lastJobId;
     m_input = std::move(input);
     m_spec = spec;
@@ -133,10 +174,11 @@ quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> inpu
     m_crashes.clear();
     m_failureReasons.clear();
     m_retriedChunks = 0;
+    m_resumed = keptCount;
     m_idleCrashes = 0;
     m_cancelling = false;
     m_finishing = false;
-    m_progress = JobProgress { 0, tasks, 0, 0 };
+    m_progress = JobProgress { keptCount, tasks, 0, 0 };
     m_rateWindow.clear();
     m_peakMemory = 0;
     m_tick = 0;
@@ -165,7 +207,7 @@ quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> inpu
     m_timer.start();
     emit started(m_jobId);
     emit logMessage(tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernel).arg(tasks).arg(workers));
-    if (tasks == 0) {
+    if (workers == 0) {
         const quint64 id = m_jobId;
         QTimer::singleShot(0, this, [this, id] {
             if (m_job && m_jobId == id && !m_finishing)
@@ -188,6 +230,8 @@ void Pool::launch(int index)
     slot.reader = protocol::FrameReader();
     slot.lastState = WorkerState::Starting;
     slot.launched.start();
+    slot.lastTasksDone = -1;
+    slot.killReason.clear();
 
     auto* process = new QProcess(this);
     slot.process = process;
@@ -268,9 +312,9 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
         }
         return;
     }
-    const QString why = exitStatus == QProcess::CrashExit
-        ? tr("worker %1 (pid %2) crashed").arg(index).arg(slot.pid)
-        : tr("worker %1 (pid %2) exited with code %3").arg(index).arg(slot.pid).arg(exitCode);
+    const QString why = !slot.killReason.isEmpty() ? slot.killReason
+        : exitStatus == QProcess::CrashExit        ? tr("worker %1 (pid %2) crashed").arg(index).arg(slot.pid)
+                                                   : tr("worker %1 (pid %2) exited with code %3").arg(index).arg(slot.pid).arg(exitCode);
     emit logMessage(why);
     if (!slot.hello && ++m_idleCrashes > kMaxStartFailures) {
         const QString detail = QString::fromLocal8Bit(slot.stderrTail.trimmed());
@@ -427,7 +471,7 @@ void Pool::sample(bool withMemory)
     if (!m_job)
         return;
     const qint64 total = m_job->taskCount();
-    qint64 done = m_failureReasons.size();
+    qint64 done = m_failureReasons.size() + m_resumed;
     for (int i = 0; i < int(m_slots.size()); ++i)
         done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
     done = qMin(done, total);
@@ -450,6 +494,7 @@ void Pool::sample(bool withMemory)
             emit logMessage(tr("worker %1 did not start within %2 s: killed").arg(i).arg(kHelloTimeoutMs / 1000));
             slot.process->kill(); // its exit counts as a failed start
         }
+        checkTimeout(i);
         WorkerSlot* shared = m_job->slot(i);
         const auto state = WorkerState(shared->state.load(std::memory_order_acquire));
         if (state != slot.lastState) {
@@ -487,6 +532,31 @@ void Pool::sample(bool withMemory)
     }
 }
 
+void Pool::checkTimeout(int index)
+{
+    Slot& slot = *m_slots[index];
+    if (m_spec.taskTimeoutS <= 0 || !slot.process || !slot.hello || slot.idle || !slot.killReason.isEmpty())
+        return;
+    const WorkerSlot* shared = m_job->slot(index);
+    const qint64 now = monotonicNs();
+    const qint64 done = shared->tasksDone.load(std::memory_order_relaxed);
+    const qint64 begin = shared->rangeBegin.load(std::memory_order_relaxed);
+    if (done != slot.lastTasksDone || begin < 0) {
+        slot.lastTasksDone = done;
+        slot.lastProgressNs = now;
+        return;
+    }
+    const double stuck = double(now - slot.lastProgressNs) / 1e9;
+    if (stuck < m_spec.taskTimeoutS)
+        return;
+    slot.killReason = tr("worker %1 (pid %2) made no progress for %3 s (task timeout)")
+                          .arg(index)
+                          .arg(slot.pid)
+                          .arg(stuck, 0, 'f', 1);
+    emit logMessage(slot.killReason + tr(": killed, its chunk goes back to the queue"));
+    slot.process->kill();
+}
+
 void Pool::finish(bool cancelled)
 {
     m_finishing = true;
@@ -502,6 +572,7 @@ void Pool::finish(bool cancelled)
             result.failureReasons.insert(p, tr("the kernel failed on this index"));
     }
     result.retriedChunks = m_retriedChunks;
+    result.resumedPositions = m_resumed;
     result.cancelled = cancelled;
     result.elapsedS = double(m_clock.nsecsElapsed()) / 1e9;
     const qint64 first = m_job->header()->firstTaskNs.load();

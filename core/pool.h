@@ -48,6 +48,10 @@ public:
     /// Starts `spec` on an already loaded input (null when the kernel takes no input). Returns
     /// the new job's id, or 0 with `error` set when the job cannot start.
     quint64 start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error);
+    /// Resumes a job: positions whose values in `previous` (resultWidth values per position, as
+    /// written by an earlier run) are all non-NaN are kept as done; only the others are computed.
+    quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const QVector<double>& previous,
+                   QString* error);
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
@@ -85,6 +89,7 @@ private:
     void publishRetries();
     void checkIdle();
     void sample(bool withMemory);
+    void checkTimeout(int slot);
     void finish(bool cancelled);
     void fail(const QString& error);
     void stopProcesses(int graceMs);
@@ -108,6 +113,7 @@ private:
     QHash<qint64, int> m_crashes; ///< position -> crashes while it was being computed
     QHash<qint64, QString> m_failureReasons;
     qint64 m_retriedChunks = 0;
+    qint64 m_resumed = 0; ///< positions taken as done from a previous run
     int m_idleCrashes = 0;
     bool m_cancelling = false;
     bool m_finishing = false;

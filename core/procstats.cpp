@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QList>
 
+#include <limits>
 #include <unistd.h>
 
 namespace sharedmap {
@@ -55,6 +56,53 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory)
         stats.pssBytes = fieldKiB(rollup, "\nPss:");
     }
     return stats;
+}
+
+qint64 processStartTime(qint64 pid)
+{
+    const QByteArray stat = readProcFile(QStringLiteral("/proc/%1/stat").arg(pid));
+    const int close = stat.lastIndexOf(')');
+    if (stat.isEmpty() || close < 0)
+        return -1;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    // Fields after the command start at field 3 (state); starttime is field 22.
+    return fields.size() > 19 ? fields[19].toLongLong() : -1;
+}
+
+QString checkSharedMemoryFits(qint64 bytes)
+{
+    const auto readLimit = [](const char* path) {
+        bool ok = false;
+        const qint64 value = readProcFile(QString::fromLatin1(path)).trimmed().toLongLong(&ok);
+        return ok ? value : -1;
+    };
+    const qint64 shmmax = readLimit("/proc/sys/kernel/shmmax");
+    if (shmmax > 0 && bytes > shmmax)
+        return QStringLiteral("needs a shared-memory segment of %1 bytes, but the kernel allows at most %2 per segment "
+                              "(kernel.shmmax)")
+            .arg(bytes)
+            .arg(shmmax);
+    const qint64 shmall = readLimit("/proc/sys/kernel/shmall");
+    const long page = sysconf(_SC_PAGESIZE);
+    if (shmall > 0 && shmall < (std::numeric_limits<qint64>::max() / page)) {
+        qint64 used = 0;
+        const QList<QByteArray> lines = readProcFile(QStringLiteral("/proc/sysvipc/shm")).split('\n');
+        for (int i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> fields = lines[i].simplified().split(' ');
+            if (fields.size() > 3)
+                used += (fields[3].toLongLong() + page - 1) / page;
+        }
+        const qint64 pages = (bytes + page - 1) / page;
+        if (used + pages > shmall)
+            return QStringLiteral("needs %1 MiB of shared memory, but only %2 MiB are left under the kernel's limit "
+                                  "(kernel.shmall)")
+                .arg(bytes >> 20)
+                .arg(qMax<qint64>(0, shmall - used) * page >> 20);
+    }
+    const qint64 available = availableMemoryBytes();
+    if (available > 0 && bytes > available)
+        return QStringLiteral("needs %1 MiB of memory, but only %2 MiB are available").arg(bytes >> 20).arg(available >> 20);
+    return {};
 }
 
 qint64 availableMemoryBytes()

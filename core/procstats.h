@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QString>
 
 namespace sharedmap {
 
@@ -18,5 +18,14 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory = true);
 
 /// Bytes the kernel reports as available for new allocations (MemAvailable).
 qint64 availableMemoryBytes();
+
+/// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); -1 when the
+/// process does not exist. A pid and its start time name a process uniquely, across pid reuse.
+qint64 processStartTime(qint64 pid);
+
+/// Checks that a new shared-memory segment of `bytes` fits: the kernel's per-segment and total
+/// System V limits and the memory available. Returns an error saying what was needed and what is
+/// available, or an empty string.
+QString checkSharedMemoryFits(qint64 bytes);
 
 } // namespace sharedmap

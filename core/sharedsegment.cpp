@@ -1,11 +1,16 @@
 #include "sharedsegment.h"
 
+#include "procstats.h"
+
 #include <QCoreApplication>
 #include <QFile>
+#include <QDir>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 namespace sharedmap {
 
@@ -22,11 +27,22 @@ SharedSegment::~SharedSegment()
 
 std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint64 bytes, QString* error)
 {
+    // Refuse up front what would not fit, rather than be OOM-killed halfway through a load.
+    const QString tooBig = checkSharedMemoryFits(qMax<qint64>(bytes, 1));
+    if (!tooBig.isEmpty()) {
+        *error = tooBig;
+        return nullptr;
+    }
     std::unique_ptr<SharedSegment> segment(new SharedSegment);
+    // The owner's pid and start time are part of the name: clean-up can tell a dead owner's
+    // segment from a live one even after the pid is reused.
+    static const qint64 pid = QCoreApplication::applicationPid();
+    static const qint64 started = processStartTime(pid);
     for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
-        const QString name = QStringLiteral("%1-%2-%3")
+        const QString name = QStringLiteral("%1-%2-%3-%4")
                                  .arg(prefix)
-                                 .arg(QCoreApplication::applicationPid())
+                                 .arg(pid)
+                                 .arg(started)
                                  .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
         segment->m_memory.setNativeKey(QStringLiteral("/tmp/qipc_sharedmemory_") + name);
         if (segment->m_memory.create(qMax<qint64>(bytes, 1), QSharedMemory::ReadWrite)) {
@@ -60,6 +76,40 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
     }
     segment->m_name = name;
     return segment;
+}
+
+QVector<StaleSegment> removeStaleSegments()
+{
+    QVector<StaleSegment> removed;
+    const QDir directory(QDir::tempPath());
+    const QStringList keyFiles = directory.entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-*") }, QDir::Files);
+    static const QRegularExpression pattern(QStringLiteral("^qipc_sharedmemory_(sharedmap-[a-z]+-(\\d+)-(\\d+)-[0-9a-f]+)$"));
+    for (const QString& file : keyFiles) {
+        const QRegularExpressionMatch match = pattern.match(file);
+        if (!match.hasMatch())
+            continue;
+        const qint64 pid = match.captured(2).toLongLong();
+        const qint64 started = match.captured(3).toLongLong();
+        if (processStartTime(pid) == started)
+            continue; // the owner is alive: not ours to touch
+        StaleSegment stale;
+        stale.name = match.captured(1);
+        stale.ownerPid = pid;
+        const QString path = directory.filePath(file);
+        const key_t key = ftok(QFile::encodeName(path).constData(), 'Q');
+        const int id = key == -1 ? -1 : shmget(key, 0, 0);
+        if (id != -1) {
+            shmid_ds info;
+            if (shmctl(id, IPC_STAT, &info) == 0 && info.shm_perm.uid == geteuid()) {
+                stale.bytes = qint64(info.shm_segsz);
+                if (shmctl(id, IPC_RMID, nullptr) != 0)
+                    continue;
+            }
+        }
+        QFile::remove(path);
+        removed.append(stale);
+    }
+    return removed;
 }
 
 void SharedSegment::removeNow()

@@ -2,6 +2,7 @@
 
 #include <QSharedMemory>
 #include <QString>
+#include <QVector>
 
 #include <memory>
 
@@ -37,5 +38,18 @@ private:
     QString m_name;
     bool m_owner = false;
 };
+
+/// A segment left behind by a run whose owner died (SIGKILL, crash).
+struct StaleSegment
+{
+    QString name;
+    qint64 ownerPid = 0;
+    qint64 bytes = 0; ///< 0 when only the key file was left
+};
+
+/// Removes the segments (and their `/tmp/qipc_sharedmemory_*` key files) of SharedMap runs whose
+/// owner process is gone. Segment names carry the owner's pid and start time, so a live owner,
+/// even one that reused a dead owner's pid, is never touched. Returns what was removed.
+QVector<StaleSegment> removeStaleSegments();
 
 } // namespace sharedmap

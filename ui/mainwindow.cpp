@@ -191,6 +191,9 @@ void MainWindow::createActions()
     m_cancelAction = run->addAction(themeIcon("process-stop", QStyle::SP_MediaStop), tr("&Cancel"), this, &MainWindow::cancelJob);
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_cancelAction->setToolTip(tr("Stop the workers; results computed so far are kept (Esc)"));
+    m_resumeAction = run->addAction(tr("R&esume"), this, [this] { resumeJob(); });
+    m_resumeAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    m_resumeAction->setToolTip(tr("Run the last job again, computing only the indices it did not finish (Ctrl+Shift+R)"));
     run->addSeparator();
     QAction* lowPriority = run->addAction(tr("Workers at &low priority"));
     lowPriority->setCheckable(true);
@@ -296,23 +299,38 @@ bool MainWindow::runJob()
         showBanner(problem, true);
         return false;
     }
-    JobSpec spec = m_jobPanel->spec();
-    const int id = m_dataPanel->currentId();
-    const auto array = m_store->array(id);
-    spec.input = array ? m_store->entry(id).path : QString();
-    if (spec.input.isEmpty() && array)
-        spec.input = m_store->entry(id).name;
+    return startJob(m_jobPanel->spec(), m_dataPanel->currentId(), nullptr);
+}
+
+bool MainWindow::resumeJob()
+{
+    if (m_pool->isRunning() || !m_hasResult)
+        return false;
+    if (!m_store->contains(m_lastArrayId) && m_lastResult.inputMeta.dtype != DType::Invalid) {
+        showBanner(tr("The last job's array is no longer loaded: it cannot be resumed."), true);
+        return false;
+    }
+    return startJob(m_lastResult.spec, m_lastArrayId, &m_lastResult.values);
+}
+
+bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>* previous)
+{
+    JobSpec spec = job;
+    const auto array = m_store->array(arrayId);
+    if (array)
+        spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
     QString error;
-    const quint64 jobId = m_pool->start(spec, array, &error);
+    const quint64 jobId = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
     if (jobId == 0) {
         showBanner(error, true);
         m_logPanel->append(error, true);
         return false;
     }
+    m_lastArrayId = arrayId;
     Settings::instance()->setLastJob(spec);
     m_banner->hide();
     m_monitorPanel->beginJob(jobId, m_pool->currentJob(), array ? array->meta().byteSize() : 0);
-    statusBar()->showMessage(tr("Running %1…").arg(spec.kernel));
+    statusBar()->showMessage(previous ? tr("Resuming %1…").arg(spec.kernel) : tr("Running %1…").arg(spec.kernel));
     updateActions();
     return true;
 }
@@ -393,6 +411,8 @@ void MainWindow::updateActions()
                                                             : m_jobPanel->problem());
     m_cancelAction->setEnabled(running);
     m_exportAction->setEnabled(m_hasResult);
+    const bool incomplete = m_hasResult && m_lastResult.doneCount() < m_lastResult.taskCount();
+    m_resumeAction->setEnabled(!running && incomplete);
     m_jobPanel->setEnabled(!running);
 }
 

@@ -38,6 +38,8 @@ public:
 
     /// Starts the job the panels describe; returns false (and says why) when it cannot.
     bool runJob();
+    /// Runs the last job again computing only what it left out (cancelled or failed positions).
+    bool resumeJob();
     void cancelJob();
     QString exportResults(const QString& path);
     QString savePlot(const QString& path);
@@ -54,6 +56,7 @@ public:
     ResultsModel* resultsModel() const { return m_resultsModel; }
     QAction* runAction() const { return m_runAction; }
     QAction* cancelAction() const { return m_cancelAction; }
+    QAction* resumeAction() const { return m_resumeAction; }
     /// The message banner's text (errors shown in the window).
     QString bannerText() const;
     /// The last finished job's result.
@@ -74,6 +77,7 @@ private:
     void updateActions();
     void updateRecentMenu();
     void showBanner(const QString& text, bool error);
+    bool startJob(const JobSpec& spec, int arrayId, const QVector<double>* previous);
     void onFinished(const JobResult& result);
     void onFailed(const QString& error);
     void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
@@ -92,6 +96,7 @@ private:
     QAction* m_generateAction = nullptr;
     QAction* m_runAction = nullptr;
     QAction* m_cancelAction = nullptr;
+    QAction* m_resumeAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_savePlotAction = nullptr;
     QMenu* m_recentMenu = nullptr;
@@ -99,6 +104,7 @@ private:
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;
+    int m_lastArrayId = 0; ///< the input of the last job, for Resume
 };
 
 } // namespace sharedmap

@@ -7,6 +7,7 @@
 #include "pool.h"
 #include "progressbar.h"
 #include "progressformat.h"
+#include "sharedsegment.h"
 #include "version.h"
 
 #include <QCommandLineParser>
@@ -38,6 +39,7 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "  kernels    list the kernels, their descriptions and parameters\n"
                       "  info       describe a .npy file: dtype, shape, order, bytes\n"
                       "  generate   write a .npy file of demo data\n"
+                      "  cleanup    remove shared memory left by SharedMap runs that were killed\n"
                       "\n"
                       "Run 'sharedmap-cli COMMAND --help' for a command's options.\n";
 
@@ -227,6 +229,31 @@ int generateCommand(const QStringList& arguments)
     return ExitOk;
 }
 
+// --- cleanup -------------------------------------------------------------------------------
+
+int cleanupCommand(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    if (const int code = parseCommand(parser, arguments,
+                                      QStringLiteral("Remove the shared-memory segments (and their /tmp/qipc_* key files) "
+                                                     "of SharedMap runs whose process is gone. Live runs are never touched."));
+        code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("cleanup takes no arguments"));
+    const QVector<StaleSegment> removed = removeStaleSegments();
+    qint64 bytes = 0;
+    for (const StaleSegment& segment : removed) {
+        printOut(QStringLiteral("removed %1 (%2, owner pid %3 is gone)\n")
+                     .arg(segment.name, formatBytes(segment.bytes))
+                     .arg(segment.ownerPid));
+        bytes += segment.bytes;
+    }
+    printOut(removed.isEmpty() ? QStringLiteral("nothing to remove\n")
+                               : QStringLiteral("removed %1 segments, %2\n").arg(removed.size()).arg(formatBytes(bytes)));
+    return ExitOk;
+}
+
 // --- run -------------------------------------------------------------------------------------
 
 int g_signalPipe[2] = { -1, -1 };
@@ -252,6 +279,7 @@ private:
     ProgressBar m_bar;
     JobSpec m_spec;
     std::shared_ptr<SharedArray> m_input;
+    QString m_resumeFrom;
     double m_loadS = 0;
     int m_signal = 0;
     int m_exitCode = ExitOk;
@@ -278,12 +306,19 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     const QCommandLineOption retries(QStringLiteral("max-retries"),
                                      QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."),
                                      QStringLiteral("N"));
+    const QCommandLineOption timeout(QStringLiteral("task-timeout"),
+                                     QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
+                                     QStringLiteral("SECONDS"));
     const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("Write results to FILE.npy or FILE.csv."),
                                     QStringLiteral("FILE"));
     const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
                                      QStringLiteral("FILE.json"));
+    const QCommandLineOption resume(QStringLiteral("resume"),
+                                    QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
+                                                   "only NaN positions are computed. The output defaults to that file."),
+                                    QStringLiteral("PARTIAL.npy"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
-    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, output, summary, quietOption });
+    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, output, summary, resume, quietOption });
     if (const int code = parseCommand(parser, arguments,
                                       QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
@@ -333,11 +368,22 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         if (!ok || spec->maxRetries < 0 || spec->maxRetries > 1000)
             return usageError(QStringLiteral("--max-retries must be 0..1000, not '%1'").arg(parser.value(retries)));
     }
+    if (parser.isSet(timeout)) {
+        bool ok = false;
+        spec->taskTimeoutS = parser.value(timeout).toDouble(&ok);
+        if (!ok || !(spec->taskTimeoutS > 0) || spec->taskTimeoutS > 1e6)
+            return usageError(QStringLiteral("--task-timeout must be a positive number of seconds, not '%1'").arg(parser.value(timeout)));
+    }
     if (parser.isSet(output))
         spec->output = parser.value(output);
     if (parser.isSet(summary))
         spec->summary = parser.value(summary);
     *quiet = parser.isSet(quietOption);
+    if (parser.isSet(resume)) {
+        m_resumeFrom = parser.value(resume);
+        if (spec->output.isEmpty())
+            spec->output = m_resumeFrom;
+    }
     error = spec->validationError();
     if (!error.isEmpty())
         return usageError(error);
@@ -372,6 +418,10 @@ int RunCommand::exec(const QStringList& arguments)
         return code;
     m_bar.setEnabled(!quiet);
     installSignalHandlers();
+    // Shared memory of runs that were killed is found and removed at the next start.
+    for (const StaleSegment& stale : removeStaleSegments())
+        std::fprintf(stderr, "sharedmap-cli: removed %s left by a killed run (pid %lld)\n", qPrintable(stale.name),
+                     qint64(stale.ownerPid));
 
     const KernelDef* def = KernelRegistry::instance().find(m_spec.kernel);
     if (def->info.needsInput) {
@@ -395,7 +445,22 @@ int RunCommand::exec(const QStringList& arguments)
         QCoreApplication::exit(m_exitCode);
     });
     QString error;
-    if (m_pool.start(m_spec, m_input, &error) == 0)
+    QVector<double> previous;
+    if (!m_resumeFrom.isEmpty()) {
+        auto partial = SharedArray::loadNpy(m_resumeFrom, &error);
+        if (!partial)
+            return usageError(error);
+        if (partial->meta().dtype != DType::Float64 || partial->meta().fortranOrder)
+            return usageError(QStringLiteral("%1: partial results must be a C-order float64 array as `run --output` writes")
+                                  .arg(m_resumeFrom));
+        const double* values = reinterpret_cast<const double*>(partial->view().data);
+        previous = QVector<double>(values, values + partial->meta().elementCount());
+        if (previous.isEmpty() && partial->meta().elementCount() == 0)
+            previous.append(0); // an empty partial file still means "resume": let the size check speak
+    }
+    const quint64 id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
+                                              : m_pool.resume(m_spec, m_input, previous, &error);
+    if (id == 0)
         return usageError(error);
     m_bar.update(0, m_pool.progress().total, 0, true);
     return QCoreApplication::exec();
@@ -469,7 +534,9 @@ int main(int argc, char** argv)
         return infoCommand(arguments);
     if (command == QLatin1String("generate"))
         return generateCommand(arguments);
-    return usageError(QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate)").arg(command));
+    if (command == QLatin1String("cleanup"))
+        return cleanupCommand(arguments);
+    return usageError(QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate, cleanup)").arg(command));
 }
 
 } // namespace sharedmap::cli

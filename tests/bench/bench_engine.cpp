@@ -15,7 +15,7 @@
 // writes every run. Each result set is checked against the single-thread loop.
 //
 //   bench_engine [--quick] [--shape 10000x10000] [--dtypes float64,float32,int16] [--workers 2]
-//                [--repeat 5] [--no-numpy] [--json FILE] [--worker PATH] [--python PATH]
+//                [--repeat 5] [--no-numpy] [--sample-ms MS] [--json FILE] [--worker PATH] [--python PATH]
 
 #include "generator.h"
 #include "jobresult.h"
@@ -177,6 +177,7 @@ struct Options
     int workers = 2;
     int repeat = 5;
     bool numpy = true;
+    int sampleMs = 0; ///< Pool::setSampleInterval (0 = the pool's default, 33 ms)
     QString json;
     QString worker = QStringLiteral(SHAREDMAP_WORKER_PATH);
     QString python = QStringLiteral(SHAREDMAP_PYTHON);
@@ -199,6 +200,8 @@ EngineRun runEngine(const Options& opt, const std::shared_ptr<const SharedArray>
     EngineRun run;
     Pool pool;
     pool.setWorkerProgram(opt.worker);
+    if (opt.sampleMs > 0)
+        pool.setSampleInterval(opt.sampleMs); // PSS is read every 6th tick
     QEventLoop loop;
     double lastEnd = 0;
     QObject::connect(&pool, &Pool::chunkFinished, [&](const ChunkEvent& e) { lastEnd = std::max(lastEnd, e.endS); });
@@ -324,7 +327,10 @@ int main(int argc, char** argv)
     const QCommandLineOption worker(QStringLiteral("worker"), QStringLiteral("sharedmap-worker to use."), QStringLiteral("PATH"));
     const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Python with NumPy (default /usr/bin/python3)."),
                                     QStringLiteral("PATH"));
-    parser.addOptions({ quick, shape, dtypes, workers, repeat, noNumpy, json, worker, python });
+    const QCommandLineOption sampleMs(QStringLiteral("sample-ms"),
+                                      QStringLiteral("Pool sampling period in ms (PSS every 6th sample; default 33)."),
+                                      QStringLiteral("MS"));
+    parser.addOptions({ quick, shape, dtypes, workers, repeat, noNumpy, json, worker, python, sampleMs });
     parser.process(app);
 
     Options opt;
@@ -349,6 +355,8 @@ int main(int argc, char** argv)
     if (parser.isSet(repeat))
         opt.repeat = qMax(1, parser.value(repeat).toInt());
     opt.numpy = !parser.isSet(noNumpy) && !opt.helper.isEmpty();
+    if (parser.isSet(sampleMs))
+        opt.sampleMs = qMax(1, parser.value(sampleMs).toInt());
     if (parser.isSet(json))
         opt.json = parser.value(json);
     if (parser.isSet(worker))

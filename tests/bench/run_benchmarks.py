@@ -16,7 +16,7 @@ variant alike, and prints markdown tables of medians and ratios:
 
 Usage (Debian's interpreter, which has numpy, tqdm and joblib):
   /usr/bin/python3 tests/bench/run_benchmarks.py [--quick] [--only memory,dispatch,bandwidth]
-      [--cli build/bin/sharedmap-cli] [--engine build/bin/bench_engine] [--repeat 5]
+      [--cli build/bin/sharedmap-cli] [--engine build/tests/bin/bench_engine] [--repeat 5]
       [--peer-repeat 3] [--workdir DIR] [--keep] [--json results.json]
 """
 
@@ -294,7 +294,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run each (smoke test)")
     ap.add_argument("--only", default="memory,dispatch,bandwidth", help="comma list of figures to run")
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "sharedmap-cli"))
-    ap.add_argument("--engine", help="bench_engine (default: beside the CLI)")
+    ap.add_argument("--engine", help="bench_engine (default: BUILD/tests/bin/bench_engine for --cli BUILD/bin/...)")
     ap.add_argument("--peer", default=os.path.join(HERE, "peer_process_map.py"))
     ap.add_argument("--python", default="/usr/bin/python3", help="interpreter for the peers")
     ap.add_argument("--workers", type=int, default=2)
@@ -305,7 +305,11 @@ def main(argv=None):
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--json", help="write every measurement to this file")
     a = ap.parse_args(argv)
-    a.engine = a.engine or os.path.join(os.path.dirname(a.cli), "bench_engine")
+    if not a.engine:  # build/tests/bin/bench_engine (test programs stay out of build/bin), else beside the CLI
+        build = os.path.dirname(os.path.dirname(os.path.abspath(a.cli)))
+        candidates = [os.path.join(build, "tests", "bin", "bench_engine"),
+                      os.path.join(os.path.dirname(a.cli), "bench_engine")]
+        a.engine = next((c for c in candidates if os.access(c, os.X_OK)), candidates[0])
     a.memory_workers = [int(w) for w in a.memory_workers.split(",") if w]
     if a.quick:
         a.repeat, a.peer_repeat, a.memory_workers = 1, 1, [a.workers]

@@ -188,6 +188,17 @@ private slots:
         QVERIFY(!window.cancelAction()->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(childProcesses(), 0, 3000);
         QCOMPARE(ownSegments(), segmentsBefore);
+        const qint64 doneBefore = window.lastResult().doneCount();
+        QVERIFY(doneBefore >= 2);
+
+        // Resume computes only what the cancelled run left, and the values are complete.
+        QVERIFY(window.resumeAction()->isEnabled());
+        QVERIFY(window.resumeJob());
+        QVERIFY(ended.wait(20000));
+        QVERIFY(!window.lastResult().cancelled);
+        QCOMPARE(window.lastResult().resumedPositions, doneBefore);
+        QCOMPARE(window.lastResult().values, loadDoubles(m_dir.filePath(QStringLiteral("diag.npy"))));
+        QVERIFY(!window.resumeAction()->isEnabled());
 
         // A new run on the same array works and its results are the new job's.
         spec.params.insert(QStringLiteral("sleep_ms"), 0.0);
