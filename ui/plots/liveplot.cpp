@@ -11,7 +11,7 @@ namespace sharedmap {
 
 namespace {
 // Above this many points, antialiasing costs more than it adds (and blurs dense plots).
-constexpr qint64 kAntialiasLimit = 20000;
+constexpr qint64 kAntialiasLimit = 2000; // antialiased zigzag lines get slow beyond this
 // Exports of a small or never-shown widget still get a readable size.
 constexpr int kMinExportWidth = 640;
 constexpr int kMinExportHeight = 400;
@@ -23,6 +23,7 @@ LivePlot::LivePlot(QWidget* parent)
     applyLightStyle();
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setNoAntialiasingOnDrag(true);
+    setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
     setMouseTracking(true);
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(this, &QWidget::customContextMenuRequested, this, &LivePlot::showContextMenu);
