@@ -466,15 +466,30 @@ void Pool::cancel()
     checkIdle();
 }
 
+qint64 Pool::countDone() const
+{
+    qint64 done = m_failureReasons.size() + m_resumed;
+    for (int i = 0; i < int(m_slots.size()); ++i)
+        done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
+    return qMin(done, m_job->taskCount());
+}
+
+JobProgress Pool::progress() const
+{
+    if (!m_job || m_finishing)
+        return m_progress;
+    JobProgress live = m_progress;
+    live.done = countDone();
+    live.elapsedS = double(m_clock.nsecsElapsed()) / 1e9;
+    return live;
+}
+
 void Pool::sample(bool withMemory)
 {
     if (!m_job)
         return;
     const qint64 total = m_job->taskCount();
-    qint64 done = m_failureReasons.size() + m_resumed;
-    for (int i = 0; i < int(m_slots.size()); ++i)
-        done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
-    done = qMin(done, total);
+    const qint64 done = countDone();
     const double elapsed = double(m_clock.nsecsElapsed()) / 1e9;
     m_rateWindow.append({ elapsed, done });
     while (m_rateWindow.size() > 2 && elapsed - m_rateWindow.first().first > 1.0)

@@ -58,7 +58,8 @@ public:
 
     bool isRunning() const { return m_job != nullptr; }
     quint64 currentJobId() const { return m_jobId; }
-    JobProgress progress() const { return m_progress; }
+    /// Where the job stands now: counters read live, the rate from the last second of samples.
+    JobProgress progress() const;
     /// The running job as planned: spec, indices, workers, input (values not filled in yet).
     const JobResult& currentJob() const { return m_result; }
     QVector<WorkerInfo> workers() const;
@@ -90,6 +91,7 @@ private:
     void checkIdle();
     void sample(bool withMemory);
     void checkTimeout(int slot);
+    qint64 countDone() const;
     void finish(bool cancelled);
     void fail(const QString& error);
     void stopProcesses(int graceMs);
