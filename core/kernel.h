@@ -49,6 +49,13 @@ public:
     virtual ~Kernel() = default;
     /// Writes resultWidth() values for `index` to `out`; returns false when the index failed.
     virtual bool evaluate(qint64 index, double* out) const = 0;
+    /// The bytes of the input `index` reads when they are one contiguous block (else empty), so a
+    /// worker can map a chunk's pages in one call instead of taking a fault per page.
+    virtual std::pair<const char*, qint64> footprint(qint64 index) const
+    {
+        Q_UNUSED(index);
+        return { nullptr, 0 };
+    }
 };
 
 /// A registered kernel: its metadata and the functions that size and build it.

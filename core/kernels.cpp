@@ -146,6 +146,13 @@ public:
         return true;
     }
 
+    std::pair<const char*, qint64> footprint(qint64 index) const override
+    {
+        if (!m_contiguous)
+            return { nullptr, 0 };
+        return { m_view.data + index * m_view.strides[0], m_rowLength * qint64(sizeof(T)) };
+    }
+
 private:
     ArrayView m_view;
     qint64 m_rowLength;
