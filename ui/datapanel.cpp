@@ -102,6 +102,8 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
         if (!m_store->isLoading())
             m_loadBox->hide();
         setCurrentId(id); // a newly loaded array becomes the input
+        for (int column = ArrayListModel::DTypeColumn; column < m_listModel->columnCount(); ++column)
+            m_list->resizeColumnToContents(column);
     });
     connect(m_store, &ArrayStore::loadFailed, this, [this](int) {
         if (!m_store->isLoading())
