@@ -20,6 +20,8 @@ int JobSpec::effectiveWorkers() const
 
 QString checkOutputPath(const QString& path, const QStringList& extensions)
 {
+    if (path.contains(QChar(0)))
+        return QStringLiteral("output path contains a NUL character");
     const QFileInfo info(path);
     if (!extensions.contains(info.suffix().toLower()))
         return QStringLiteral("output %1 has an unknown extension (use %2)")
@@ -31,6 +33,15 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
         return QStringLiteral("output folder %1 is not writable").arg(info.absolutePath());
     if (info.isDir())
         return QStringLiteral("output %1 is a folder").arg(path);
+    // Permission bits do not tell everything (root, /proc, read-only mounts): try it, before
+    // the job runs rather than after.
+    QFile probe(path);
+    const bool existed = probe.exists();
+    if (!probe.open(QIODevice::WriteOnly | QIODevice::Append))
+        return QStringLiteral("cannot write output %1: %2").arg(path, probe.errorString());
+    probe.close();
+    if (!existed)
+        probe.remove();
     return {};
 }
 
@@ -44,6 +55,10 @@ QString JobSpec::validationError() const
             .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", ")));
     if (def->info.needsInput && input.isEmpty())
         return QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel);
+    for (const QString* path : { &input, &indices, &output, &summary }) {
+        if (path->contains(QChar(0)))
+            return QStringLiteral("a path or index spec contains a NUL character");
+    }
     QVariantMap typed;
     QString error = resolveParams(def->info, params, &typed);
     if (!error.isEmpty())
@@ -107,6 +122,10 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
             return true;
         if (!value.isString()) {
             *error = QStringLiteral("job file: '%1' must be a string").arg(QLatin1String(key));
+            return false;
+        }
+        if (value.toString().contains(QChar(0))) {
+            *error = QStringLiteral("job file: '%1' contains a NUL character").arg(QLatin1String(key));
             return false;
         }
         *out = value.toString();

@@ -41,6 +41,7 @@ struct Pool::Slot
     QByteArray stderrTail;
     QElapsedTimer launched;
     qint64 lastTasksDone = -1; ///< for the task timeout: progress seen at lastProgressNs
+    qint64 lastRangeBegin = -1;
     qint64 lastProgressNs = 0;
     QString killReason; ///< why the pool killed this worker, if it did
 };
@@ -231,6 +232,7 @@ void Pool::launch(int index)
     slot.lastState = WorkerState::Starting;
     slot.launched.start();
     slot.lastTasksDone = -1;
+    slot.lastRangeBegin = -1;
     slot.killReason.clear();
 
     auto* process = new QProcess(this);
@@ -550,14 +552,17 @@ void Pool::sample(bool withMemory)
 void Pool::checkTimeout(int index)
 {
     Slot& slot = *m_slots[index];
-    if (m_spec.taskTimeoutS <= 0 || !slot.process || !slot.hello || slot.idle || !slot.killReason.isEmpty())
+    if (m_spec.taskTimeoutS <= 0 || !slot.process || !slot.hello || !slot.killReason.isEmpty())
         return;
     const WorkerSlot* shared = m_job->slot(index);
     const qint64 now = monotonicNs();
     const qint64 done = shared->tasksDone.load(std::memory_order_relaxed);
     const qint64 begin = shared->rangeBegin.load(std::memory_order_relaxed);
-    if (done != slot.lastTasksDone || begin < 0) {
+    // The stall clock runs only while the worker holds the same range without finishing a task:
+    // idle time, and the moment a new range is claimed, start it again.
+    if (slot.idle || begin < 0 || done != slot.lastTasksDone || begin != slot.lastRangeBegin) {
         slot.lastTasksDone = done;
+        slot.lastRangeBegin = begin;
         slot.lastProgressNs = now;
         return;
     }

@@ -73,6 +73,10 @@ std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta,
 std::shared_ptr<SharedArray> SharedArray::loadNpy(const QString& path, QString* error, const Progress& progress,
                                                   const std::atomic_bool* cancel)
 {
+    if (path.contains(QChar(0))) {
+        *error = QStringLiteral("file name contains a NUL character");
+        return nullptr;
+    }
     QFile file(path);
     if (!QFileInfo(path).isFile()) {
         *error = QStringLiteral("%1: no such file").arg(path);

@@ -10,13 +10,22 @@
 
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace sharedmap {
 
 namespace {
 constexpr int kCreateAttempts = 16;
+/// Key files live in one fixed folder, whatever TMPDIR says, so that every process (workers,
+/// a later clean-up with another environment) finds the same file for the same name.
+const char kKeyDirectory[] = "/tmp";
+
+QString keyFile(const QString& name)
+{
+    return QStringLiteral("%1/qipc_sharedmemory_%2").arg(QLatin1String(kKeyDirectory), name);
 }
+} // namespace
 
 SharedSegment::~SharedSegment()
 {
@@ -44,7 +53,7 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
                                  .arg(pid)
                                  .arg(started)
                                  .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
-        segment->m_memory.setNativeKey(QStringLiteral("/tmp/qipc_sharedmemory_") + name);
+        segment->m_memory.setNativeKey(keyFile(name));
         if (segment->m_memory.create(qMax<qint64>(bytes, 1), QSharedMemory::ReadWrite)) {
             segment->m_name = name;
             segment->m_owner = true;
@@ -69,7 +78,7 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
         *error = QStringLiteral("bad segment name '%1'").arg(name);
         return nullptr;
     }
-    segment->m_memory.setNativeKey(QStringLiteral("/tmp/qipc_sharedmemory_") + name);
+    segment->m_memory.setNativeKey(keyFile(name));
     if (!segment->m_memory.attach(writable ? QSharedMemory::ReadWrite : QSharedMemory::ReadOnly)) {
         *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, segment->m_memory.errorString());
         return nullptr;
@@ -81,7 +90,7 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
 QVector<StaleSegment> removeStaleSegments()
 {
     QVector<StaleSegment> removed;
-    const QDir directory(QDir::tempPath());
+    const QDir directory(QString::fromLatin1(kKeyDirectory));
     const QStringList keyFiles = directory.entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-*") }, QDir::Files);
     static const QRegularExpression pattern(QStringLiteral("^qipc_sharedmemory_(sharedmap-[a-z]+-(\\d+)-(\\d+)-[0-9a-f]+)$"));
     for (const QString& file : keyFiles) {
@@ -96,17 +105,21 @@ QVector<StaleSegment> removeStaleSegments()
         stale.name = match.captured(1);
         stale.ownerPid = pid;
         const QString path = directory.filePath(file);
+        struct stat keyInfo;
+        if (::stat(QFile::encodeName(path).constData(), &keyInfo) != 0 || keyInfo.st_uid != geteuid())
+            continue; // another user's run: not ours to judge
         const key_t key = ftok(QFile::encodeName(path).constData(), 'Q');
         const int id = key == -1 ? -1 : shmget(key, 0, 0);
         if (id != -1) {
             shmid_ds info;
-            if (shmctl(id, IPC_STAT, &info) == 0 && info.shm_perm.uid == geteuid()) {
-                stale.bytes = qint64(info.shm_segsz);
-                if (shmctl(id, IPC_RMID, nullptr) != 0)
-                    continue;
-            }
+            if (shmctl(id, IPC_STAT, &info) != 0 || info.shm_perm.uid != geteuid())
+                continue;
+            stale.bytes = qint64(info.shm_segsz);
+            if (shmctl(id, IPC_RMID, nullptr) != 0)
+                continue;
         }
-        QFile::remove(path);
+        if (!QFile::remove(path))
+            continue;
         removed.append(stale);
     }
     return removed;

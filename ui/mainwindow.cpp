@@ -7,6 +7,8 @@
 #include "liveplot.h"
 #include "monitorpanel.h"
 #include "pool.h"
+#include "progressformat.h"
+#include "sharedsegment.h"
 #include "resultsmodel.h"
 #include "resultspanel.h"
 #include "settings.h"
@@ -110,6 +112,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_pool, &Pool::finished, this, &MainWindow::onFinished);
     connect(m_pool, &Pool::failed, this, &MainWindow::onFailed);
     connect(Settings::instance(), &Settings::recentFilesChanged, this, &MainWindow::updateRecentMenu);
+
+    // Shared memory left by runs that were killed is removed at the next start.
+    for (const StaleSegment& stale : removeStaleSegments())
+        m_logPanel->append(tr("Removed %1 (%2) left by a killed run (pid %3)")
+                               .arg(stale.name, formatBytes(stale.bytes))
+                               .arg(stale.ownerPid));
 
     resize(1400, 900);
     restoreGeometry(Settings::instance()->windowGeometry());

@@ -76,8 +76,9 @@ inline QSet<qint64> children(qint64 parent, const QByteArray& commPrefix = "shar
     return pids;
 }
 
-/// Polls until none of `pids` is alive or `timeoutMs` passed; returns the ones still alive.
-inline QSet<qint64> waitGone(const QSet<qint64>& pids, int timeoutMs)
+/// Polls (every `pollMs`) until none of `pids` is alive or `timeoutMs` passed; returns the ones
+/// still alive.
+inline QSet<qint64> waitGone(const QSet<qint64>& pids, int timeoutMs, int pollMs = 10)
 {
     QElapsedTimer clock;
     clock.start();
@@ -87,7 +88,7 @@ inline QSet<qint64> waitGone(const QSet<qint64>& pids, int timeoutMs)
             it = isAlive(*it) ? std::next(it) : alive.erase(it);
         if (alive.isEmpty() || clock.elapsed() > timeoutMs)
             return alive;
-        QThread::msleep(10);
+        QThread::msleep(pollMs);
     }
 }
 
@@ -98,6 +99,7 @@ struct ShmSegment
     qint64 size = 0;
     qint64 cpid = 0;
     qint64 nattch = 0;
+    int perms = 0; ///< mode bits, e.g. 0600
 };
 
 /// System V shared-memory segments created by process `cpid`, keyed by shmid.
@@ -112,7 +114,8 @@ inline QHash<qint64, ShmSegment> shmSegmentsOf(qint64 cpid)
         const QList<QByteArray> cols = file.readLine().simplified().split(' ');
         if (cols.size() < 7)
             continue;
-        ShmSegment segment { cols[1].toLongLong(), cols[3].toLongLong(), cols[4].toLongLong(), cols[6].toLongLong() };
+        ShmSegment segment { cols[1].toLongLong(), cols[3].toLongLong(), cols[4].toLongLong(), cols[6].toLongLong(),
+                             cols[2].toInt(nullptr, 8) };
         if (segment.cpid == cpid)
             segments.insert(segment.shmid, segment);
     }
