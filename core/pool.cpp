@@ -532,7 +532,13 @@ void Pool::sample(bool withMemory)
         const qint64 now = monotonicNs();
         const double wall = double(qMax<qint64>(1, now - m_lastCpuSampleNs));
         m_lastCpuSampleNs = now;
-        qint64 pss = readProcessStats(QCoreApplication::applicationPid()).pssBytes;
+        // The sum of PSS, taken so that shared memory is counted once: each process's own
+        // (non-shared-memory) PSS, plus our segments' resident bytes read in one place. Summing
+        // plain PSS process by process would count a page twice when a worker maps it between
+        // two reads, which happens all the time while workers fault in their rows.
+        const qint64 self = QCoreApplication::applicationPid();
+        const ProcessStats own = readProcessStats(self);
+        qint64 pss = own.pssBytes - own.pssShmemBytes;
         for (auto& slot : m_slots) {
             if (!slot->process || slot->pid <= 0)
                 continue;
@@ -542,8 +548,9 @@ void Pool::sample(bool withMemory)
             slot->cpuPercent = slot->lastCpuNs > 0 ? 100.0 * double(stats.cpuTimeNs - slot->lastCpuNs) / wall : 0.0;
             slot->lastCpuNs = stats.cpuTimeNs;
             slot->stats = stats;
-            pss += stats.pssBytes;
+            pss += stats.pssBytes - stats.pssShmemBytes;
         }
+        pss += sharedSegmentsResidentBytes(self);
         m_peakMemory = qMax(m_peakMemory, pss);
         emit memorySampled(pss);
     }
@@ -581,6 +588,7 @@ void Pool::finish(bool cancelled)
 {
     m_finishing = true;
     m_timer.stop();
+    const qint64 elapsedNs = m_clock.nsecsElapsed(); // before the last memory sample, which is not the job's time
     sample(true); // every worker is still attached: the memory figure of the whole run
     JobResult& result = m_result;
     const qint64 tasks = m_job->taskCount();
@@ -594,7 +602,7 @@ void Pool::finish(bool cancelled)
     result.retriedChunks = m_retriedChunks;
     result.resumedPositions = m_resumed;
     result.cancelled = cancelled;
-    result.elapsedS = double(m_clock.nsecsElapsed()) / 1e9;
+    result.elapsedS = double(elapsedNs) / 1e9;
     const qint64 first = m_job->header()->firstTaskNs.load();
     result.startupS = first > 0 ? double(first - m_job->header()->startNs) / 1e9 : result.elapsedS;
     result.computeS = qMax(0.0, result.elapsedS - result.startupS);

@@ -54,8 +54,29 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory)
         const QByteArray rollup = readProcFile(QStringLiteral("/proc/%1/smaps_rollup").arg(pid));
         stats.rssBytes = fieldKiB(rollup, "\nRss:");
         stats.pssBytes = fieldKiB(rollup, "\nPss:");
+        stats.pssShmemBytes = fieldKiB(rollup, "\nPss_Shmem:");
     }
     return stats;
+}
+
+qint64 sharedSegmentsResidentBytes(qint64 creatorPid)
+{
+    const QList<QByteArray> lines = readProcFile(QStringLiteral("/proc/sysvipc/shm")).split('\n');
+    if (lines.isEmpty())
+        return 0;
+    // Columns by header name: older kernels lack rss.
+    const QList<QByteArray> header = lines.first().simplified().split(' ');
+    const int cpid = header.indexOf("cpid");
+    const int rss = header.indexOf("rss");
+    if (cpid < 0 || rss < 0)
+        return 0;
+    qint64 total = 0;
+    for (int i = 1; i < lines.size(); ++i) {
+        const QList<QByteArray> fields = lines[i].simplified().split(' ');
+        if (fields.size() > qMax(cpid, rss) && fields[cpid].toLongLong() == creatorPid)
+            total += fields[rss].toLongLong();
+    }
+    return total;
 }
 
 qint64 processStartTime(qint64 pid)

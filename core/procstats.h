@@ -10,11 +10,16 @@ struct ProcessStats
     bool valid = false;
     qint64 rssBytes = 0;
     qint64 pssBytes = 0; ///< proportional set size: shared pages divided among their users
+    qint64 pssShmemBytes = 0; ///< the part of pssBytes in shared memory (our segments among it)
     qint64 cpuTimeNs = 0; ///< user + system time consumed so far
 };
 
 /// Reads /proc/PID/smaps_rollup and /proc/PID/stat; `valid` is false when the process is gone.
 ProcessStats readProcessStats(qint64 pid, bool withMemory = true);
+
+/// Resident bytes of the System V segments created by `creatorPid` (the `rss` column of
+/// /proc/sysvipc/shm): shared memory counted once, however many processes map it.
+qint64 sharedSegmentsResidentBytes(qint64 creatorPid);
 
 /// Bytes the kernel reports as available for new allocations (MemAvailable).
 qint64 availableMemoryBytes();
