@@ -49,6 +49,7 @@ struct Pool::Slot
 Pool::Pool(QObject* parent)
     : QObject(parent)
 {
+    m_statsThread.setMaxThreadCount(1);
     qRegisterMetaType<sharedmap::JobResult>();
     qRegisterMetaType<sharedmap::ChunkEvent>();
     qRegisterMetaType<sharedmap::WorkerState>();
@@ -71,6 +72,7 @@ Pool::Pool(QObject* parent)
 
 Pool::~Pool()
 {
+    m_statsThread.waitForDone(); // a memory reading in flight posts back to this object
     for (auto& slot : m_slots) {
         if (slot->process) {
             slot->process->disconnect(this);
@@ -528,32 +530,84 @@ void Pool::sample(bool withMemory)
         slot.ringRead = written;
     }
 
-    if (withMemory) {
-        const qint64 now = monotonicNs();
-        const double wall = double(qMax<qint64>(1, now - m_lastCpuSampleNs));
-        m_lastCpuSampleNs = now;
-        // The sum of PSS, taken so that shared memory is counted once: each process's own
-        // (non-shared-memory) PSS, plus our segments' resident bytes read in one place. Summing
-        // plain PSS process by process would count a page twice when a worker maps it between
-        // two reads, which happens all the time while workers fault in their rows.
-        const qint64 self = QCoreApplication::applicationPid();
-        const ProcessStats own = readProcessStats(self);
-        qint64 pss = own.pssBytes - own.pssShmemBytes;
-        for (auto& slot : m_slots) {
-            if (!slot->process || slot->pid <= 0)
-                continue;
-            const ProcessStats stats = readProcessStats(slot->pid);
+    if (withMemory)
+        sampleMemory(false);
+}
+
+namespace {
+/// One memory reading of the app and its workers (see Pool::sampleMemory()).
+struct MemoryReading
+{
+    qint64 takenNs = 0;
+    qint64 totalBytes = 0;
+    QVector<ProcessStats> workers; ///< per slot, invalid where no worker ran
+};
+
+MemoryReading readMemory(const QVector<qint64>& pids)
+{
+    // The sum of PSS, taken so that shared memory is counted once: each process's own
+    // (non-shared-memory) PSS, plus our segments' resident bytes read in one place. Summing plain
+    // PSS process by process would count a page twice when a worker maps it between two reads,
+    // which happens all the time while workers fault in their rows.
+    MemoryReading reading;
+    const qint64 self = QCoreApplication::applicationPid();
+    const ProcessStats own = readProcessStats(self);
+    reading.totalBytes = own.pssBytes - own.pssShmemBytes;
+    for (qint64 pid : pids) {
+        const ProcessStats stats = pid > 0 ? readProcessStats(pid) : ProcessStats();
+        reading.workers.append(stats);
+        if (stats.valid)
+            reading.totalBytes += stats.pssBytes - stats.pssShmemBytes;
+    }
+    reading.totalBytes += sharedSegmentsResidentBytes(self);
+    reading.takenNs = monotonicNs();
+    return reading;
+}
+} // namespace
+
+void Pool::sampleMemory(bool now)
+{
+    // Reading smaps_rollup walks the page tables of every mapping (≈ 10 ms per process with an
+    // 800 MB array mapped): periodic samples are taken on a helper thread so the caller's event
+    // loop (the window's) never waits for them; the last one of a job is taken here, in line.
+    QVector<qint64> pids;
+    for (const auto& slot : m_slots)
+        pids.append(slot->process ? slot->pid : 0);
+    const quint64 jobId = m_jobId;
+    auto apply = [this, jobId](const MemoryReading& reading) {
+        if (!m_job || jobId != m_jobId)
+            return;
+        const double wall = double(qMax<qint64>(1, reading.takenNs - m_lastCpuSampleNs));
+        m_lastCpuSampleNs = reading.takenNs;
+        for (int i = 0; i < reading.workers.size() && i < int(m_slots.size()); ++i) {
+            Slot& slot = *m_slots[i];
+            const ProcessStats& stats = reading.workers[i];
             if (!stats.valid)
                 continue;
-            slot->cpuPercent = slot->lastCpuNs > 0 ? 100.0 * double(stats.cpuTimeNs - slot->lastCpuNs) / wall : 0.0;
-            slot->lastCpuNs = stats.cpuTimeNs;
-            slot->stats = stats;
-            pss += stats.pssBytes - stats.pssShmemBytes;
+            slot.cpuPercent = slot.lastCpuNs > 0 ? 100.0 * double(stats.cpuTimeNs - slot.lastCpuNs) / wall : 0.0;
+            slot.lastCpuNs = stats.cpuTimeNs;
+            slot.stats = stats;
         }
-        pss += sharedSegmentsResidentBytes(self);
-        m_peakMemory = qMax(m_peakMemory, pss);
-        emit memorySampled(pss);
+        m_peakMemory = qMax(m_peakMemory, reading.totalBytes);
+        emit memorySampled(reading.totalBytes);
+    };
+    if (now) {
+        apply(readMemory(pids));
+        return;
     }
+    if (m_memoryInFlight)
+        return;
+    m_memoryInFlight = true;
+    m_statsThread.start([this, pids, apply] {
+        const MemoryReading reading = readMemory(pids);
+        QMetaObject::invokeMethod(
+            this,
+            [this, reading, apply] {
+                m_memoryInFlight = false;
+                apply(reading);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void Pool::checkTimeout(int index)
@@ -589,7 +643,8 @@ void Pool::finish(bool cancelled)
     m_finishing = true;
     m_timer.stop();
     const qint64 elapsedNs = m_clock.nsecsElapsed(); // before the last memory sample, which is not the job's time
-    sample(true); // every worker is still attached: the memory figure of the whole run
+    sample(false);
+    sampleMemory(true); // every worker is still attached: the memory figure of the whole run
     JobResult& result = m_result;
     const qint64 tasks = m_job->taskCount();
     result.values = QVector<double>(m_job->results(), m_job->results() + tasks * result.resultWidth);

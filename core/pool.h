@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -91,6 +92,7 @@ private:
     void checkIdle();
     void sample(bool withMemory);
     void checkTimeout(int slot);
+    void sampleMemory(bool now);
     qint64 countDone() const;
     void finish(bool cancelled);
     void fail(const QString& error);
@@ -127,6 +129,8 @@ private:
     qint64 m_peakMemory = 0;
     int m_tick = 0;
     qint64 m_lastCpuSampleNs = 0;
+    QThreadPool m_statsThread; ///< one thread for /proc memory readings, off the caller's loop
+    bool m_memoryInFlight = false;
 };
 
 } // namespace sharedmap

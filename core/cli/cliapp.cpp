@@ -418,10 +418,10 @@ int RunCommand::exec(const QStringList& arguments)
         return code;
     m_bar.setEnabled(!quiet);
     installSignalHandlers();
-    // Shared memory of runs that were killed is found and removed at the next start.
-    for (const StaleSegment& stale : removeStaleSegments())
-        std::fprintf(stderr, "sharedmap-cli: removed %s left by a killed run (pid %lld)\n", qPrintable(stale.name),
-                     qint64(stale.ownerPid));
+    // Shared memory of runs that were killed is found and removed at the next start (before this
+    // run allocates); it is reported once the job has started, so that an error exit still
+    // prints exactly one line.
+    const QVector<StaleSegment> stale = removeStaleSegments();
 
     const KernelDef* def = KernelRegistry::instance().find(m_spec.kernel);
     if (def->info.needsInput) {
@@ -462,6 +462,9 @@ int RunCommand::exec(const QStringList& arguments)
                                               : m_pool.resume(m_spec, m_input, previous, &error);
     if (id == 0)
         return usageError(error);
+    for (const StaleSegment& segment : stale)
+        std::fprintf(stderr, "sharedmap-cli: removed %s left by a killed run (pid %lld)\n", qPrintable(segment.name),
+                     qint64(segment.ownerPid));
     m_bar.update(0, m_pool.progress().total, 0, true);
     return QCoreApplication::exec();
 }
