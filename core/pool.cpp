@@ -44,6 +44,7 @@ struct Pool::Slot
     qint64 lastRangeBegin = -1;
     qint64 lastProgressNs = 0;
     QString killReason; ///< why the pool killed this worker, if it did
+    bool parked = false; ///< warm pool: between jobs, input still mapped
 };
 
 Pool::Pool(QObject* parent)
@@ -64,7 +65,7 @@ Pool::Pool(QObject* parent)
         if (!m_finishing)
             finish(true);
         for (auto& slot : m_slots) {
-            if (slot->process)
+            if (slot->process && !slot->parked)
                 slot->process->kill();
         }
     });
@@ -202,10 +203,22 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     m_result.startedAt = QDateTime::currentDateTime();
     m_clock.start();
 
+    // Workers parked by the last job (warm pool) take the same slots again; others start fresh.
+    std::vector<std::unique_ptr<Slot>> earlier = std::move(m_slots);
     m_slots.clear();
     for (int i = 0; i < workers; ++i) {
-        m_slots.push_back(std::make_unique<Slot>());
-        launch(i);
+        const bool warm = i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked;
+        if (warm) {
+            m_slots.push_back(std::move(earlier[i]));
+            assign(i);
+        } else {
+            m_slots.push_back(std::make_unique<Slot>());
+            launch(i);
+        }
+    }
+    for (auto& slot : earlier) {
+        if (slot && slot->process)
+            dismiss(slot->process);
     }
     m_timer.start();
     emit started(m_jobId);
@@ -220,7 +233,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     return m_jobId;
 }
 
-void Pool::launch(int index)
+void Pool::resetSlot(int index)
 {
     Slot& slot = *m_slots[index];
     WorkerSlot* shared = m_job->slot(index);
@@ -229,13 +242,41 @@ void Pool::launch(int index)
     shared->generation.fetch_add(1, std::memory_order_relaxed);
     slot.hello = false;
     slot.idle = false;
-    slot.pid = 0;
-    slot.reader = protocol::FrameReader();
+    slot.parked = false;
     slot.lastState = WorkerState::Starting;
     slot.launched.start();
     slot.lastTasksDone = -1;
     slot.lastRangeBegin = -1;
     slot.killReason.clear();
+}
+
+void Pool::assign(int index)
+{
+    // A warm worker: its input is still mapped; it attaches to the new job and says hello again.
+    resetSlot(index);
+    Slot& slot = *m_slots[index];
+    slot.ringRead = 0; // a new job segment, a new ring
+    slot.process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kJob) },
+                                           { QStringLiteral("job"), m_job->name() },
+                                           { QStringLiteral("slot"), index } }));
+    emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::dismiss(QProcess* process)
+{
+    // A worker no job needs any more: ask it to quit, kill it if it does not, reap it either way.
+    process->disconnect(this);
+    connect(process, &QProcess::finished, process, &QObject::deleteLater);
+    process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kQuit) } }));
+    QTimer::singleShot(kQuitGraceMs, process, [process] { process->kill(); });
+}
+
+void Pool::launch(int index)
+{
+    resetSlot(index);
+    Slot& slot = *m_slots[index];
+    slot.pid = 0;
+    slot.reader = protocol::FrameReader();
 
     auto* process = new QProcess(this);
     slot.process = process;
@@ -285,6 +326,9 @@ void Pool::onOutput(int index)
         } else if (type == QLatin1String(protocol::kIdle)) {
             slot.idle = true;
             checkIdle();
+        } else if (type == QLatin1String(protocol::kParked)) {
+            slot.parked = true;
+            maybeComplete();
         } else if (type == QLatin1String(protocol::kError)) {
             fail(message.value(QStringLiteral("message")).toString());
             return;
@@ -308,12 +352,7 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
     if (m_finishing) {
         m_job->slot(index)->state.store(qint32(WorkerState::Finished), std::memory_order_relaxed);
         emit workerStateChanged(index, WorkerState::Finished);
-        const bool anyAlive = std::any_of(m_slots.cbegin(), m_slots.cend(), [](const auto& s) { return s->process; });
-        if (!anyAlive) {
-            JobResult result = m_result;
-            release();
-            emit finished(result);
-        }
+        maybeComplete();
         return;
     }
     const QString why = !slot.killReason.isEmpty() ? slot.killReason
@@ -669,17 +708,35 @@ void Pool::finish(bool cancelled)
     emit progressChanged(m_progress.done, m_progress.total, m_progress.rate);
     emit logMessage(cancelled ? tr("Job %1: cancelled after %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3)
                               : tr("Job %1: done in %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3));
-    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs);
+    // A finished job parks its workers when the pool is warm; a cancelled one lets them go, so a
+    // cancel always ends with no worker and no job segment left (and a misbehaving job cannot
+    // leave a stuck worker behind).
+    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs, m_keepWarm && !cancelled);
 }
 
-void Pool::stopProcesses(int graceMs)
+void Pool::maybeComplete()
+{
+    if (!m_job || !m_finishing)
+        return;
+    const bool waiting = std::any_of(m_slots.cbegin(), m_slots.cend(), [](const auto& s) { return s->process && !s->parked; });
+    if (waiting)
+        return;
+    JobResult result = m_result;
+    release(); // every worker has exited or let go of the job: its segment goes now
+    emit finished(result);
+}
+
+void Pool::stopProcesses(int graceMs, bool park)
 {
     bool anyAlive = false;
     for (auto& slot : m_slots) {
         if (!slot->process)
             continue;
         anyAlive = true;
-        slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kQuit) } }));
+        // Warm pool: workers that attached keep their input mapped for the next job.
+        const bool parkThis = park && slot->hello;
+        slot->process->write(protocol::encode(
+            { { QStringLiteral("type"), QLatin1String(parkThis ? protocol::kPark : protocol::kQuit) } }));
     }
     if (!anyAlive) {
         JobResult result = m_result;

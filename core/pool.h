@@ -45,6 +45,11 @@ public:
     void setSampleInterval(int ms) { m_timer.setInterval(ms); }
     /// Scheduling niceness of workers (0 = same as the caller).
     void setWorkerNiceness(int niceness) { m_niceness = niceness; }
+    /// Warm pool: after a job, workers stay alive with the input mapped, and the next job reuses
+    /// them (no process start, no page faults on an input they already read). For the window;
+    /// a one-shot CLI run does not need it.
+    void setKeepWarm(bool keep) { m_keepWarm = keep; }
+    bool keepWarm() const { return m_keepWarm; }
 
     /// Starts `spec` on an already loaded input (null when the kernel takes no input). Returns
     /// the new job's id, or 0 with `error` set when the job cannot start.
@@ -84,6 +89,10 @@ private:
     struct Slot;
 
     void launch(int slot);
+    void resetSlot(int slot);
+    void assign(int slot);
+    void dismiss(QProcess* process);
+    void maybeComplete();
     void onOutput(int slot);
     void onExited(QProcess* process, int slot, int exitCode, int exitStatus);
     void recoverSlot(int slot, const QString& why);
@@ -96,12 +105,13 @@ private:
     qint64 countDone() const;
     void finish(bool cancelled);
     void fail(const QString& error);
-    void stopProcesses(int graceMs);
+    void stopProcesses(int graceMs, bool park);
     void release();
     bool workRemains() const;
 
     QString m_program;
     int m_niceness = 0;
+    bool m_keepWarm = false;
     QTimer m_timer;
     QTimer m_killTimer;
     quint64 m_jobId = 0;

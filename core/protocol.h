@@ -17,9 +17,12 @@ constexpr quint32 kMaxFrameBytes = 64 * 1024;
 inline constexpr char kHello[] = "hello"; ///< attached and ready: {pid, slot}
 inline constexpr char kIdle[] = "idle"; ///< nothing left to claim (or cancelled): {slot}
 inline constexpr char kError[] = "error"; ///< fatal problem, the worker exits next: {message}
+inline constexpr char kParked[] = "parked"; ///< let go of the job, input still mapped: ready for a next one
 // Pool -> worker
 inline constexpr char kRun[] = "run"; ///< look for work again (retries were queued)
 inline constexpr char kQuit[] = "quit"; ///< detach and exit
+inline constexpr char kPark[] = "park"; ///< job over: detach from it, keep the input, wait (warm pool)
+inline constexpr char kJob[] = "job"; ///< a parked worker's next job: {job, slot}
 
 /// Encodes one frame.
 QByteArray encode(const QJsonObject& message);

@@ -50,6 +50,9 @@ struct Mailbox
     std::condition_variable wake;
     int runRequests = 0;
     bool quit = false;
+    bool park = false;
+    QString nextJob; ///< set by a "job" command while parked
+    int nextSlot = -1;
 };
 
 void readCommands(Mailbox* mailbox)
@@ -67,10 +70,16 @@ void readCommands(Mailbox* mailbox)
         while (reader.next(&message)) {
             const QString type = message.value(QStringLiteral("type")).toString();
             std::lock_guard<std::mutex> lock(mailbox->mutex);
-            if (type == QLatin1String(protocol::kQuit))
+            if (type == QLatin1String(protocol::kQuit)) {
                 mailbox->quit = true;
-            else if (type == QLatin1String(protocol::kRun))
+            } else if (type == QLatin1String(protocol::kRun)) {
                 ++mailbox->runRequests;
+            } else if (type == QLatin1String(protocol::kPark)) {
+                mailbox->park = true;
+            } else if (type == QLatin1String(protocol::kJob)) {
+                mailbox->nextJob = message.value(QStringLiteral("job")).toString();
+                mailbox->nextSlot = message.value(QStringLiteral("slot")).toInt(-1);
+            }
             mailbox->wake.notify_all();
         }
         if (!reader.error().isEmpty())
@@ -243,6 +252,66 @@ private:
     bool m_started = false;
 };
 
+
+/// What a worker is attached to for one job; the input stays attached between jobs on it.
+struct Attachment
+{
+    std::unique_ptr<JobSegment> job;
+    std::shared_ptr<SharedArray> input;
+    std::unique_ptr<Kernel> kernel;
+    int slot = 0;
+    double sleepMs = 0;
+};
+
+/// Attaches to a job segment, (re)uses or attaches its input, and builds the kernel.
+QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
+{
+    QString error;
+    a->kernel.reset();
+    a->job = JobSegment::attach(jobName, &error);
+    if (!a->job)
+        return error;
+    if (slotIndex < 0 || slotIndex >= a->job->header()->slotCount)
+        return QStringLiteral("slot %1 does not exist in job %2").arg(slotIndex).arg(jobName);
+    a->slot = slotIndex;
+    const QJsonObject spec = QJsonDocument::fromJson(a->job->spec()).object();
+    const KernelDef* def = KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString());
+    if (!def)
+        return QStringLiteral("job names an unknown kernel");
+    QVariantMap params;
+    error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
+    if (!error.isEmpty())
+        return error;
+    ArrayView view;
+    const QString inputName = QString::fromLatin1(a->job->header()->inputSegment);
+    if (def->info.needsInput) {
+        // A warm worker keeps its input mapped (page tables and all) for the next job on it.
+        if (!a->input || a->input->segmentName() != inputName) {
+            a->input.reset();
+            a->input = SharedArray::attach(inputName, &error);
+            if (!a->input)
+                return error;
+        }
+        view = a->input->view();
+        qint64 space = 0;
+        error = def->indexCount(a->input->meta(), params, &space);
+        if (!error.isEmpty())
+            return error;
+        if (space != a->job->header()->indexSpace)
+            return QStringLiteral("job index space does not match the input array");
+    }
+    a->kernel = def->create(view, params, &error);
+    if (!a->kernel)
+        return error;
+    if (def->info.resultWidth != a->job->header()->resultWidth)
+        return QStringLiteral("job result width does not match the kernel");
+    a->sleepMs = params.value(QStringLiteral("sleep_ms")).toDouble();
+    WorkerSlot* slot = a->job->slot(slotIndex);
+    slot->pid.store(getpid(), std::memory_order_relaxed);
+    slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
+    return {};
+}
+
 } // namespace
 
 int runWorker(int argc, char** argv)
@@ -270,65 +339,63 @@ int runWorker(int argc, char** argv)
     if (parent > 0 && getppid() != parent)
         return 1;
 
-    QString error;
-    auto job = JobSegment::attach(jobName, &error);
-    if (!job)
-        fail(error);
-    if (slotIndex >= job->header()->slotCount)
-        fail(QStringLiteral("slot %1 does not exist in job %2").arg(slotIndex).arg(jobName));
-    const QJsonObject spec = QJsonDocument::fromJson(job->spec()).object();
-    const KernelDef* def = KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString());
-    if (!def)
-        fail(QStringLiteral("job names an unknown kernel"));
-    QVariantMap params;
-    error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
+    Attachment attachment;
+    const QString error = attachJob(jobName, slotIndex, &attachment);
     if (!error.isEmpty())
         fail(error);
-    std::shared_ptr<SharedArray> input;
-    ArrayView view;
-    const QString inputName = QString::fromLatin1(job->header()->inputSegment);
-    if (def->info.needsInput) {
-        input = SharedArray::attach(inputName, &error);
-        if (!input)
-            fail(error);
-        view = input->view();
-        qint64 space = 0;
-        error = def->indexCount(input->meta(), params, &space);
-        if (!error.isEmpty())
-            fail(error);
-        if (space != job->header()->indexSpace)
-            fail(QStringLiteral("job index space does not match the input array"));
-    }
-    auto kernel = def->create(view, params, &error);
-    if (!kernel)
-        fail(error);
-    if (def->info.resultWidth != job->header()->resultWidth)
-        fail(QStringLiteral("job result width does not match the kernel"));
-
-    WorkerSlot* slot = job->slot(slotIndex);
-    slot->pid.store(getpid(), std::memory_order_relaxed);
-    slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
 
     Mailbox mailbox;
     std::thread(readCommands, &mailbox).detach();
-    writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
-                 { QStringLiteral("pid"), qint64(getpid()) },
-                 { QStringLiteral("slot"), slotIndex } });
-
-    Worker worker(job.get(), slotIndex, kernel.get(), params.value(QStringLiteral("sleep_ms")).toDouble());
     for (;;) {
-        worker.work();
-        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kIdle) }, { QStringLiteral("slot"), slotIndex } });
-        std::unique_lock<std::mutex> lock(mailbox.mutex);
-        mailbox.wake.wait(lock, [&] { return mailbox.quit || mailbox.runRequests > 0; });
-        if (mailbox.quit)
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
+                     { QStringLiteral("pid"), qint64(getpid()) },
+                     { QStringLiteral("slot"), attachment.slot } });
+        Worker worker(attachment.job.get(), attachment.slot, attachment.kernel.get(), attachment.sleepMs);
+        bool parked = false;
+        for (;;) {
+            worker.work();
+            writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kIdle) },
+                         { QStringLiteral("slot"), attachment.slot } });
+            std::unique_lock<std::mutex> lock(mailbox.mutex);
+            mailbox.wake.wait(lock, [&] { return mailbox.quit || mailbox.park || mailbox.runRequests > 0; });
+            if (mailbox.quit)
+                break;
+            if (mailbox.park) {
+                mailbox.park = false;
+                parked = true;
+                break;
+            }
+            mailbox.runRequests = 0;
+        }
+        if (!parked)
             break;
-        mailbox.runRequests = 0;
+        // Parked: let go of the job (its segment can go) but keep the input mapped, and wait for
+        // the next job or the end.
+        attachment.job->slot(attachment.slot)->state.store(qint32(WorkerState::Finished), std::memory_order_release);
+        attachment.kernel.reset();
+        attachment.job.reset();
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kParked) } });
+        QString nextJob;
+        int nextSlot = -1;
+        {
+            std::unique_lock<std::mutex> lock(mailbox.mutex);
+            mailbox.wake.wait(lock, [&] { return mailbox.quit || !mailbox.nextJob.isEmpty(); });
+            if (mailbox.quit)
+                break;
+            nextJob = mailbox.nextJob;
+            nextSlot = mailbox.nextSlot;
+            mailbox.nextJob.clear();
+            mailbox.runRequests = 0;
+        }
+        const QString problem = attachJob(nextJob, nextSlot, &attachment);
+        if (!problem.isEmpty())
+            fail(problem);
     }
-    slot->state.store(qint32(WorkerState::Finished), std::memory_order_release);
-    kernel.reset();
-    input.reset();
-    job.reset();
+    if (attachment.job)
+        attachment.job->slot(attachment.slot)->state.store(qint32(WorkerState::Finished), std::memory_order_release);
+    attachment.kernel.reset();
+    attachment.input.reset();
+    attachment.job.reset();
     std::fflush(stdout);
     _exit(0); // the reader thread is blocked in read(); leave without joining it
 }

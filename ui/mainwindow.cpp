@@ -59,6 +59,7 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowTitle(tr("SharedMap"));
     setAcceptDrops(true);
     m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
+    m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
 
     m_banner->setWordWrap(true);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -210,6 +211,7 @@ void MainWindow::createActions()
     connect(lowPriority, &QAction::toggled, this, [this](bool on) {
         Settings::instance()->setWorkerNiceness(on ? 10 : 0);
         m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
+    m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
     });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
