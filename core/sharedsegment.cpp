@@ -114,9 +114,14 @@ QVector<StaleSegment> removeStaleSegments()
             shmid_ds info;
             if (shmctl(id, IPC_STAT, &info) != 0 || info.shm_perm.uid != geteuid())
                 continue;
-            stale.bytes = qint64(info.shm_segsz);
-            if (shmctl(id, IPC_RMID, nullptr) != 0)
-                continue;
+            // ftok() keeps only 16 bits of the key file's inode, so a dead run's key file can
+            // name a live segment of someone else: remove the segment only if the dead owner
+            // created it. Otherwise its own segment is long gone and only the key file is left.
+            if (qint64(info.shm_cpid) == pid) {
+                stale.bytes = qint64(info.shm_segsz);
+                if (shmctl(id, IPC_RMID, nullptr) != 0)
+                    continue;
+            }
         }
         if (!QFile::remove(path))
             continue;

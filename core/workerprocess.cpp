@@ -90,7 +90,7 @@ void readCommands(Mailbox* mailbox)
 class Worker
 {
 public:
-    Worker(JobSegment* job, int slotIndex, const Kernel* kernel, double sleepMs)
+    Worker(JobSegment* job, int slotIndex, const Kernel* kernel, double sleepMs, bool inputResident)
         : m_job(job)
         , m_header(job->header())
         , m_slot(job->slot(slotIndex))
@@ -99,6 +99,7 @@ public:
         , m_width(m_header->resultWidth)
     {
         m_chunk = m_header->chunkSize > 0 ? m_header->chunkSize : 1;
+        m_inputResident = inputResident;
     }
 
     /// Claims and computes chunks until nothing is left or the job is cancelled.
@@ -172,7 +173,8 @@ private:
 
     qint64 compute(qint64 begin, qint64 end)
     {
-        populate(begin, end);
+        if (!m_inputResident)
+            populate(begin, end); // a warm worker already mapped the whole input: nothing to gain
         quint8* status = m_job->status();
         double* results = m_job->results();
         const qint64 space = m_header->indexSpace;
@@ -250,6 +252,7 @@ private:
     qint64 m_width;
     qint64 m_chunk;
     bool m_started = false;
+    bool m_inputResident = false;
 };
 
 
@@ -261,6 +264,7 @@ struct Attachment
     std::unique_ptr<Kernel> kernel;
     int slot = 0;
     double sleepMs = 0;
+    bool inputResident = false; ///< the whole input is in this worker's page tables (prefaulted while parked)
 };
 
 /// Attaches to a job segment, (re)uses or attaches its input, and builds the kernel.
@@ -288,6 +292,7 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
         // A warm worker keeps its input mapped (page tables and all) for the next job on it.
         if (!a->input || a->input->segmentName() != inputName) {
             a->input.reset();
+            a->inputResident = false;
             a->input = SharedArray::attach(inputName, &error);
             if (!a->input)
                 return error;
@@ -315,9 +320,9 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
 /// While parked, maps the whole input into this worker's page tables (a chunk at a time, giving
 /// up as soon as a command arrives): the next job may hand this worker rows another worker read
 /// before, and they should not cost a page fault each.
-void prefaultInput(const Attachment& a, Mailbox* mailbox)
+void prefaultInput(Attachment& a, Mailbox* mailbox)
 {
-    if (!a.input)
+    if (!a.input || a.inputResident)
         return;
     const ArrayView view = a.input->view();
     const qint64 bytes = a.input->meta().byteSize();
@@ -333,6 +338,7 @@ void prefaultInput(const Attachment& a, Mailbox* mailbox)
         }
         madvise(reinterpret_cast<void*>(at), size_t(qMin(kStep, end - at)), MADV_POPULATE_READ);
     }
+    a.inputResident = true;
 }
 
 } // namespace
@@ -373,7 +379,8 @@ int runWorker(int argc, char** argv)
         writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
                      { QStringLiteral("pid"), qint64(getpid()) },
                      { QStringLiteral("slot"), attachment.slot } });
-        Worker worker(attachment.job.get(), attachment.slot, attachment.kernel.get(), attachment.sleepMs);
+        Worker worker(attachment.job.get(), attachment.slot, attachment.kernel.get(), attachment.sleepMs,
+                      attachment.inputResident);
         bool parked = false;
         for (;;) {
             worker.work();
