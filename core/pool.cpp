@@ -578,6 +578,7 @@ namespace {
 struct MemoryReading
 {
     qint64 takenNs = 0;
+    qint64 costNs = 0; ///< how long the reading took (it walks every mapped page)
     qint64 totalBytes = 0;
     QVector<ProcessStats> workers; ///< per slot, invalid where no worker ran
 };
@@ -589,6 +590,7 @@ MemoryReading readMemory(const QVector<qint64>& pids)
     // PSS process by process would count a page twice when a worker maps it between two reads,
     // which happens all the time while workers fault in their rows.
     MemoryReading reading;
+    const qint64 started = monotonicNs();
     const qint64 self = QCoreApplication::applicationPid();
     const ProcessStats own = readProcessStats(self);
     reading.totalBytes = own.pssBytes - own.pssShmemBytes;
@@ -600,6 +602,7 @@ MemoryReading readMemory(const QVector<qint64>& pids)
     }
     reading.totalBytes += sharedSegmentsResidentBytes(self);
     reading.takenNs = monotonicNs();
+    reading.costNs = reading.takenNs - started;
     return reading;
 }
 } // namespace
@@ -634,7 +637,9 @@ void Pool::sampleMemory(bool now)
         apply(readMemory(pids));
         return;
     }
-    if (m_memoryInFlight)
+    // A reading walks the page tables of every process: with gigabytes mapped it costs tens of
+    // milliseconds of a core the workers could use. Space readings so they take at most ~5 %.
+    if (m_memoryInFlight || monotonicNs() - m_lastMemoryReadingNs < 20 * m_lastMemoryCostNs)
         return;
     m_memoryInFlight = true;
     m_statsThread.start([this, pids, apply] {
@@ -643,6 +648,8 @@ void Pool::sampleMemory(bool now)
             this,
             [this, reading, apply] {
                 m_memoryInFlight = false;
+                m_lastMemoryReadingNs = reading.takenNs;
+                m_lastMemoryCostNs = reading.costNs;
                 apply(reading);
             },
             Qt::QueuedConnection);

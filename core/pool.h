@@ -141,6 +141,8 @@ private:
     qint64 m_lastCpuSampleNs = 0;
     QThreadPool m_statsThread; ///< one thread for /proc memory readings, off the caller's loop
     bool m_memoryInFlight = false;
+    qint64 m_lastMemoryReadingNs = 0;
+    qint64 m_lastMemoryCostNs = 0;
 };
 
 } // namespace sharedmap

@@ -13,9 +13,13 @@ variant alike, and prints markdown tables of medians and ratios:
              1000 x 1000 array) at chunk size 1, 100 and auto: tasks/s from the whole CLI process
              wall time and from the summary's elapsed_s, next to process_map and joblib.
   bandwidth  bench_engine: row_sum GB/s (array bytes / compute_s) for float64, float32, int16.
+  load       bench_load: an 800 MB .npy from a warm page cache into shared memory (loadNpy) next to
+             a plain read() into a buffer and an mmap of the file, in the same run. Target >= 0.80.
+  scaling    bench_scaling: row_std speed-up with 1, 2, 4 ... workers up to the cores (and on to
+             twice that, oversubscribed), next to a std::thread loop.
 
 Usage (Debian's interpreter, which has numpy, tqdm and joblib):
-  /usr/bin/python3 tests/bench/run_benchmarks.py [--quick] [--only memory,dispatch,bandwidth]
+  /usr/bin/python3 tests/bench/run_benchmarks.py [--quick] [--only memory,dispatch,bandwidth,load,scaling]
       [--cli build/bin/sharedmap-cli] [--engine build/tests/bin/bench_engine] [--repeat 5]
       [--peer-repeat 3] [--workdir DIR] [--keep] [--json results.json]
 """
@@ -289,12 +293,30 @@ def bench_bandwidth(a, work, results):
     return p.stdout.rstrip("\n").split("\n")
 
 
+def bench_program(a, work, results, name, program, extra):
+    """Runs bench_load or bench_scaling (their progress goes to our stderr) and returns their tables."""
+    out = os.path.join(work, name + ".json")
+    cmd = [program, "--repeat", str(1 if a.quick else a.repeat), "--dir", work, "--json", out] + extra
+    if a.quick:
+        cmd.append("--quick")
+    log("%s: %s" % (name, " ".join(cmd)))
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise SystemExit("run_benchmarks: %s failed (exit %d)" % (os.path.basename(program), p.returncode))
+    with open(out) as f:
+        results[name] = json.load(f)
+    os.remove(out)
+    return p.stdout.rstrip("\n").split("\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes, one run each (smoke test)")
-    ap.add_argument("--only", default="memory,dispatch,bandwidth", help="comma list of figures to run")
+    ap.add_argument("--only", default="memory,dispatch,bandwidth,load,scaling", help="comma list of figures to run")
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "sharedmap-cli"))
     ap.add_argument("--engine", help="bench_engine (default: BUILD/tests/bin/bench_engine for --cli BUILD/bin/...)")
+    ap.add_argument("--load-bench", help="bench_load (default: beside bench_engine)")
+    ap.add_argument("--scaling-bench", help="bench_scaling (default: beside bench_engine)")
     ap.add_argument("--peer", default=os.path.join(HERE, "peer_process_map.py"))
     ap.add_argument("--python", default="/usr/bin/python3", help="interpreter for the peers")
     ap.add_argument("--workers", type=int, default=2)
@@ -310,11 +332,14 @@ def main(argv=None):
         candidates = [os.path.join(build, "tests", "bin", "bench_engine"),
                       os.path.join(os.path.dirname(a.cli), "bench_engine")]
         a.engine = next((c for c in candidates if os.access(c, os.X_OK)), candidates[0])
+    a.load_bench = a.load_bench or os.path.join(os.path.dirname(a.engine), "bench_load")
+    a.scaling_bench = a.scaling_bench or os.path.join(os.path.dirname(a.engine), "bench_scaling")
     a.memory_workers = [int(w) for w in a.memory_workers.split(",") if w]
     if a.quick:
         a.repeat, a.peer_repeat, a.memory_workers = 1, 1, [a.workers]
     only = set(a.only.split(","))
-    for path in [a.cli] + ([a.engine] if "bandwidth" in only else []):
+    for path in ([a.cli] + ([a.engine] if "bandwidth" in only else []) + ([a.load_bench] if "load" in only else [])
+                 + ([a.scaling_bench] if "scaling" in only else [])):
         if not os.access(path, os.X_OK):
             raise SystemExit("run_benchmarks: %s is not an executable (build first, or pass --cli/--engine)" % path)
 
@@ -336,6 +361,10 @@ def main(argv=None):
             sections.append(bench_dispatch(a, work, results))
         if "bandwidth" in only:
             sections.append(bench_bandwidth(a, work, results))
+        if "load" in only:
+            sections.append(bench_program(a, work, results, "load", a.load_bench, []))
+        if "scaling" in only:
+            sections.append(bench_program(a, work, results, "scaling", a.scaling_bench, []))
     finally:
         if made and not a.keep:
             shutil.rmtree(work, ignore_errors=True)
