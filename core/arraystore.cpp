@@ -17,17 +17,23 @@ ArrayStore::~ArrayStore()
     m_threads.waitForDone(); // loads stop at their next 64 MiB slice
 }
 
-int ArrayStore::load(const QString& path)
+std::shared_ptr<std::atomic_bool> ArrayStore::beginEntry(int id, const QString& name, const QString& path)
 {
-    const int id = m_nextId++;
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_cancel.insert(id, cancel);
     Entry entry;
     entry.id = id;
-    entry.name = QFileInfo(path).fileName();
+    entry.name = name;
     entry.path = path;
     m_entries.insert(id, entry);
-    emit loadStarted(id, entry.name);
+    emit loadStarted(id, name);
+    return cancel;
+}
+
+int ArrayStore::load(const QString& path)
+{
+    const int id = m_nextId++;
+    const auto cancel = beginEntry(id, QFileInfo(path).fileName(), path);
     m_threads.start([this, id, path, cancel] {
         QString error;
         auto progress = [this, id](qint64 done, qint64 total) {
@@ -44,13 +50,7 @@ int ArrayStore::load(const QString& path)
 int ArrayStore::generate(const QString& name, const ArrayMeta& meta, Distribution distribution, quint64 seed)
 {
     const int id = m_nextId++;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_cancel.insert(id, cancel);
-    Entry entry;
-    entry.id = id;
-    entry.name = name;
-    m_entries.insert(id, entry);
-    emit loadStarted(id, name);
+    beginEntry(id, name, QString());
     m_threads.start([this, id, meta, distribution, seed] {
         QString error;
         std::shared_ptr<SharedArray> array = generateArray(meta, distribution, seed, &error);

@@ -54,6 +54,8 @@ signals:
     void removed(int id);
 
 private:
+    /// Registers a pending entry and announces it; returns its cancel flag.
+    std::shared_ptr<std::atomic_bool> beginEntry(int id, const QString& name, const QString& path);
     void finishLoad(int id, std::shared_ptr<SharedArray> array, const QString& error);
 
     QThreadPool m_threads;

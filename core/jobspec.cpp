@@ -87,6 +87,21 @@ QString JobSpec::validationError() const
     return {};
 }
 
+QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
+{
+    QString error = spec.validationError();
+    if (!error.isEmpty())
+        return error;
+    plan->kernel = KernelRegistry::instance().find(spec.kernel);
+    resolveParams(plan->kernel->info, spec.params, &plan->params);
+    if (plan->kernel->info.needsInput && !input)
+        return QStringLiteral("kernel %1 needs an input array").arg(spec.kernel);
+    error = plan->kernel->indexCount(input ? *input : ArrayMeta(), plan->params, &plan->indexSpace);
+    if (!error.isEmpty())
+        return error;
+    return parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
+}
+
 QJsonObject JobSpec::toJson() const
 {
     QJsonObject json;

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "arraymeta.h"
+#include "indexlist.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QVariantMap>
@@ -47,6 +50,22 @@ struct JobSpec
     bool operator==(const JobSpec& other) const;
     bool operator!=(const JobSpec& other) const { return !(*this == other); }
 };
+
+struct KernelDef;
+
+/// What a JobSpec resolves to against its input: the kernel, its typed parameters and the
+/// positions to compute.
+struct JobPlan
+{
+    const KernelDef* kernel = nullptr;
+    QVariantMap params; ///< typed, defaults filled in
+    qint64 indexSpace = 0; ///< what `all` covers
+    IndexList indices;
+};
+
+/// Validates `spec` and resolves it against `input` (null when none is loaded): the one place
+/// the pool and the window's form plan a job. Returns a readable error, empty on success.
+QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan);
 
 /// Upper bound on workers (DESIGN §5).
 constexpr int kMaxWorkers = 4096;

@@ -22,6 +22,13 @@ constexpr int kCancelGraceMs = 200;
 constexpr int kQuitGraceMs = 2000;
 constexpr int kMaxStartFailures = 3;
 constexpr qint64 kHelloTimeoutMs = 10000; ///< a worker that has not attached by then is killed
+
+/// Sends one framed control message to a worker.
+void send(QProcess* worker, const char* type, QJsonObject fields = {})
+{
+    fields.insert(QStringLiteral("type"), QLatin1String(type));
+    worker->write(protocol::encode(fields));
+}
 } // namespace
 
 /// What the pool keeps per worker slot besides the shared WorkerSlot.
@@ -96,30 +103,16 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         *error = QStringLiteral("a job is already running");
         return 0;
     }
-    QString problem = spec.validationError();
+    JobPlan plan;
+    QString problem = planJob(spec, input ? &input->meta() : nullptr, &plan);
     if (!problem.isEmpty()) {
         *error = problem;
         return 0;
     }
-    const KernelDef* def = KernelRegistry::instance().find(spec.kernel);
-    QVariantMap params;
-    resolveParams(def->info, spec.params, &params);
-    if (def->info.needsInput && !input) {
-        *error = QStringLiteral("kernel %1 needs an input array").arg(spec.kernel);
-        return 0;
-    }
-    qint64 space = 0;
-    problem = def->indexCount(input ? input->meta() : ArrayMeta(), params, &space);
-    if (!problem.isEmpty()) {
-        *error = problem;
-        return 0;
-    }
-    IndexList indices;
-    problem = parseIndexSpec(spec.indices, space, &indices);
-    if (!problem.isEmpty()) {
-        *error = problem;
-        return 0;
-    }
+    const KernelDef* def = plan.kernel;
+    const QVariantMap& params = plan.params;
+    const qint64 space = plan.indexSpace;
+    const IndexList& indices = plan.indices;
     const qint64 tasks = indices.size();
     const int width = def->info.resultWidth;
     if (!previous.isEmpty() && previous.size() != tasks * width) {
@@ -170,7 +163,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         }
     }
 
-    m_jobId = ++m_lastJobId;
+    ++m_jobId; // ids only grow: results of an older job are never taken for a newer one
     m_input = std::move(input);
     m_spec = spec;
     m_maxRetries = spec.maxRetries;
@@ -256,9 +249,7 @@ void Pool::assign(int index)
     resetSlot(index);
     Slot& slot = *m_slots[index];
     slot.ringRead = 0; // a new job segment, a new ring
-    slot.process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kJob) },
-                                           { QStringLiteral("job"), m_job->name() },
-                                           { QStringLiteral("slot"), index } }));
+    send(slot.process, protocol::kJob, { { QStringLiteral("job"), m_job->name() }, { QStringLiteral("slot"), index } });
     emit workerStateChanged(index, WorkerState::Starting);
 }
 
@@ -267,7 +258,7 @@ void Pool::dismiss(QProcess* process)
     // A worker no job needs any more: ask it to quit, kill it if it does not, reap it either way.
     process->disconnect(this);
     connect(process, &QProcess::finished, process, &QObject::deleteLater);
-    process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kQuit) } }));
+    send(process, protocol::kQuit);
     QTimer::singleShot(kQuitGraceMs, process, [process] { process->kill(); });
 }
 
@@ -427,12 +418,16 @@ void Pool::publishRetries()
         header->retryPublished.store(++published, std::memory_order_release);
         any = true;
     }
-    if (!any)
-        return;
+    if (any)
+        wakeIdle();
+}
+
+void Pool::wakeIdle()
+{
     for (auto& slot : m_slots) {
         if (slot->process && slot->hello && slot->idle) {
             slot->idle = false;
-            slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kRun) } }));
+            send(slot->process, protocol::kRun);
         }
     }
 }
@@ -462,12 +457,7 @@ void Pool::checkIdle()
     JobSegmentHeader* header = m_job->header();
     if (!m_backlog.isEmpty() || header->retryClaimed.load() < header->retryPublished.load()) {
         publishRetries();
-        for (auto& slot : m_slots) {
-            if (slot->process && slot->idle) {
-                slot->idle = false;
-                slot->process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kRun) } }));
-            }
-        }
+        wakeIdle(); // also when the ranges were published earlier but not claimed yet
         return;
     }
     if (!workRemains()) {
@@ -742,8 +732,7 @@ void Pool::stopProcesses(int graceMs, bool park)
         anyAlive = true;
         // Warm pool: workers that attached keep their input mapped for the next job.
         const bool parkThis = park && slot->hello;
-        slot->process->write(protocol::encode(
-            { { QStringLiteral("type"), QLatin1String(parkThis ? protocol::kPark : protocol::kQuit) } }));
+        send(slot->process, parkThis ? protocol::kPark : protocol::kQuit);
     }
     if (!anyAlive) {
         JobResult result = m_result;

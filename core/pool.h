@@ -98,6 +98,7 @@ private:
     void recoverSlot(int slot, const QString& why);
     void queueRange(qint64 begin, qint64 end);
     void publishRetries();
+    void wakeIdle();
     void checkIdle();
     void sample(bool withMemory);
     void checkTimeout(int slot);
@@ -115,7 +116,6 @@ private:
     QTimer m_timer;
     QTimer m_killTimer;
     quint64 m_jobId = 0;
-    quint64 m_lastJobId = 0;
 
     // State of the running job.
     std::unique_ptr<JobSegment> m_job;

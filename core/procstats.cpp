@@ -59,22 +59,40 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory)
     return stats;
 }
 
-qint64 sharedSegmentsResidentBytes(qint64 creatorPid)
+namespace {
+
+/// The System V segments of the machine, from /proc/sysvipc/shm: one row per segment with the
+/// columns asked for (looked up by header name; -1 where the kernel lacks one, e.g. rss).
+QVector<QVector<qint64>> sysvSegments(const QList<QByteArray>& columns)
 {
+    QVector<QVector<qint64>> rows;
     const QList<QByteArray> lines = readProcFile(QStringLiteral("/proc/sysvipc/shm")).split('\n');
     if (lines.isEmpty())
-        return 0;
-    // Columns by header name: older kernels lack rss.
+        return rows;
     const QList<QByteArray> header = lines.first().simplified().split(' ');
-    const int cpid = header.indexOf("cpid");
-    const int rss = header.indexOf("rss");
-    if (cpid < 0 || rss < 0)
-        return 0;
-    qint64 total = 0;
+    QVector<int> at;
+    for (const QByteArray& column : columns)
+        at.append(header.indexOf(column));
     for (int i = 1; i < lines.size(); ++i) {
         const QList<QByteArray> fields = lines[i].simplified().split(' ');
-        if (fields.size() > qMax(cpid, rss) && fields[cpid].toLongLong() == creatorPid)
-            total += fields[rss].toLongLong();
+        if (fields.size() < header.size())
+            continue;
+        QVector<qint64> row;
+        for (int index : at)
+            row.append(index >= 0 ? fields[index].toLongLong() : -1);
+        rows.append(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+qint64 sharedSegmentsResidentBytes(qint64 creatorPid)
+{
+    qint64 total = 0;
+    for (const QVector<qint64>& row : sysvSegments({ "cpid", "rss" })) {
+        if (row[0] == creatorPid && row[1] > 0)
+            total += row[1];
     }
     return total;
 }
@@ -107,12 +125,8 @@ QString checkSharedMemoryFits(qint64 bytes)
     const long page = sysconf(_SC_PAGESIZE);
     if (shmall > 0 && shmall < (std::numeric_limits<qint64>::max() / page)) {
         qint64 used = 0;
-        const QList<QByteArray> lines = readProcFile(QStringLiteral("/proc/sysvipc/shm")).split('\n');
-        for (int i = 1; i < lines.size(); ++i) {
-            const QList<QByteArray> fields = lines[i].simplified().split(' ');
-            if (fields.size() > 3)
-                used += (fields[3].toLongLong() + page - 1) / page;
-        }
+        for (const QVector<qint64>& row : sysvSegments({ "size" }))
+            used += (qMax<qint64>(row[0], 0) + page - 1) / page;
         const qint64 pages = (bytes + page - 1) / page;
         if (used + pages > shmall)
             return QStringLiteral("needs %1 MiB of shared memory, but only %2 MiB are left under the kernel's limit "

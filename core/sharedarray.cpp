@@ -7,8 +7,6 @@
 #include <QFileInfo>
 
 #include <cstring>
-#include <sys/mman.h>
-#include <unistd.h>
 
 namespace sharedmap {
 
@@ -103,12 +101,6 @@ std::shared_ptr<SharedArray> SharedArray::loadNpy(const QString& path, QString* 
     // Read straight into the segment in slices, so progress can be shown and a load cancelled.
     char* out = array->m_segment->data() + kArrayDataOffset;
     const qint64 total = header.meta.byteSize();
-    // Allocate and map the segment's pages in one call per slice rather than a fault per page.
-    const auto populate = [&](qint64 from, qint64 bytes) {
-        const quintptr page = quintptr(sysconf(_SC_PAGESIZE));
-        const quintptr start = quintptr(out + from) & ~(page - 1);
-        madvise(reinterpret_cast<void*>(start), size_t(quintptr(out + from + bytes) - start), MADV_POPULATE_WRITE);
-    };
     constexpr qint64 kSlice = qint64(64) << 20;
     qint64 done = 0;
     while (done < total) {
@@ -116,7 +108,8 @@ std::shared_ptr<SharedArray> SharedArray::loadNpy(const QString& path, QString* 
             *error = QStringLiteral("%1: loading cancelled").arg(path);
             return nullptr;
         }
-        populate(done, qMin(kSlice, total - done));
+        // Allocate and map the slice's pages in one call rather than a fault per page.
+        populatePages(out + done, qMin(kSlice, total - done), true);
         const qint64 got = file.read(out + done, qMin(kSlice, total - done));
         if (got <= 0) {
             *error = QStringLiteral("%1: read error: %2").arg(path, file.errorString());

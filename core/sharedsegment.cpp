@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +86,17 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
     }
     segment->m_name = name;
     return segment;
+}
+
+bool populatePages(const void* data, qint64 bytes, bool forWrite)
+{
+    if (bytes <= 0)
+        return true;
+    static const quintptr page = quintptr(sysconf(_SC_PAGESIZE));
+    const quintptr start = quintptr(data) & ~(page - 1);
+    const quintptr end = quintptr(data) + quintptr(bytes);
+    return madvise(reinterpret_cast<void*>(start), size_t(end - start), forWrite ? MADV_POPULATE_WRITE : MADV_POPULATE_READ)
+        == 0;
 }
 
 QVector<StaleSegment> removeStaleSegments()

@@ -39,6 +39,12 @@ private:
     bool m_owner = false;
 };
 
+/// Maps the pages of [data, data + bytes) in one call instead of a page fault per 4 KiB
+/// (`madvise` MADV_POPULATE_READ, or MADV_POPULATE_WRITE when `forWrite`); `data` need not be
+/// page-aligned. A hint: failure (an older kernel) costs nothing but the faults it would save;
+/// returns false (errno set) when the kernel refused it.
+bool populatePages(const void* data, qint64 bytes, bool forWrite = false);
+
 /// A segment left behind by a run whose owner died (SIGKILL, crash).
 struct StaleSegment
 {

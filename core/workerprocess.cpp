@@ -12,7 +12,6 @@
 #include <cstring>
 #include <mutex>
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <thread>
 #include <unistd.h>
@@ -97,9 +96,9 @@ public:
         , m_kernel(kernel)
         , m_sleepNs(qint64(sleepMs * 1e6))
         , m_width(m_header->resultWidth)
+        , m_chunk(m_header->chunkSize > 0 ? m_header->chunkSize : 1)
+        , m_inputResident(inputResident)
     {
-        m_chunk = m_header->chunkSize > 0 ? m_header->chunkSize : 1;
-        m_inputResident = inputResident;
     }
 
     /// Claims and computes chunks until nothing is left or the job is cancelled.
@@ -166,9 +165,7 @@ private:
         const char* to = qMax(first.first + first.second, last.first + last.second);
         if (to - from < (qint64(1) << 20) || to - from > (qint64(1) << 30))
             return; // small chunks fault cheaply; huge spans mean scattered indices
-        const quintptr page = quintptr(sysconf(_SC_PAGESIZE));
-        const quintptr start = quintptr(from) & ~(page - 1);
-        madvise(reinterpret_cast<void*>(start), size_t(quintptr(to) - start), MADV_POPULATE_READ);
+        populatePages(from, to - from);
     }
 
     qint64 compute(qint64 begin, qint64 end)
@@ -324,19 +321,16 @@ void prefaultInput(Attachment& a, Mailbox* mailbox)
 {
     if (!a.input || a.inputResident)
         return;
-    const ArrayView view = a.input->view();
+    const char* data = a.input->view().data;
     const qint64 bytes = a.input->meta().byteSize();
-    const quintptr page = quintptr(sysconf(_SC_PAGESIZE));
-    const quintptr start = quintptr(view.data) & ~(page - 1);
-    const quintptr end = quintptr(view.data) + quintptr(bytes);
-    constexpr quintptr kStep = quintptr(16) << 20; // ≈ 2–5 ms each: a new job waits at most that long
-    for (quintptr at = start; at < end; at += kStep) {
+    constexpr qint64 kStep = qint64(16) << 20; // ≈ 2–5 ms each: a new job waits at most that long
+    for (qint64 at = 0; at < bytes; at += kStep) {
         {
             std::lock_guard<std::mutex> lock(mailbox->mutex);
             if (mailbox->quit || !mailbox->nextJob.isEmpty())
                 return;
         }
-        madvise(reinterpret_cast<void*>(at), size_t(qMin(kStep, end - at)), MADV_POPULATE_READ);
+        populatePages(data + at, qMin(kStep, bytes - at));
     }
     a.inputResident = true;
 }

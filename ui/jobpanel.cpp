@@ -230,17 +230,12 @@ void JobPanel::validate()
         problem = job.validationError();
         if (problem.isEmpty() && def->info.needsInput && !m_hasInput)
             problem = tr("Load or generate an array first (File ▸ Open, or drop a .npy file here).");
-        if (problem.isEmpty() && m_hasInput) {
-            QVariantMap typed;
-            resolveParams(def->info, job.params, &typed);
-            qint64 space = 0;
-            problem = def->indexCount(m_inputMeta, typed, &space);
-            if (problem.isEmpty()) {
-                IndexList list;
-                problem = parseIndexSpec(job.indices, space, &list);
-                if (problem.isEmpty())
-                    info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(list.size(), INT_MAX))).arg(space);
-            }
+        if (problem.isEmpty()) {
+            JobPlan plan;
+            problem = planJob(job, m_hasInput ? &m_inputMeta : nullptr, &plan);
+            if (problem.isEmpty())
+                info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(plan.indices.size(), INT_MAX)))
+                           .arg(plan.indexSpace);
         }
     }
     m_indexInfo->setText(info);

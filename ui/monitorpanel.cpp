@@ -130,20 +130,17 @@ void MonitorPanel::tick()
         m_throughputPlot->addSample(progress.elapsedS, progress.rate);
         m_lastThroughputAt = progress.elapsedS;
     }
-    pullResults(false);
-    m_resultsPlot->refresh();
-    m_throughputPlot->refresh();
-    m_timelinePlot->refresh();
-    m_memoryPlot->refresh();
+    pullResults();
+    refreshPlots();
 }
 
-void MonitorPanel::pullResults(bool everything)
+void MonitorPanel::pullResults()
 {
     const qint64 total = m_seen.size();
     if (total == 0)
         return;
-    const qint64 budget = everything ? total : qMin(total, kScanBudget);
-    QByteArray status(int(qMin<qint64>(budget, total)), char(Pending));
+    const qint64 budget = qMin(total, kScanBudget);
+    QByteArray status(budget, char(Pending));
     QVector<double> values;
     QVector<double> xs, ys;
     const int width = m_plan.resultWidth;
@@ -222,10 +219,7 @@ void MonitorPanel::endJob(const JobResult& result)
     m_summary->setText(text);
     m_summary->setStyleSheet(result.cancelled || failed > 0 ? QStringLiteral("color: #b9770e;") : QString());
     m_summary->show();
-    m_resultsPlot->refresh();
-    m_throughputPlot->refresh();
-    m_timelinePlot->refresh();
-    m_memoryPlot->refresh();
+    refreshPlots();
 }
 
 void MonitorPanel::failJob(const QString& error)
@@ -234,6 +228,12 @@ void MonitorPanel::failJob(const QString& error)
     m_summary->setText(tr("The job failed: %1").arg(error));
     m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
     m_summary->show();
+}
+
+void MonitorPanel::refreshPlots()
+{
+    for (int i = 0; i < m_plots->count(); ++i)
+        static_cast<LivePlot*>(m_plots->widget(i))->refresh(); // every tab is a LivePlot
 }
 
 void MonitorPanel::setStats(qint64 done, qint64 total, double rate, double elapsed)

@@ -48,7 +48,8 @@ public:
 
 private:
     void tick();
-    void pullResults(bool everything);
+    void pullResults();
+    void refreshPlots();
     void setStats(qint64 done, qint64 total, double rate, double elapsed);
 
     Pool* m_pool;

@@ -43,11 +43,16 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "\n"
                       "Run 'sharedmap-cli COMMAND --help' for a command's options.\n";
 
-/// Prints one readable line (never several) and returns the usage exit code.
+/// Prints an error as one readable line (never several).
+void printError(const QString& message)
+{
+    std::fprintf(stderr, "sharedmap-cli: error: %s\n", message.simplified().toUtf8().constData());
+}
+
+/// Prints the error and returns the usage exit code.
 int usageError(const QString& message)
 {
-    QString line = message.simplified();
-    std::fprintf(stderr, "sharedmap-cli: error: %s\n", line.toUtf8().constData());
+    printError(message);
     return ExitUsage;
 }
 
@@ -440,7 +445,7 @@ int RunCommand::exec(const QStringList& arguments)
                      [this](qint64 done, qint64 total, double rate) { m_bar.update(done, total, rate); });
     QObject::connect(&m_pool, &Pool::finished, this, [this](const JobResult& result) { onFinished(result); });
     QObject::connect(&m_pool, &Pool::failed, this, [this](const QString& error) {
-        std::fprintf(stderr, "sharedmap-cli: error: %s\n", error.simplified().toUtf8().constData());
+        printError(error);
         m_exitCode = ExitFailure;
         QCoreApplication::exit(m_exitCode);
     });
@@ -479,7 +484,7 @@ void RunCommand::onFinished(const JobResult& finished)
     if (!m_spec.output.isEmpty()) {
         const QString error = writeResults(result, m_spec.output);
         if (!error.isEmpty()) {
-            std::fprintf(stderr, "sharedmap-cli: error: %s\n", error.simplified().toUtf8().constData());
+            printError(error);
             m_exitCode = ExitFailure;
         }
     }
@@ -487,8 +492,7 @@ void RunCommand::onFinished(const JobResult& finished)
         QSaveFile file(m_spec.summary);
         if (!file.open(QIODevice::WriteOnly)
             || file.write(QJsonDocument(result.summaryJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
-            std::fprintf(stderr, "sharedmap-cli: error: cannot write %s: %s\n", qPrintable(m_spec.summary),
-                         qPrintable(file.errorString()));
+            printError(QStringLiteral("cannot write %1: %2").arg(m_spec.summary, file.errorString()));
             m_exitCode = ExitFailure;
         }
     }

@@ -45,7 +45,6 @@ void ProgressBar::draw(qint64 done, qint64 total, double rate)
     else
         std::fprintf(m_stream, "%s\n", line.toUtf8().constData());
     std::fflush(m_stream);
-    m_drawn = true;
 }
 
 } // namespace sharedmap::cli

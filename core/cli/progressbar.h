@@ -24,7 +24,6 @@ private:
     std::FILE* m_stream;
     bool m_enabled = true;
     bool m_terminal = false;
-    bool m_drawn = false;
     QElapsedTimer m_clock;
     qint64 m_lastDrawMs = -1000000;
 };

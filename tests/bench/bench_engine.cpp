@@ -19,6 +19,7 @@
 //   bench_engine [--quick] [--shape 10000x10000] [--dtypes float64,float32,int16] [--workers 2]
 //                [--repeat 5] [--no-numpy] [--sample-ms MS] [--json FILE] [--worker PATH] [--python PATH]
 
+#include "benchutil.h"
 #include "generator.h"
 #include "jobresult.h"
 #include "jobspec.h"
@@ -66,22 +67,10 @@ using namespace sharedmap;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double nowS()
-{
-    return double(monotonicNs()) / 1e9;
-}
-
-double median(std::vector<double> v)
-{
-    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    if (v.empty())
-        return kNaN;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using benchutil::kNaN;
+using benchutil::median;
+using benchutil::nowS;
+using benchutil::out;
 
 // The same inner loop as the engine's row_sum (core/kernels.cpp SumOp): an `omp simd` reduction
 // in double, so the baseline is the memory bar, not a slower scalar dependency chain.
@@ -110,15 +99,6 @@ long minorFaults()
     return usage.ru_minflt;
 }
 
-/// Pre-faults [p, p + bytes) with one madvise(MADV_POPULATE_READ) (page-aligned outwards).
-void populate(const char* p, qint64 bytes)
-{
-    static const qint64 page = sysconf(_SC_PAGESIZE);
-    const quintptr begin = quintptr(p) / quintptr(page) * quintptr(page);
-    const quintptr end = quintptr(p + bytes);
-    madvise(reinterpret_cast<void*>(begin), size_t(end - begin), MADV_POPULATE_READ);
-}
-
 /// Sums every row with `threads` std::threads (static contiguous blocks); returns seconds.
 /// With `populateRows` > 0 each thread pre-faults every block of that many rows with
 /// MADV_POPULATE_READ before summing it, as a worker does with each chunk it claims.
@@ -137,7 +117,7 @@ double passRows(DType dtype, const char* data, qint64 rows, qint64 cols, int thr
             }
             for (qint64 b = r0; b < r1; b += populateRows) {
                 const qint64 e = qMin(r1, b + populateRows);
-                populate(data + b * rowBytes, (e - b) * rowBytes);
+                populatePages(data + b * rowBytes, (e - b) * rowBytes); // as workers do
                 sumRows<T>(data, rowBytes, cols, b, e, out);
             }
         };
@@ -315,12 +295,6 @@ QString ratio(double a, double b)
     if (std::isnan(a) || std::isnan(b) || b == 0)
         return QStringLiteral("n/a");
     return QStringLiteral("%1").arg(a / b, 0, 'f', 3);
-}
-
-void out(const QString& line)
-{
-    std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
-    std::fflush(stdout);
 }
 
 } // namespace

@@ -78,13 +78,6 @@ qint64 roundUp(qint64 n, qint64 to)
     return (n + to - 1) / to * to;
 }
 
-/// madvise over [p, p + bytes), widened to whole pages; returns false (errno set) on failure.
-bool adviseRange(const char* p, qint64 bytes, int advice)
-{
-    const quintptr start = quintptr(p) & ~quintptr(kPage - 1);
-    return madvise(reinterpret_cast<void*>(start), size_t(quintptr(p + bytes) - start), advice) == 0;
-}
-
 /// Reads `bytes` from `fd` at its current position into `dst`, `slice` bytes per read() call
 /// (0 = as much as is left). Returns false on a short read or an error.
 bool readFully(int fd, char* dst, qint64 bytes, qint64 slice = 0)
@@ -211,7 +204,7 @@ Measured loadReplica(const Context& c, qint64 slice, bool populate)
     for (qint64 done = 0; ok && done < c.dataBytes; done += step) {
         const qint64 n = qMin(step, c.dataBytes - done);
         if (populate)
-            adviseRange(out + done, n, MADV_POPULATE_WRITE);
+            populatePages(out + done, n, true);
         ok = readFully(fd, out + done, n);
     }
     if (fd >= 0)
@@ -247,7 +240,7 @@ Measured loadParallel(const Context& c, int threads, qint64 slice)
     auto part = [&](qint64 begin, qint64 end) {
         for (qint64 done = begin; done < end && ok;) {
             const qint64 n = qMin(slice, end - done);
-            adviseRange(out + done, n, MADV_POPULATE_WRITE);
+            populatePages(out + done, n, true);
             qint64 got = 0;
             while (got < n) {
                 const ssize_t r = ::pread(fd, out + done + got, size_t(n - got), c.dataOffset + done + got);
@@ -296,7 +289,7 @@ double sumAll(DType dtype, const char* data, qint64 bytes, bool populate)
         for (qint64 b = 0; b < bytes; b += kBlock) {
             const qint64 n = qMin(kBlock, bytes - b);
             if (populate)
-                adviseRange(data + b, n, MADV_POPULATE_READ);
+                populatePages(data + b, n);
             const T* p = reinterpret_cast<const T*>(data + b);
             const qint64 count = n / qint64(sizeof(T));
             double s = 0;
@@ -422,7 +415,7 @@ std::vector<Variant> makeVariants(const QVector<qint64>& slicesMiB)
                  m.error = QStringLiteral("mmap failed");
                  return m;
              }
-             const bool ok = adviseRange(static_cast<const char*>(map), c.fileBytes, MADV_POPULATE_READ);
+             const bool ok = populatePages(static_cast<const char*>(map), c.fileBytes);
              m.seconds = nowS() - t0;
              m.faults = minorFaults() - f0;
              if (!ok)
@@ -479,7 +472,7 @@ std::vector<Variant> makeVariants(const QVector<qint64>& slicesMiB)
                       const long f0 = minorFaults();
                       const double t0 = nowS();
                       char* buffer = static_cast<char*>(std::malloc(size_t(c.fileBytes)));
-                      const bool ok = buffer && adviseRange(buffer, c.fileBytes, MADV_POPULATE_WRITE);
+                      const bool ok = buffer && populatePages(buffer, c.fileBytes, true);
                       m.seconds = nowS() - t0;
                       m.faults = minorFaults() - f0;
                       if (!ok)
@@ -536,7 +529,7 @@ Steps shmSteps(const Context& c)
     }
     char* out = array->mutableData();
     t0 = nowS();
-    adviseRange(out, c.dataBytes, MADV_POPULATE_WRITE);
+    populatePages(out, c.dataBytes, true);
     s.populateS = nowS() - t0;
     t0 = nowS();
     const int fd = openFile(c);

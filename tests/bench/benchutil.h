@@ -1,4 +1,4 @@
-// Small helpers shared by bench_load and bench_scaling (header-only; bench_engine keeps its own).
+// Small helpers shared by the benchmark programs (header-only).
 #pragma once
 
 #include <algorithm>

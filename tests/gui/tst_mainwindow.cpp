@@ -120,9 +120,7 @@ private slots:
         MainWindow window;
         window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         window.show();
-        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
-        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(openB(window));
 
         // Choose the kernel and the workers through the widgets, then click Run.
         auto* kernel = window.jobPanel()->findChild<QComboBox*>();
@@ -165,9 +163,7 @@ private slots:
         MainWindow window;
         window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         window.show();
-        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
-        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(openB(window));
         const int segmentsBefore = ownSegments();
         JobSpec spec;
         spec.kernel = QStringLiteral("diag");
@@ -238,9 +234,7 @@ private slots:
     {
         MainWindow window;
         window.show();
-        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
-        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(openB(window));
         auto* indices = window.jobPanel()->findChild<QLineEdit*>();
         indices->setText(QStringLiteral("5:1:0"));
         QVERIFY(window.jobPanel()->problem().contains(QLatin1String("zero")));
@@ -287,6 +281,14 @@ private slots:
     }
 
 private:
+    /// Opens the NumPy-written B.npy in `window` and waits until it is in shared memory.
+    bool openB(MainWindow& window)
+    {
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.openFile(m_dir.filePath(QStringLiteral("B.npy")));
+        return loaded.wait(10000);
+    }
+
     QTemporaryDir m_dir;
 };
 

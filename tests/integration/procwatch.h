@@ -92,6 +92,23 @@ inline QSet<qint64> waitGone(const QSet<qint64>& pids, int timeoutMs, int pollMs
     }
 }
 
+/// Workers of `cli` seen so far; polls (every `pollMs`) until `count` are alive at once or
+/// `timeoutMs` passed.
+inline QSet<qint64> waitForWorkers(qint64 cli, int count, int timeoutMs, int pollMs = 10)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QSet<qint64> seen;
+    while (clock.elapsed() < timeoutMs) {
+        const QSet<qint64> now = children(cli);
+        seen |= now;
+        if (now.size() >= count)
+            break;
+        QThread::msleep(pollMs);
+    }
+    return seen;
+}
+
 /// One row of /proc/sysvipc/shm.
 struct ShmSegment
 {

@@ -1,6 +1,7 @@
 // Integration tests of the real sharedmap-cli binary: exit codes, outputs, signals, clean-up.
 
 #include "procwatch.h"
+#include "testfiles.h"
 
 #include "arraymeta.h"
 #include "npyformat.h"
@@ -20,49 +21,6 @@ using namespace sharedmap;
 namespace {
 
 constexpr qint64 kN = 600; // B is kN x kN float64
-
-/// Reads a 1-D float64 .npy written by the CLI; empty on any problem (and says why).
-QVector<double> readVector(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        qWarning("cannot open %s", qPrintable(path));
-        return {};
-    }
-    NpyHeader header;
-    const QString error = readNpyHeader(file, file.size(), &header);
-    if (!error.isEmpty() || header.meta.dtype != DType::Float64 || header.meta.shape.size() != 1) {
-        qWarning("%s: not a 1-D float64 array (%s)", qPrintable(path), qPrintable(error));
-        return {};
-    }
-    QVector<double> values(int(header.meta.shape[0]));
-    const qint64 bytes = qint64(sizeof(double)) * values.size();
-    if (file.read(reinterpret_cast<char*>(values.data()), bytes) != bytes)
-        return {};
-    return values;
-}
-
-QJsonObject readJson(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-}
-
-/// Workers of `cli` seen so far; polls until `count` are alive at once (or `timeoutMs` passed).
-QSet<qint64> waitForWorkers(qint64 cli, int count, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    QSet<qint64> seen;
-    while (clock.elapsed() < timeoutMs) {
-        const QSet<qint64> now = procwatch::children(cli);
-        seen |= now;
-        if (now.size() >= count)
-            break;
-        QTest::qWait(10);
-    }
-    return seen;
-}
 
 } // namespace
 
@@ -147,7 +105,7 @@ void TestCli::run()
 
     QSet<qint64> workers;
     if (signal) {
-        workers = waitForWorkers(pid, 2, 5000);
+        workers = procwatch::waitForWorkers(pid, 2, 5000);
         QCOMPARE(workers.size(), 2);
         QTest::qWait(300); // a dozen or so indices get computed
         const QSet<qint64> running = procwatch::children(pid);
@@ -177,9 +135,9 @@ void TestCli::run()
         QVERIFY(!QFile::exists(summary));
         return;
     }
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), tasks);
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(json.value(QStringLiteral("tasks")).toInt(), tasks);
     const bool interrupted = signal && !toWorker;
     QCOMPARE(json.value(QStringLiteral("cancelled")).toBool(), interrupted);
@@ -219,7 +177,7 @@ void TestCli::sigkill()
                 "2", "--output", dir.filePath(QStringLiteral("out.npy")) });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
-    const QSet<qint64> workers = waitForWorkers(pid, 2, 5000);
+    const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000);
     QCOMPARE(workers.size(), 2);
     QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
     QVERIFY(cli.waitForFinished(2000));

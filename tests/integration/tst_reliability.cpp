@@ -10,6 +10,7 @@
 // dead owners at start, so a concurrent test would race the parent-kill checks below.
 
 #include "procwatch.h"
+#include "testfiles.h"
 
 #include "jobsegment.h"
 #include "jobspec.h"
@@ -45,34 +46,6 @@ namespace {
 constexpr qint64 kRows = 4000; // rows.npy is kRows x 16 float64, written by NumPy
 
 const QString kCli = QStringLiteral(SHAREDMAP_CLI);
-
-/// Reads a 1-D float64 .npy; empty on any problem (and says why).
-QVector<double> readVector(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        qWarning("cannot open %s", qPrintable(path));
-        return {};
-    }
-    NpyHeader header;
-    const QString error = readNpyHeader(file, file.size(), &header);
-    if (!error.isEmpty() || header.meta.dtype != DType::Float64 || header.meta.shape.size() != 1
-        || header.meta.sourceBigEndian) {
-        qWarning("%s: not a 1-D little-endian float64 array (%s)", qPrintable(path), qPrintable(error));
-        return {};
-    }
-    QVector<double> values(int(header.meta.shape[0]));
-    const qint64 bytes = qint64(sizeof(double)) * values.size();
-    if (file.read(reinterpret_cast<char*>(values.data()), bytes) != bytes)
-        return {};
-    return values;
-}
-
-QJsonObject readJson(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-}
 
 QVector<qint64> toIndexList(const QJsonArray& array)
 {
@@ -130,22 +103,6 @@ CliRun runCli(const QStringList& arguments, int timeoutMs = 20000,
     run.out = QString::fromUtf8(cli.readAllStandardOutput());
     run.err = QString::fromUtf8(cli.readAllStandardError());
     return run;
-}
-
-/// Workers of `cli` seen so far; polls until `count` are alive at once (or `timeoutMs` passed).
-QSet<qint64> waitForWorkers(qint64 cli, int count, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    QSet<qint64> seen;
-    while (clock.elapsed() < timeoutMs) {
-        const QSet<qint64> now = procwatch::children(cli);
-        seen |= now;
-        if (now.size() >= count)
-            break;
-        QThread::msleep(5);
-    }
-    return seen;
 }
 
 /// Attaches (from the test) to the job segment of a running CLI, so the test can see which
@@ -221,7 +178,7 @@ KilledRun killCliMidRun(const QString& input)
         killed.problem = QStringLiteral("cannot start the CLI");
         return killed;
     }
-    const QSet<qint64> workers = waitForWorkers(killed.pid, 2, 5000);
+    const QSet<qint64> workers = procwatch::waitForWorkers(killed.pid, 2, 5000, 5);
     QElapsedTimer clock;
     clock.start();
     while (procwatch::keyFilesOf(killed.pid).size() < 2 && clock.elapsed() < 5000)
@@ -343,7 +300,7 @@ with open(d + '/manyrows.npy', 'wb') as f:
     QVERIFY(python.waitForFinished(60000));
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
     m_rows = m_dir.filePath(QStringLiteral("rows.npy"));
-    m_ref = readVector(m_dir.filePath(QStringLiteral("ref.npy")));
+    m_ref = testfiles::readVector(m_dir.filePath(QStringLiteral("ref.npy")));
     QCOMPARE(m_ref.size(), int(kRows));
 }
 
@@ -373,7 +330,7 @@ void TestReliability::chaosKillBusyWorkers()
                       "--chunksize", "8", "--output", out, "--summary", summary, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
-    QSet<qint64> workers = waitForWorkers(pid, 3, 5000);
+    QSet<qint64> workers = procwatch::waitForWorkers(pid, 3, 5000, 5);
     QCOMPARE(workers.size(), 3);
     std::unique_ptr<JobSegment> job = attachJobOf(pid, 5000);
     QVERIFY(job);
@@ -427,11 +384,11 @@ void TestReliability::chaosKillBusyWorkers()
     QVERIFY(workers.size() >= 3 + kKills);
     checkNothingLeft(pid, workers);
 
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QVERIFY2(sameBits(values[p], m_ref[p]), qPrintable(QStringLiteral("position %1: %2 vs NumPy %3").arg(p).arg(values[p]).arg(m_ref[p])));
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(json.value(QStringLiteral("tasks")).toInteger(), kRows);
     QCOMPARE(json.value(QStringLiteral("done")).toInteger(), kRows);
     QCOMPARE(json.value(QStringLiteral("failed_indices")).toArray().size(), 0);
@@ -474,7 +431,7 @@ void TestReliability::crashingIndices()
              qPrintable(run.describe()));
     checkNothingLeft(run.pid, {});
 
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p) {
         if (p == 5 || p == 500)
@@ -482,7 +439,7 @@ void TestReliability::crashingIndices()
         else
             QCOMPARE(values[p], double(p));
     }
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(toIndexList(json.value(QStringLiteral("failed_indices")).toArray()), (QVector<qint64> { 5, 500 }));
     const QJsonArray failures = json.value(QStringLiteral("failures")).toArray();
     QCOMPARE(failures.size(), 2);
@@ -508,14 +465,14 @@ void TestReliability::kernelFailuresAreNotRetried()
     QVERIFY2(errorLines.size() == 1 && errorLines[0].startsWith(QLatin1String("sharedmap-cli: warning: 3 of 4000")),
              qPrintable(run.describe()));
     checkNothingLeft(run.pid, {});
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(toIndexList(json.value(QStringLiteral("failed_indices")).toArray()), (QVector<qint64> { 3, 77, 3999 }));
     QCOMPARE(json.value(QStringLiteral("retried_chunks")).toInteger(-1), qint64(0));
     for (const QJsonValue& failure : json.value(QStringLiteral("failures")).toArray()) {
         const QString text = failure.toObject().value(QStringLiteral("reason")).toString();
         QVERIFY2(text.contains(QLatin1String("failed")) && !text.contains(QLatin1String("crash")), qPrintable(text));
     }
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QCOMPARE(std::isnan(values[p]) ? -1.0 : values[p], (p == 3 || p == 77 || p == 3999) ? -1.0 : double(p));
@@ -536,7 +493,7 @@ void TestReliability::taskTimeout()
     QVERIFY2(!run.timedOut && run.exitCode == 3, qPrintable(run.describe()));
     QCOMPARE(lines(run.err).size(), 1);
     checkNothingLeft(run.pid, {});
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     const QString failures = QString::fromUtf8(QJsonDocument(json.value(QStringLiteral("failures")).toArray()).toJson(QJsonDocument::Compact));
     // Three stalls (the first try and two retries), then the index is given up. No lower bound
     // on the time: see tst_known_bugs (a worker that was idle can be killed before the timeout).
@@ -545,7 +502,7 @@ void TestReliability::taskTimeout()
     const QString reason = json.value(QStringLiteral("failures")).toArray().at(0).toObject().value(QStringLiteral("reason")).toString();
     QVERIFY2(reason.contains(QLatin1String("timeout")), qPrintable(reason));
     QCOMPARE(json.value(QStringLiteral("retried_chunks")).toInteger(), qint64(3));
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QCOMPARE(std::isnan(values[p]) ? -1.0 : values[p], p == 7 ? -1.0 : double(p));
@@ -601,7 +558,7 @@ void TestReliability::hungJobEndsOnSigint()
                       "--workers", "2", "--chunksize", "1", "--output", out, "--summary", summary, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
-    const QSet<qint64> workers = waitForWorkers(pid, 2, 5000);
+    const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
     QCOMPARE(workers.size(), 2);
     QTest::qWait(500);
     QVERIFY(cli.state() == QProcess::Running); // hung indeed
@@ -615,11 +572,11 @@ void TestReliability::hungJobEndsOnSigint()
     QCOMPARE(cli.exitCode(), 130);
     QVERIFY2(ms < 1000, qPrintable(QString::number(ms)));
     checkNothingLeft(pid, workers);
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QVERIFY(json.value(QStringLiteral("cancelled")).toBool());
     const QVector<qint64> missing = toIndexList(json.value(QStringLiteral("missing_indices")).toArray());
     QVERIFY(missing.contains(0) && missing.contains(1));
-    QCOMPARE(readVector(out).size(), int(kRows));
+    QCOMPARE(testfiles::readVector(out).size(), int(kRows));
 }
 
 // --- cancel and resume ----------------------------------------------------------------------
@@ -633,7 +590,7 @@ void TestReliability::cancelStopsWorkersFast()
                           "--chunksize", "1", "--quiet" });
         QVERIFY(cli.waitForStarted());
         const qint64 pid = cli.processId();
-        const QSet<qint64> workers = waitForWorkers(pid, 2, 5000);
+        const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
         QCOMPARE(workers.size(), 2);
         QTest::qWait(200);
         QElapsedTimer clock;
@@ -662,7 +619,7 @@ void TestReliability::cancelThenResume()
                       "--chunksize", "4", "--output", partial, "--summary", first, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
-    QCOMPARE(waitForWorkers(pid, 2, 5000).size(), 2);
+    QCOMPARE(procwatch::waitForWorkers(pid, 2, 5000, 5).size(), 2);
     QTest::qWait(500);
     QCOMPARE(::kill(pid_t(pid), SIGINT), 0);
     QVERIFY(cli.waitForFinished(5000));
@@ -672,14 +629,14 @@ void TestReliability::cancelThenResume()
              qPrintable(errorLines.join(QLatin1Char('|'))));
 
     // The partial file: NumPy's values where computed, NaN exactly at the missing indices.
-    const QJsonObject one = readJson(first);
+    const QJsonObject one = testfiles::readJson(first);
     QVERIFY(one.value(QStringLiteral("cancelled")).toBool());
     const qint64 done = one.value(QStringLiteral("done")).toInteger(-1);
     const QVector<qint64> missing = toIndexList(one.value(QStringLiteral("missing_indices")).toArray());
     qInfo("cancelled after %lld of %lld positions", done, kRows);
     QVERIFY(done > 0 && done < kRows);
     QCOMPARE(done + missing.size(), kRows);
-    QVector<double> values = readVector(partial);
+    QVector<double> values = testfiles::readVector(partial);
     QCOMPARE(values.size(), int(kRows));
     QVector<qint64> nan;
     for (int p = 0; p < kRows; ++p) {
@@ -695,11 +652,11 @@ void TestReliability::cancelThenResume()
                                 "--summary", second, "--quiet" });
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
     checkNothingLeft(run.pid, {});
-    const QJsonObject two = readJson(second);
+    const QJsonObject two = testfiles::readJson(second);
     QCOMPARE(two.value(QStringLiteral("resumed_positions")).toInteger(-1), done);
     QCOMPARE(two.value(QStringLiteral("done")).toInteger(-1), kRows);
     QCOMPARE(two.value(QStringLiteral("failed_indices")).toArray().size(), 0);
-    values = readVector(partial);
+    values = testfiles::readVector(partial);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QVERIFY2(sameBits(values[p], m_ref[p]), qPrintable(QString::number(p)));
@@ -713,14 +670,14 @@ void TestReliability::resumeRecomputesFailed()
     CliRun run = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=5", "--max-retries", "0",
                           "--workers", "2", "--output", out, "--quiet" });
     QCOMPARE(run.exitCode, 3);
-    QVERIFY(std::isnan(readVector(out).value(5)));
+    QVERIFY(std::isnan(testfiles::readVector(out).value(5)));
     // The crash is gone (say, a fixed plugin): resume computes the failed position only.
     run = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--workers", "2", "--resume", out, "--summary",
                    summary, "--quiet" });
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
-    const QJsonObject json = readJson(summary);
+    const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(json.value(QStringLiteral("resumed_positions")).toInteger(-1), kRows - 1);
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QCOMPARE(values[p], double(p));
@@ -830,7 +787,7 @@ void TestReliability::cleanupSparesLiveRun()
                       "--output", out, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
-    const QSet<qint64> workers = waitForWorkers(pid, 2, 5000);
+    const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
     QCOMPARE(workers.size(), 2);
     QTRY_COMPARE_WITH_TIMEOUT(segmentNamesOf(pid).size(), 2, 5000);
     const QStringList names = segmentNamesOf(pid);
@@ -851,7 +808,7 @@ void TestReliability::cleanupSparesLiveRun()
     QVERIFY(cli.waitForFinished(20000));
     QCOMPARE(cli.exitCode(), 0);
     checkNothingLeft(pid, workers);
-    const QVector<double> values = readVector(out);
+    const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
         QVERIFY2(sameBits(values[p], m_ref[p]), qPrintable(QString::number(p)));

@@ -92,6 +92,18 @@ QString LivePlot::hoverText(const QPointF&) const
     return {};
 }
 
+QCPGraph* LivePlot::addFilledGraph(const QString& name, const QColor& color)
+{
+    QCPGraph* graph = addGraph();
+    graph->setName(name);
+    graph->setAdaptiveSampling(true);
+    graph->setPen(QPen(color, 1.5));
+    QColor fill = color;
+    fill.setAlpha(40);
+    graph->setBrush(fill);
+    return graph;
+}
+
 void LivePlot::setAntialiasingFor(qint64 pointCount)
 {
     if (pointCount > kAntialiasLimit) {

@@ -51,6 +51,8 @@ protected:
     virtual void rescaleToData() = 0;
     /// Adapts styles to the current view just before every draw (replot or export); cheap.
     virtual void updateStyleForView() { }
+    /// A time series drawn as a line over a light fill of the same colour (throughput, memory).
+    QCPGraph* addFilledGraph(const QString& name, const QColor& color);
     /// Antialiasing on for a few points, off for many (speed, and crisper dense plots).
     void setAntialiasingFor(qint64 pointCount);
     /// Ticks `axis` at whole numbers, labelled without exponents (indices, rows, columns).

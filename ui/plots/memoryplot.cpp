@@ -15,14 +15,7 @@ MemoryPlot::MemoryPlot(QWidget* parent)
     yAxis->setLabel(tr("memory (MiB)"));
     legend->setVisible(true);
 
-    m_pss = addGraph();
-    m_pss->setName(tr("total PSS (app + workers)"));
-    m_pss->setAdaptiveSampling(true);
-    const QColor color = paletteColor(4);
-    m_pss->setPen(QPen(color, 1.5));
-    QColor fill = color;
-    fill.setAlpha(40);
-    m_pss->setBrush(fill);
+    m_pss = addFilledGraph(tr("total PSS (app + workers)"), paletteColor(4));
 
     // The reference spans the visible time range (set before each draw), so it reads as a line
     // across the plot while keeping a legend entry, which a QCPItemStraightLine would not have.

@@ -9,14 +9,7 @@ ThroughputPlot::ThroughputPlot(QWidget* parent)
 {
     xAxis->setLabel(tr("time (s)"));
     yAxis->setLabel(tr("tasks/s"));
-    m_graph = addGraph();
-    m_graph->setName(tr("throughput"));
-    m_graph->setAdaptiveSampling(true);
-    const QColor color = paletteColor(0);
-    m_graph->setPen(QPen(color, 1.5));
-    QColor fill = color;
-    fill.setAlpha(40);
-    m_graph->setBrush(fill);
+    m_graph = addFilledGraph(tr("throughput"), paletteColor(0));
     clear();
 }
 
