@@ -80,6 +80,13 @@ QJsonObject JobResult::summaryJson() const
         input[QStringLiteral("bytes")] = inputMeta.byteSize();
     }
     json[QStringLiteral("input")] = input;
+    json[QStringLiteral("mode")] = spec.mode;
+    QJsonArray shape;
+    for (qint64 extent : resultShape)
+        shape.append(extent);
+    json[QStringLiteral("result_shape")] = shape;
+    for (auto it = figures.cbegin(); it != figures.cend(); ++it)
+        json[it.key()] = QJsonValue::fromVariant(it.value());
     json[QStringLiteral("version")] = QStringLiteral(SHAREDMAP_VERSION);
     json[QStringLiteral("job")] = spec.toJson();
     json[QStringLiteral("started_at")] = startedAt.toString(Qt::ISODateWithMs);
@@ -123,19 +130,42 @@ QString writeCsv(const JobResult& result, const QString& path)
     return {};
 }
 
+/// An accumulator (histogram counts) as `.csv`: `bin,count` lines.
+QString writeAccumulatorCsv(const JobResult& result, const QString& path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    QByteArray text = "bin,count\n";
+    for (qint64 i = 0; i < result.accumulator.size(); ++i)
+        text += QByteArray::number(i) + ',' + QByteArray::number(result.accumulator[i]) + '\n';
+    if (file.write(text) != text.size() || !file.commit())
+        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    return {};
+}
+
 } // namespace
 
 QString writeResults(const JobResult& result, const QString& path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool counts = !result.accumulatorText.isEmpty();
     if (suffix == QLatin1String("csv"))
-        return writeCsv(result, path);
+        return counts ? writeAccumulatorCsv(result, path) : writeCsv(result, path);
     if (suffix != QLatin1String("npy"))
         return QStringLiteral("output %1 has an unknown extension (use .npy or .csv)").arg(path);
     ArrayMeta meta;
+    if (counts) {
+        // Counts stay integers, as np.histogram returns them.
+        meta.dtype = DType::Int64;
+        meta.shape = { result.accumulator.size() };
+        return writeNpy(path, meta, result.accumulator.constData());
+    }
     meta.dtype = DType::Float64;
     meta.shape = { result.taskCount() };
-    if (result.resultWidth > 1)
+    if (!result.resultShape.isEmpty())
+        meta.shape += result.resultShape;
+    else if (result.resultWidth > 1)
         meta.shape.append(result.resultWidth);
     return writeNpy(path, meta, result.values.constData());
 }

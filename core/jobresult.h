@@ -43,8 +43,17 @@ struct JobResult
     QString inputPath;
     IndexList indices;
     int resultWidth = 1;
+    /// Shape of one position's result (empty for a scalar); resultWidth is its product.
+    QVector<qint64> resultShape;
     /// resultWidth values per position, in the order of the indices; NaN where not computed.
     QVector<double> values;
+    /// The shared accumulator's cells (histogram counts), for kernels that declare one; then
+    /// `--output` saves these instead of the per-position values.
+    QVector<qint64> accumulator;
+    /// What the accumulator holds (untranslated), empty when none.
+    QString accumulatorText;
+    /// Kernel figures from the accumulator, e.g. the race demo's `counter` and `expected_counter`.
+    QVariantMap figures;
     /// PositionStatus per position.
     QByteArray status;
     /// Why positions failed (position -> reason).

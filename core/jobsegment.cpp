@@ -42,6 +42,7 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     h.taskCount = tasks;
     h.chunkSize = layout.chunkSize;
     h.arithmetic = layout.indices.isArithmetic();
+    h.copyInput = layout.copyInput;
     h.indexStart = layout.indices.start();
     h.indexStep = layout.indices.step();
     h.indexSpace = layout.indexSpace;
@@ -60,6 +61,11 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     h.specOffset = offset;
     h.specBytes = layout.spec.size();
     offset = align64(offset + h.specBytes);
+    if (layout.accumulatorCells > 0) {
+        h.accumulatorOffset = offset;
+        h.accumulatorBytes = SharedAccumulator::bytesFor(layout.accumulatorCells);
+        offset = align64(offset + h.accumulatorBytes);
+    }
     h.totalBytes = offset;
     const QByteArray input = layout.inputSegment.toLatin1();
     if (input.size() >= qint64(sizeof h.inputSegment)) {
@@ -87,6 +93,13 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     const qint64 results = tasks * layout.resultWidth;
     std::fill(job->m_results, job->m_results + results, std::numeric_limits<double>::quiet_NaN());
     std::memcpy(base + h.specOffset, layout.spec.constData(), size_t(layout.spec.size()));
+    if (h.accumulatorOffset > 0) {
+        const int parties = int(qMin<qint64>(layout.slotCount, qMax<qint64>(tasks, 1)));
+        *error = SharedAccumulator::initialise(base + h.accumulatorOffset, layout.accumulatorCells, parties);
+        if (!error->isEmpty())
+            return nullptr;
+        job->bindPointers();
+    }
     job->m_header->startNs = monotonicNs();
     return job;
 }
@@ -119,7 +132,7 @@ QString JobSegment::validate(const JobSegmentHeader& h, qint64 segmentBytes)
         return QStringLiteral("job segment version %1 is not supported").arg(h.version);
     if (h.totalBytes != segmentBytes && !(h.totalBytes < segmentBytes && segmentBytes - h.totalBytes < 4096))
         return QStringLiteral("job segment size does not match its header");
-    if (h.slotCount < 1 || h.resultWidth < 1 || h.resultWidth > 1 << 20 || h.taskCount < 0 || h.retryCapacity < 1)
+    if (h.slotCount < 1 || h.resultWidth < 1 || h.taskCount < 0 || h.retryCapacity < 1)
         return QStringLiteral("job segment header has bad counts");
     if (h.inputSegment[sizeof h.inputSegment - 1] != 0)
         return QStringLiteral("job segment input name is not terminated");
@@ -138,6 +151,13 @@ QString JobSegment::validate(const JobSegmentHeader& h, qint64 segmentBytes)
     const Region regions[] = { { h.slotsOffset, slotBytes }, { h.retryOffset, retryBytes },
                                { h.indicesOffset, indexBytes }, { h.statusOffset, h.taskCount },
                                { h.resultsOffset, resultBytes }, { h.specOffset, h.specBytes } };
+    if (h.accumulatorOffset != 0) {
+        const qint64 cellBytes = h.accumulatorBytes - qint64(sizeof(AccumulatorHeader));
+        if (h.accumulatorOffset % 64 != 0 || cellBytes < 0 || cellBytes % qint64(sizeof(qint64)) != 0
+            || h.accumulatorOffset < h.specOffset + h.specBytes || h.accumulatorOffset > segmentBytes
+            || h.accumulatorBytes > segmentBytes - h.accumulatorOffset)
+            return QStringLiteral("job segment accumulator is out of bounds");
+    }
     qint64 previousEnd = sizeof(JobSegmentHeader);
     for (const Region& r : regions) {
         qint64 end = 0;
@@ -158,6 +178,8 @@ void JobSegment::bindPointers()
     m_indices = reinterpret_cast<const qint64*>(base + m_header->indicesOffset);
     m_status = reinterpret_cast<quint8*>(base + m_header->statusOffset);
     m_results = reinterpret_cast<double*>(base + m_header->resultsOffset);
+    if (m_header->accumulatorOffset > 0)
+        m_accumulator = std::make_unique<SharedAccumulator>(base + m_header->accumulatorOffset);
 }
 
 QByteArray JobSegment::spec() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accumulator.h"
 #include "indexlist.h"
 #include "sharedsegment.h"
 
@@ -52,23 +53,24 @@ struct RetryRange
 };
 
 /// Header of the job segment. Followed, at the offsets it gives, by the worker slots, the retry
-/// ring, the explicit index list (when not arithmetic), one status byte per position and the
-/// results (resultWidth doubles per position, NaN until computed).
+/// ring, the explicit index list (when not arithmetic), one status byte per position, the
+/// results (resultWidth doubles per position, NaN until computed), the spec and, for kernels
+/// that declare one, the shared accumulator.
 struct JobSegmentHeader
 {
     static constexpr char kMagic[8] = { 'S', 'M', 'J', 'O', 'B', '0', '0', '1' };
-    static constexpr quint32 kVersion = 1;
+    static constexpr quint32 kVersion = 2;
 
     char magic[8];
     quint32 version;
     quint32 headerBytes;
     qint64 totalBytes;
     qint32 slotCount;
-    qint32 resultWidth;
+    qint32 resultWidth; ///< doubles per position: the product of the kernel's result shape
     qint64 taskCount;
     qint64 chunkSize; ///< 0 = auto
     qint32 arithmetic; ///< index list is start + position * step
-    qint32 reserved0;
+    qint32 copyInput; ///< copy mode: workers receive the input through their pipe, not the segment
     qint64 indexStart;
     qint64 indexStep;
     qint64 indexSpace; ///< n: every index lies in [0, n)
@@ -80,6 +82,8 @@ struct JobSegmentHeader
     qint64 resultsOffset;
     qint64 specOffset; ///< kernel name and typed parameters as compact JSON
     qint64 specBytes;
+    qint64 accumulatorOffset; ///< 0 when the kernel has no accumulator
+    qint64 accumulatorBytes;
     qint64 startNs; ///< CLOCK_MONOTONIC when the pool started the job
     char inputSegment[128]; ///< array segment name, empty when the kernel takes no input
 
@@ -102,6 +106,8 @@ public:
         qint32 slotCount = 1;
         qint32 resultWidth = 1;
         qint64 chunkSize = 0;
+        qint64 accumulatorCells = 0; ///< 0: none
+        bool copyInput = false;
         qint64 indexSpace = 0;
         IndexList indices;
         QString inputSegment;
@@ -120,6 +126,8 @@ public:
     RetryRange* retry(qint64 i) const { return m_retry + (i % m_header->retryCapacity); }
     quint8* status() const { return m_status; }
     double* results() const { return m_results; }
+    /// The shared accumulator, null when the kernel declares none.
+    SharedAccumulator* accumulator() const { return m_accumulator.get(); }
     qint64 taskCount() const { return m_header->taskCount; }
     /// The index at a position.
     qint64 indexAt(qint64 position) const
@@ -140,6 +148,7 @@ private:
     const qint64* m_indices = nullptr;
     quint8* m_status = nullptr;
     double* m_results = nullptr;
+    std::unique_ptr<SharedAccumulator> m_accumulator;
 };
 
 } // namespace sharedmap

@@ -11,6 +11,8 @@
 #include <QSaveFile>
 #include <QThread>
 
+#include <limits>
+
 namespace sharedmap {
 
 int JobSpec::effectiveWorkers() const
@@ -70,6 +72,10 @@ QString JobSpec::validationError() const
         return QStringLiteral("workers must be 1..%1, not %2").arg(kMaxWorkers).arg(workers);
     if (chunkSize < 0)
         return QStringLiteral("chunk size must be at least 1 (or auto), not %1").arg(chunkSize);
+    if (mode != QLatin1String("shared") && mode != QLatin1String("copy"))
+        return QStringLiteral("mode must be shared or copy, not '%1'").arg(mode);
+    if (mode == QLatin1String("copy") && !def->info.needsInput)
+        return QStringLiteral("kernel %1 takes no input array: there is nothing to copy (use mode shared)").arg(kernel);
     if (maxRetries < 0 || maxRetries > 1000)
         return QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries);
     if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
@@ -96,10 +102,33 @@ QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
     resolveParams(plan->kernel->info, spec.params, &plan->params);
     if (plan->kernel->info.needsInput && !input)
         return QStringLiteral("kernel %1 needs an input array").arg(spec.kernel);
-    error = plan->kernel->indexCount(input ? *input : ArrayMeta(), plan->params, &plan->indexSpace);
+    const ArrayMeta meta = input ? *input : ArrayMeta();
+    error = plan->kernel->indexCount(meta, plan->params, &plan->indexSpace);
     if (!error.isEmpty())
         return error;
-    return parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
+    plan->resultShape.clear();
+    if (plan->kernel->resultShape) {
+        error = plan->kernel->resultShape(meta, plan->params, &plan->resultShape);
+        if (!error.isEmpty())
+            return error;
+    }
+    plan->resultWidth = 1;
+    for (qint64 extent : plan->resultShape)
+        plan->resultWidth *= extent;
+    if (plan->resultWidth < 1 || plan->resultWidth > std::numeric_limits<qint32>::max())
+        return QStringLiteral("kernel %1 would give %2 values per index: use an array with shorter rows")
+            .arg(spec.kernel)
+            .arg(plan->resultWidth);
+    plan->accumulatorCells = plan->kernel->accumulatorCells ? plan->kernel->accumulatorCells(plan->params) : 0;
+    error = parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
+    if (!error.isEmpty())
+        return error;
+    qint64 values = 0;
+    if (__builtin_mul_overflow(plan->indices.size(), plan->resultWidth, &values) || values > (qint64(1) << 40))
+        return QStringLiteral("the results would hold %1 × %2 values: too many")
+            .arg(plan->indices.size())
+            .arg(plan->resultWidth);
+    return {};
 }
 
 QJsonObject JobSpec::toJson() const
@@ -113,6 +142,7 @@ QJsonObject JobSpec::toJson() const
     json[QStringLiteral("chunksize")] = chunkSize == 0 ? QJsonValue(QStringLiteral("auto")) : QJsonValue(chunkSize);
     json[QStringLiteral("max_retries")] = maxRetries;
     json[QStringLiteral("task_timeout_s")] = taskTimeoutS;
+    json[QStringLiteral("mode")] = mode;
     json[QStringLiteral("output")] = output;
     json[QStringLiteral("summary")] = summary;
     return json;
@@ -123,7 +153,7 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     JobSpec spec;
     static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
                                        QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
-                                       QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"),
+                                       QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
                                        QStringLiteral("output"), QStringLiteral("summary") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
@@ -160,7 +190,8 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     };
     qint64 workers = 0, retries = spec.maxRetries;
     if (!readString("input", &spec.input) || !readString("kernel", &spec.kernel) || !readString("indices", &spec.indices)
-        || !readString("output", &spec.output) || !readString("summary", &spec.summary) || !readInt("workers", &workers)
+        || !readString("output", &spec.output) || !readString("summary", &spec.summary) || !readString("mode", &spec.mode)
+        || !readInt("workers", &workers)
         || !readInt("max_retries", &retries))
         return {};
     const QJsonValue chunk = json.value(QStringLiteral("chunksize"));
@@ -253,8 +284,7 @@ bool JobSpec::operator==(const JobSpec& other) const
 {
     return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
         && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
-        && taskTimeoutS == other.taskTimeoutS
-        && output == other.output && summary == other.summary;
+        && taskTimeoutS == other.taskTimeoutS && mode == other.mode && output == other.output && summary == other.summary;
 }
 
 } // namespace sharedmap

@@ -29,6 +29,10 @@ struct JobSpec
     /// A worker that makes no progress on its chunk for this long is killed and the chunk
     /// retried (0 = no timeout).
     double taskTimeoutS = 0;
+    /// How workers see the input: `shared` (attach the one shared segment: the point of
+    /// SharedMap) or `copy` (each worker receives its own copy through its pipe first, as
+    /// process_map does when the array is passed as an argument — for teaching and comparison).
+    QString mode = QStringLiteral("shared");
     /// Result file (.npy or .csv) and summary file (.json); empty for none.
     QString output;
     QString summary;
@@ -61,6 +65,11 @@ struct JobPlan
     QVariantMap params; ///< typed, defaults filled in
     qint64 indexSpace = 0; ///< what `all` covers
     IndexList indices;
+    /// Shape of one index's result (empty: a scalar) and its number of values.
+    QVector<qint64> resultShape;
+    qint64 resultWidth = 1;
+    /// Cells of the shared accumulator (0: none).
+    qint64 accumulatorCells = 0;
 };
 
 /// Validates `spec` and resolves it against `input` (null when none is loaded): the one place

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accumulator.h"
 #include "arraymeta.h"
 #include "sharedarray.h"
 
@@ -37,8 +38,24 @@ struct KernelInfo
     const char* indexSpace = "";
     QVector<ParamSpec> params;
     bool needsInput = true;
-    /// Values per index (1 for a scalar result).
-    int resultWidth = 1;
+    /// What one index produces, e.g. "one value" or "the normalised row" (untranslated).
+    const char* resultText = QT_TRANSLATE_NOOP("Kernels", "one value");
+    /// For kernels whose tasks add into one shared array (histogram): what `--output` saves
+    /// instead of the per-index results. Empty otherwise.
+    const char* accumulatorText = "";
+};
+
+/// Everything a kernel is built from in a worker.
+struct KernelContext
+{
+    /// The input (an empty view when the kernel takes none).
+    ArrayView input;
+    /// Typed parameters, defaults filled in.
+    QVariantMap params;
+    /// The job's shared accumulator, for kernels that declare one (else null).
+    SharedAccumulator* accumulator = nullptr;
+    /// Worker processes of the job (a start barrier waits for them).
+    int workers = 1;
 };
 
 /// A kernel prepared for one job in one worker: maps an index to its result. Implementations are
@@ -47,7 +64,8 @@ class Kernel
 {
 public:
     virtual ~Kernel() = default;
-    /// Writes resultWidth() values for `index` to `out`; returns false when the index failed.
+    /// Writes the result of `index` to `out` (as many values as the job's result shape holds:
+    /// one for a scalar, a whole row for row-valued kernels); returns false when the index failed.
     virtual bool evaluate(qint64 index, double* out) const = 0;
     /// The bytes of the input `index` reads when they are one contiguous block (else empty), so a
     /// worker can map a chunk's pages in one call instead of taking a fault per page.
@@ -64,8 +82,16 @@ struct KernelDef
     KernelInfo info;
     /// Size of the index space `all` covers for this input, or an error text.
     std::function<QString(const ArrayMeta& input, const QVariantMap& params, qint64* count)> indexCount;
-    /// Builds the kernel for an attached input with typed parameters, or sets an error.
-    std::function<std::unique_ptr<Kernel>(const ArrayView& input, const QVariantMap& params, QString* error)> create;
+    /// Shape of one index's result (empty for a scalar, e.g. the row's shape for row_normalize);
+    /// unset for scalar kernels. Returns an error text.
+    std::function<QString(const ArrayMeta& input, const QVariantMap& params, QVector<qint64>* shape)> resultShape;
+    /// Cells of the shared accumulator the tasks add into (0 or unset: none).
+    std::function<qint64(const QVariantMap& params)> accumulatorCells;
+    /// Figures the kernel reports after (or during) a job from its accumulator, e.g. the race
+    /// demo's `counter` and `expected_counter`; unset for most kernels.
+    std::function<QVariantMap(const QVariantMap& params, const SharedAccumulator& accumulator, qint64 tasksDone)> figures;
+    /// Builds the kernel for one job in a worker, or sets an error.
+    std::function<std::unique_ptr<Kernel>(const KernelContext& context, QString* error)> create;
 };
 
 /// The kernels SharedMap knows (the contract table of DESIGN §4 and later additions).

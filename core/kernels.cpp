@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "kernelsupport.h"
 
 #include <QCoreApplication>
 #include <QVarLengthArray>
@@ -225,6 +226,8 @@ QString faultCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
     return {};
 }
 
+} // namespace
+
 QString rowsCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
 {
     if (input.shape.isEmpty())
@@ -232,6 +235,37 @@ QString rowsCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
     *count = input.shape[0];
     return {};
 }
+
+void readRow(const ArrayView& view, qint64 index, double* out)
+{
+    const qint64 length = view.rowLength();
+    const char* base = view.data + index * view.strides[0];
+    dispatchDType(view.dtype, [&](auto tag) {
+        using T = decltype(tag);
+        if (view.rowsContiguous()) {
+            const T* row = reinterpret_cast<const T*>(base);
+            for (qint64 k = 0; k < length; ++k)
+                out[k] = double(row[k]);
+            return;
+        }
+        const int ndim = view.ndim();
+        QVarLengthArray<qint64, kMaxDims> counter(ndim);
+        std::fill(counter.begin(), counter.end(), 0);
+        qint64 offset = 0;
+        for (qint64 k = 0; k < length; ++k) {
+            out[k] = double(*reinterpret_cast<const T*>(base + offset));
+            for (int d = ndim - 1; d >= 1; --d) {
+                offset += view.strides[d];
+                if (++counter[d] < view.shape[d])
+                    break;
+                offset -= view.strides[d] * view.shape[d];
+                counter[d] = 0;
+            }
+        }
+    });
+}
+
+namespace {
 
 QString diagCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
 {
@@ -242,8 +276,9 @@ QString diagCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
 }
 
 template <typename Op>
-std::unique_ptr<Kernel> makeRowKernel(const ArrayView& view, const QVariantMap&, QString* error)
+std::unique_ptr<Kernel> makeRowKernel(const KernelContext& context, QString* error)
 {
+    const ArrayView& view = context.input;
     if (view.ndim() < 1) {
         *error = QStringLiteral("a row kernel needs an array with at least one dimension");
         return nullptr;
@@ -253,8 +288,9 @@ std::unique_ptr<Kernel> makeRowKernel(const ArrayView& view, const QVariantMap&,
     });
 }
 
-std::unique_ptr<Kernel> makeDiagKernel(const ArrayView& view, const QVariantMap&, QString* error)
+std::unique_ptr<Kernel> makeDiagKernel(const KernelContext& context, QString* error)
 {
+    const ArrayView& view = context.input;
     if (view.ndim() != 2) {
         *error = QStringLiteral("diag needs a 2-D array");
         return nullptr;
@@ -270,7 +306,7 @@ ParamSpec sleepParam()
 }
 
 KernelDef rowKernel(const char* name, const char* description,
-                    std::function<std::unique_ptr<Kernel>(const ArrayView&, const QVariantMap&, QString*)> create)
+                    std::function<std::unique_ptr<Kernel>(const KernelContext&, QString*)> create)
 {
     KernelDef def;
     def.info.name = QString::fromLatin1(name);
@@ -300,6 +336,8 @@ KernelRegistry::KernelRegistry()
     m_kernels.push_back(rowKernel("row_min", QT_TRANSLATE_NOOP("Kernels", "Minimum of row a"), makeRowKernel<ExtremeOp<false>>));
     m_kernels.push_back(rowKernel("row_max", QT_TRANSLATE_NOOP("Kernels", "Maximum of row a"), makeRowKernel<ExtremeOp<true>>));
     m_kernels.push_back(rowKernel("row_norm", QT_TRANSLATE_NOOP("Kernels", "Euclidean (L2) norm of row a"), makeRowKernel<NormOp>));
+    addArrayKernels(&m_kernels);
+    addTeachingKernels(&m_kernels);
 
     if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
         KernelDef fault;
@@ -311,8 +349,8 @@ KernelRegistry::KernelRegistry()
                               { QStringLiteral("mode"), ParamType::String, QStringLiteral("segv"), {}, {},
                                 "segv, abort, exit or hang" } };
         fault.indexCount = faultCount;
-        fault.create = [](const ArrayView&, const QVariantMap& params, QString*) -> std::unique_ptr<Kernel> {
-            return std::make_unique<FaultKernel>(params);
+        fault.create = [](const KernelContext& context, QString*) -> std::unique_ptr<Kernel> {
+            return std::make_unique<FaultKernel>(context.params);
         };
         m_kernels.push_back(fault);
     }

@@ -2,9 +2,11 @@
 
 #include "kernel.h"
 #include "procstats.h"
+#include "progressformat.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 
@@ -52,6 +54,7 @@ struct Pool::Slot
     qint64 lastProgressNs = 0;
     QString killReason; ///< why the pool killed this worker, if it did
     bool parked = false; ///< warm pool: between jobs, input still mapped
+    qint64 copySent = 0; ///< copy mode: bytes of the input written to this worker's stdin
 };
 
 Pool::Pool(QObject* parent)
@@ -114,7 +117,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     const qint64 space = plan.indexSpace;
     const IndexList& indices = plan.indices;
     const qint64 tasks = indices.size();
-    const int width = def->info.resultWidth;
+    const qint64 width = plan.resultWidth;
     if (!previous.isEmpty() && previous.size() != tasks * width) {
         *error = QStringLiteral("the partial results hold %1 values, but this job has %2 positions of %3 value(s): "
                                 "resume with the same kernel, input and indices")
@@ -130,17 +133,32 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         kept.resize(tasks);
         for (qint64 p = 0; p < tasks; ++p) {
             bool complete = true;
-            for (int k = 0; k < width; ++k)
+            for (qint64 k = 0; k < width; ++k)
                 complete = complete && !std::isnan(previous[p * width + k]);
             kept[p] = complete;
             keptCount += complete;
         }
     }
     const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount));
+    const bool copy = spec.mode == QLatin1String("copy");
+    if (copy && input) {
+        // The tutorial's MemoryError, explained before it happens.
+        const qint64 needed = qint64(workers) * input->meta().byteSize();
+        const qint64 available = availableMemoryBytes();
+        if (available >= 0 && needed > available) {
+            *error = QStringLiteral("copy mode needs %1 × %2 = %3 for the workers' copies, but only %4 of memory is "
+                                    "available: use mode shared (one copy for all workers) or fewer workers")
+                         .arg(workers)
+                         .arg(formatBytes(input->meta().byteSize()), formatBytes(needed), formatBytes(available));
+            return 0;
+        }
+    }
 
     JobSegment::Layout layout;
     layout.slotCount = qMax(1, workers);
-    layout.resultWidth = def->info.resultWidth;
+    layout.resultWidth = qint32(width);
+    layout.accumulatorCells = plan.accumulatorCells;
+    layout.copyInput = copy;
     layout.chunkSize = spec.chunkSize;
     layout.indexSpace = space;
     layout.indices = indices;
@@ -158,7 +176,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         for (qint64 p = 0; p < tasks; ++p) {
             if (!kept[p])
                 continue;
-            std::copy_n(previous.constData() + p * width, width, m_job->results() + p * width);
+            std::copy_n(previous.constData() + p * width, size_t(width), m_job->results() + p * width);
             m_job->status()[p] = Done;
         }
     }
@@ -190,7 +208,11 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         m_result.inputPath = m_input->sourcePath().isEmpty() ? spec.input : m_input->sourcePath();
     }
     m_result.indices = indices;
-    m_result.resultWidth = def->info.resultWidth;
+    m_result.resultWidth = int(width);
+    m_result.resultShape = plan.resultShape;
+    m_result.accumulatorText = QString::fromUtf8(def->info.accumulatorText);
+    m_kernelDef = def;
+    m_params = params;
     m_result.workers = spec.effectiveWorkers();
     m_result.chunkSize = spec.chunkSize;
     m_result.startedAt = QDateTime::currentDateTime();
@@ -200,7 +222,8 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     std::vector<std::unique_ptr<Slot>> earlier = std::move(m_slots);
     m_slots.clear();
     for (int i = 0; i < workers; ++i) {
-        const bool warm = i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked;
+        // A copy-mode worker must receive its own copy: it never reuses a warm one.
+        const bool warm = !copy && i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked;
         if (warm) {
             m_slots.push_back(std::move(earlier[i]));
             assign(i);
@@ -268,6 +291,7 @@ void Pool::launch(int index)
     Slot& slot = *m_slots[index];
     slot.pid = 0;
     slot.reader = protocol::FrameReader();
+    slot.copySent = 0;
 
     auto* process = new QProcess(this);
     slot.process = process;
@@ -297,8 +321,41 @@ void Pool::launch(int index)
         if (error == QProcess::FailedToStart && m_job && m_slots[index]->process == process)
             fail(tr("cannot start worker %1: %2").arg(m_program, process->errorString()));
     });
+    if (m_job->header()->copyInput) {
+        connect(process, &QProcess::started, this, [this, process, index] { sendCopy(process, index, true); });
+        connect(process, &QProcess::bytesWritten, this, [this, process, index] { sendCopy(process, index, false); });
+    }
     process->start(QIODevice::ReadWrite);
     emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::sendCopy(QProcess* process, int index, bool first)
+{
+    // Copy mode: the input goes down the worker's stdin in slices, a few MiB in flight at a
+    // time, so the pool never holds a whole extra copy in its write buffer.
+    constexpr qint64 kSlice = qint64(1) << 20;
+    constexpr qint64 kInFlight = qint64(8) << 20;
+    if (!m_job || !m_input || index >= int(m_slots.size()) || m_slots[index]->process != process)
+        return;
+    Slot& slot = *m_slots[index];
+    const ArrayMeta& meta = m_input->meta();
+    if (first) {
+        QJsonArray shape;
+        for (qint64 extent : meta.shape)
+            shape.append(extent);
+        process->write(protocol::encode({ { QStringLiteral("type"), QLatin1String(protocol::kData) },
+                                          { QStringLiteral("dtype"), dtypeName(meta.dtype) },
+                                          { QStringLiteral("shape"), shape },
+                                          { QStringLiteral("fortran_order"), meta.fortranOrder },
+                                          { QStringLiteral("bytes"), meta.byteSize() } }));
+    }
+    const char* data = m_input->view().data;
+    const qint64 total = meta.byteSize();
+    while (slot.copySent < total && process->bytesToWrite() < kInFlight) {
+        const qint64 n = qMin(kSlice, total - slot.copySent);
+        process->write(data + slot.copySent, n);
+        slot.copySent += n;
+    }
 }
 
 void Pool::onOutput(int index)
@@ -698,6 +755,9 @@ void Pool::finish(bool cancelled)
     result.startupS = first > 0 ? double(first - m_job->header()->startNs) / 1e9 : result.elapsedS;
     result.computeS = qMax(0.0, result.elapsedS - result.startupS);
     result.peakMemoryBytes = m_peakMemory;
+    if (const SharedAccumulator* accumulator = m_job->accumulator())
+        result.accumulator = QVector<qint64>(accumulator->cells(), accumulator->cells() + accumulator->cellCount());
+    result.figures = figures();
     result.workerStats = workers();
     for (WorkerInfo& info : result.workerStats)
         info.state = WorkerState::Finished;
@@ -708,7 +768,26 @@ void Pool::finish(bool cancelled)
     // A finished job parks its workers when the pool is warm; a cancelled one lets them go, so a
     // cancel always ends with no worker and no job segment left (and a misbehaving job cannot
     // leave a stuck worker behind).
-    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs, m_keepWarm && !cancelled);
+    const bool copy = m_job->header()->copyInput; // a copy-mode worker's private copy is not kept
+    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs, m_keepWarm && !cancelled && !copy);
+}
+
+QVariantMap Pool::figures() const
+{
+    if (!m_job || !m_kernelDef || !m_kernelDef->figures || !m_job->accumulator())
+        return {};
+    return m_kernelDef->figures(m_params, *m_job->accumulator(), countDone());
+}
+
+QVector<qint64> Pool::readAccumulator() const
+{
+    const SharedAccumulator* accumulator = m_job ? m_job->accumulator() : nullptr;
+    if (!accumulator)
+        return {};
+    QVector<qint64> cells(accumulator->cellCount());
+    for (qint64 i = 0; i < cells.size(); ++i)
+        cells[i] = accumulator->load(i);
+    return cells;
 }
 
 void Pool::maybeComplete()

@@ -72,6 +72,11 @@ public:
     /// Copies results and statuses of positions [from, from + count) of the running job, for
     /// live views that pull. Returns the number of positions copied.
     qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const;
+    /// The running job's shared accumulator (histogram counts, the race counter), read live;
+    /// empty when its kernel has none.
+    QVector<qint64> readAccumulator() const;
+    /// The running job's kernel figures (e.g. `counter`, `expected_counter`), read live.
+    QVariantMap figures() const;
     /// Name of the running job's segment (tests check it is gone afterwards).
     QString jobSegmentName() const;
 
@@ -89,6 +94,7 @@ private:
     struct Slot;
 
     void launch(int slot);
+    void sendCopy(QProcess* process, int slot, bool first);
     void resetSlot(int slot);
     void assign(int slot);
     void dismiss(QProcess* process);
@@ -121,6 +127,8 @@ private:
     std::unique_ptr<JobSegment> m_job;
     std::shared_ptr<const SharedArray> m_input;
     JobSpec m_spec;
+    const KernelDef* m_kernelDef = nullptr;
+    QVariantMap m_params; ///< typed parameters of the running job
     int m_maxRetries = 2;
     std::vector<std::unique_ptr<Slot>> m_slots;
     QVector<QPair<qint64, qint64>> m_backlog; ///< ranges waiting for room in the retry ring

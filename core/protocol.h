@@ -23,6 +23,9 @@ inline constexpr char kRun[] = "run"; ///< look for work again (retries were que
 inline constexpr char kQuit[] = "quit"; ///< detach and exit
 inline constexpr char kPark[] = "park"; ///< job over: detach from it, keep the input, wait (warm pool)
 inline constexpr char kJob[] = "job"; ///< a parked worker's next job: {job, slot}
+/// Copy mode only, the first message: {dtype, shape, fortran_order, bytes}, followed on the
+/// stream by exactly `bytes` raw bytes of the input (the worker's private copy).
+inline constexpr char kData[] = "data";
 
 /// Encodes one frame.
 QByteArray encode(const QJsonObject& message);

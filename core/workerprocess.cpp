@@ -4,8 +4,12 @@
 #include "kernel.h"
 #include "protocol.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include <condition_variable>
 #include <cstdio>
@@ -253,11 +257,88 @@ private:
 };
 
 
+/// Reads exactly `bytes` from stdin into `into`; false on end of file or error.
+bool readFully(char* into, qint64 bytes)
+{
+    qint64 done = 0;
+    while (done < bytes) {
+        const ssize_t n = ::read(STDIN_FILENO, into + done, size_t(qMin<qint64>(bytes - done, qint64(1) << 30)));
+        if (n == 0)
+            return false;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        done += n;
+    }
+    return true;
+}
+
+/// A worker's private copy of the input (copy mode), received through its stdin.
+struct InputCopy
+{
+    struct Free
+    {
+        void operator()(char* p) const { std::free(p); }
+    };
+    std::unique_ptr<char, Free> data;
+    ArrayMeta meta;
+
+    ArrayView view() const
+    {
+        ArrayView v;
+        v.dtype = meta.dtype;
+        v.shape = meta.shape;
+        v.strides = meta.strides();
+        v.data = data.get();
+        v.fortranOrder = meta.fortranOrder;
+        return v;
+    }
+};
+
+/// Copy mode: the pool's first message describes the input, then its bytes follow. Read
+/// before the command reader thread starts, so nothing else reads stdin meanwhile.
+QString receiveCopy(InputCopy* copy)
+{
+    quint32 length = 0;
+    if (!readFully(reinterpret_cast<char*>(&length), sizeof length))
+        return QStringLiteral("copy mode: the pool closed the pipe before sending the input");
+    if (length > protocol::kMaxFrameBytes)
+        return QStringLiteral("copy mode: bad first frame");
+    QByteArray frame(int(sizeof length + length), Qt::Uninitialized);
+    std::memcpy(frame.data(), &length, sizeof length);
+    if (!readFully(frame.data() + sizeof length, length))
+        return QStringLiteral("copy mode: the pool closed the pipe before sending the input");
+    protocol::FrameReader reader;
+    reader.append(frame);
+    QJsonObject message;
+    if (!reader.next(&message) || message.value(QStringLiteral("type")).toString() != QLatin1String(protocol::kData))
+        return QStringLiteral("copy mode: expected the input's description first");
+    copy->meta.dtype = dtypeFromName(message.value(QStringLiteral("dtype")).toString());
+    for (const QJsonValue extent : message.value(QStringLiteral("shape")).toArray())
+        copy->meta.shape.append(extent.toInteger(-1));
+    copy->meta.fortranOrder = message.value(QStringLiteral("fortran_order")).toBool();
+    const qint64 bytes = message.value(QStringLiteral("bytes")).toInteger(-1);
+    if (copy->meta.dtype == DType::Invalid || copy->meta.shape.size() > kMaxDims
+        || std::any_of(copy->meta.shape.cbegin(), copy->meta.shape.cend(), [](qint64 e) { return e < 0; })
+        || bytes < 0 || copy->meta.byteSize() != bytes)
+        return QStringLiteral("copy mode: the input's description is inconsistent");
+    // The worker's own memory, as a pickled argument would be: written once, by the read below.
+    copy->data.reset(static_cast<char*>(std::aligned_alloc(64, size_t((bytes + 63) / 64 * 64 + 64))));
+    if (!copy->data)
+        return QStringLiteral("copy mode: cannot allocate %1 bytes for the input's copy").arg(bytes);
+    if (!readFully(copy->data.get(), bytes))
+        return QStringLiteral("copy mode: the pool closed the pipe in the middle of the input");
+    return {};
+}
+
 /// What a worker is attached to for one job; the input stays attached between jobs on it.
 struct Attachment
 {
     std::unique_ptr<JobSegment> job;
     std::shared_ptr<SharedArray> input;
+    std::unique_ptr<InputCopy> copy; ///< copy mode: this worker's private copy instead of `input`
     std::unique_ptr<Kernel> kernel;
     int slot = 0;
     double sleepMs = 0;
@@ -283,9 +364,32 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
     error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
     if (!error.isEmpty())
         return error;
-    ArrayView view;
+    KernelContext context;
+    context.params = params;
+    context.accumulator = a->job->accumulator();
+    context.workers = a->job->header()->slotCount;
+    const qint64 cells = def->accumulatorCells ? def->accumulatorCells(params) : 0;
+    if (cells != (context.accumulator ? context.accumulator->cellCount() : 0)
+        || (context.accumulator
+            && a->job->header()->accumulatorBytes != SharedAccumulator::bytesFor(context.accumulator->cellCount())))
+        return QStringLiteral("job accumulator does not match the kernel");
+    ArrayView& view = context.input;
     const QString inputName = QString::fromLatin1(a->job->header()->inputSegment);
-    if (def->info.needsInput) {
+    if (def->info.needsInput && a->job->header()->copyInput) {
+        if (a->input || a->copy)
+            return QStringLiteral("a copy-mode job was given to a worker that already holds an input");
+        a->copy = std::make_unique<InputCopy>();
+        error = receiveCopy(a->copy.get());
+        if (!error.isEmpty())
+            return error;
+        view = a->copy->view();
+        qint64 space = 0;
+        error = def->indexCount(a->copy->meta, params, &space);
+        if (!error.isEmpty())
+            return error;
+        if (space != a->job->header()->indexSpace)
+            return QStringLiteral("job index space does not match the input array");
+    } else if (def->info.needsInput) {
         // A warm worker keeps its input mapped (page tables and all) for the next job on it.
         if (!a->input || a->input->segmentName() != inputName) {
             a->input.reset();
@@ -302,11 +406,27 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
         if (space != a->job->header()->indexSpace)
             return QStringLiteral("job index space does not match the input array");
     }
-    a->kernel = def->create(view, params, &error);
+    // The result shape follows from the input and parameters: check the job agrees before the
+    // kernel writes that many values per position.
+    QVector<qint64> shape;
+    if (def->resultShape) {
+        ArrayMeta meta;
+        if (a->copy)
+            meta = a->copy->meta;
+        else if (a->input)
+            meta = a->input->meta();
+        error = def->resultShape(meta, params, &shape);
+        if (!error.isEmpty())
+            return error;
+    }
+    qint64 width = 1;
+    for (qint64 extent : shape)
+        width *= extent;
+    if (width != a->job->header()->resultWidth)
+        return QStringLiteral("job result width does not match the kernel");
+    a->kernel = def->create(context, &error);
     if (!a->kernel)
         return error;
-    if (def->info.resultWidth != a->job->header()->resultWidth)
-        return QStringLiteral("job result width does not match the kernel");
     a->sleepMs = params.value(QStringLiteral("sleep_ms")).toDouble();
     WorkerSlot* slot = a->job->slot(slotIndex);
     slot->pid.store(getpid(), std::memory_order_relaxed);

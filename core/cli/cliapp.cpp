@@ -107,7 +107,10 @@ int kernelsCommand(const QStringList& arguments)
                                       { QStringLiteral("description"), QString::fromUtf8(def->info.description) },
                                       { QStringLiteral("index_space"), QString::fromUtf8(def->info.indexSpace) },
                                       { QStringLiteral("needs_input"), def->info.needsInput },
-                                      { QStringLiteral("result_width"), def->info.resultWidth },
+                                      { QStringLiteral("result"), QString::fromUtf8(def->info.resultText) },
+                                      { QStringLiteral("output"), QString::fromUtf8(*def->info.accumulatorText
+                                                                                        ? def->info.accumulatorText
+                                                                                        : "results") },
                                       { QStringLiteral("params"), params } });
         }
         printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
@@ -115,8 +118,12 @@ int kernelsCommand(const QStringList& arguments)
     }
     QString text;
     for (const KernelDef* def : kernels) {
-        text += QStringLiteral("%1\n    %2\n    indices: %3\n")
-                    .arg(def->info.name, QString::fromUtf8(def->info.description), QString::fromUtf8(def->info.indexSpace));
+        text += QStringLiteral("%1\n    %2\n    indices: %3%4\n    result per index: %5\n")
+                    .arg(def->info.name, QString::fromUtf8(def->info.description), QString::fromUtf8(def->info.indexSpace),
+                         def->info.needsInput ? QString() : QStringLiteral(" (no input array)"),
+                         QString::fromUtf8(def->info.resultText));
+        if (*def->info.accumulatorText)
+            text += QStringLiteral("    --output saves: %1\n").arg(QString::fromUtf8(def->info.accumulatorText));
         for (const ParamSpec& spec : def->info.params) {
             QString range;
             if (spec.minimum.isValid() || spec.maximum.isValid())
@@ -322,8 +329,14 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
                                     QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
                                                    "only NaN positions are computed. The output defaults to that file."),
                                     QStringLiteral("PARTIAL.npy"));
+    const QCommandLineOption mode(QStringLiteral("mode"),
+                                  QStringLiteral("shared (default: every worker reads the one shared copy) or copy (each "
+                                                 "worker first receives its own copy through its pipe, as process_map "
+                                                 "does with an array argument)."),
+                                  QStringLiteral("shared|copy"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
-    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, output, summary, resume, quietOption });
+    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary, resume,
+                        quietOption });
     if (const int code = parseCommand(parser, arguments,
                                       QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
@@ -379,6 +392,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         if (!ok || !(spec->taskTimeoutS > 0) || spec->taskTimeoutS > 1e6)
             return usageError(QStringLiteral("--task-timeout must be a positive number of seconds, not '%1'").arg(parser.value(timeout)));
     }
+    if (parser.isSet(mode))
+        spec->mode = parser.value(mode);
     if (parser.isSet(output))
         spec->output = parser.value(output);
     if (parser.isSet(summary))
@@ -495,6 +510,14 @@ void RunCommand::onFinished(const JobResult& finished)
             printError(QStringLiteral("cannot write %1: %2").arg(m_spec.summary, file.errorString()));
             m_exitCode = ExitFailure;
         }
+    }
+    if (result.figures.contains(QStringLiteral("expected_counter"))) {
+        // The race demo's lesson, in one line.
+        const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
+        const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
+        std::fprintf(stderr, "sharedmap-cli: counter = %lld, expected %lld: %s\n", counter, expected,
+                     counter < expected ? qPrintable(QStringLiteral("%1 updates lost").arg(expected - counter))
+                                        : "no update lost");
     }
     if (result.cancelled) {
         std::fprintf(stderr, "sharedmap-cli: interrupted: %lld of %lld indices computed%s\n",
