@@ -27,6 +27,9 @@ struct ParamSpec
     QVariant minimum; ///< invalid when unbounded
     QVariant maximum; ///< invalid when unbounded
     const char* description = "";
+    /// For a String parameter with a fixed set of values (e.g. lock = none|mutex|atomic): the
+    /// values allowed; empty for free text.
+    QStringList choices = {};
 };
 
 /// What a kernel is, for listings and forms: name, description, index space and parameters.

@@ -471,6 +471,9 @@ QString convertParam(const ParamSpec& spec, const QVariant& raw, QVariant* value
         return QStringLiteral("parameter %1 must be true or false, not '%2'").arg(spec.name, raw.toString());
     }
     case ParamType::String:
+        if (!spec.choices.isEmpty() && !spec.choices.contains(raw.toString()))
+            return QStringLiteral("parameter %1 must be %2, not '%3'")
+                .arg(spec.name, spec.choices.join(QStringLiteral(", ")), raw.toString());
         *value = raw.toString();
         return {};
     }

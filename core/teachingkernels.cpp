@@ -1,6 +1,7 @@
 // Teaching demos: tasks that write the same places (a race on one counter, a shared histogram)
 // and a Monte Carlo estimate whose results do not depend on the number of workers.
 
+#include "jobsegment.h"
 #include "kernelsupport.h"
 
 #include <csignal>
@@ -13,6 +14,10 @@ namespace sharedmap {
 namespace {
 
 constexpr int kBarrierTimeoutMs = 2000;
+/// The race's accumulator: the counter itself, and the increments attempted (added atomically,
+/// a batch at a time), which is what the counter would show without a race.
+constexpr qint64 kCounterCell = 0;
+constexpr qint64 kAttemptsCell = 1;
 
 enum class LockMode { None, Mutex, Atomic };
 
@@ -26,6 +31,7 @@ public:
         , m_mode(mode)
         , m_iterations(c.params.value(QStringLiteral("iterations")).toLongLong())
         , m_crashInLock(c.params.value(QStringLiteral("crash_in_lock"), -1).toLongLong())
+        , m_durationNs(qint64(c.params.value(QStringLiteral("duration_ms")).toDouble() * 1e6))
     {
     }
 
@@ -35,16 +41,36 @@ public:
             m_accumulator->arriveAndWait(kBarrierTimeoutMs);
             m_arrived = true;
         }
-        qint64* counter = m_accumulator->cells();
+        // Increments go in batches; with duration_ms the batches are paced (busy, so the workers
+        // keep overlapping) to spread the task over that time, slow enough to watch.
+        constexpr qint64 kBatch = 1024;
+        const qint64 start = m_durationNs > 0 ? monotonicNs() : 0;
+        for (qint64 k = 0; k < m_iterations; k += kBatch) {
+            increment(index, k, qMin(kBatch, m_iterations - k));
+            m_accumulator->add(kAttemptsCell, qMin(kBatch, m_iterations - k)); // what the counter should have gained
+            if (m_durationNs > 0) {
+                const qint64 due = start + qint64(double(m_durationNs) * double(k + kBatch) / double(m_iterations));
+                while (monotonicNs() < due) {
+                }
+            }
+        }
+        *out = double(m_accumulator->load(kCounterCell)); // the counter as this task left it
+        return true;
+    }
+
+private:
+    void increment(qint64 index, qint64 first, qint64 count) const
+    {
+        qint64* counter = m_accumulator->cells() + kCounterCell;
         switch (m_mode) {
         case LockMode::None:
             // A read, then a write: another worker's increments between the two are lost. (Relaxed
             // atomics keep it defined behaviour in C++; the update is still not atomic.)
-            for (qint64 k = 0; k < m_iterations; ++k)
+            for (qint64 k = 0; k < count; ++k)
                 __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
             break;
         case LockMode::Mutex:
-            for (qint64 k = 0; k < m_iterations; ++k) {
+            for (qint64 k = first; k < first + count; ++k) {
                 m_accumulator->lock();
                 __atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
                 if (index == m_crashInLock && k == m_iterations / 2 && m_accumulator->recoveredLocks() == 0)
@@ -53,19 +79,18 @@ public:
             }
             break;
         case LockMode::Atomic:
-            for (qint64 k = 0; k < m_iterations; ++k)
-                m_accumulator->add(0, 1);
+            for (qint64 k = 0; k < count; ++k)
+                m_accumulator->add(kCounterCell, 1);
             break;
         }
-        *out = double(m_accumulator->load(0)); // the counter as this task left it
-        return true;
     }
 
-private:
+
     SharedAccumulator* m_accumulator;
     LockMode m_mode;
     qint64 m_iterations;
     qint64 m_crashInLock;
+    qint64 m_durationNs;
     mutable bool m_arrived = false;
 };
 
@@ -77,19 +102,17 @@ LockMode lockMode(const QVariantMap& params)
 
 QString raceCount(const ArrayMeta&, const QVariantMap& params, qint64* count)
 {
-    const QString mode = params.value(QStringLiteral("lock")).toString();
-    if (mode != QLatin1String("none") && mode != QLatin1String("mutex") && mode != QLatin1String("atomic"))
-        return QStringLiteral("parameter lock must be none, mutex or atomic, not '%1'").arg(mode);
     *count = params.value(QStringLiteral("tasks")).toLongLong();
     return {};
 }
 
 QVariantMap raceFigures(const QVariantMap& params, const SharedAccumulator& accumulator, qint64 tasksDone)
 {
-    const qint64 counter = accumulator.load(0);
+    const qint64 counter = accumulator.load(kCounterCell);
     const qint64 expected = tasksDone * params.value(QStringLiteral("iterations")).toLongLong();
     return { { QStringLiteral("counter"), counter },
              { QStringLiteral("expected_counter"), expected },
+             { QStringLiteral("attempted_increments"), accumulator.load(kAttemptsCell) },
              { QStringLiteral("lost_updates"), qMax<qint64>(0, expected - counter) },
              { QStringLiteral("recovered_locks"), accumulator.recoveredLocks() } };
 }
@@ -217,16 +240,19 @@ void addTeachingKernels(std::vector<KernelDef>* kernels)
         { QStringLiteral("iterations"), ParamType::Int, qint64(100000), qint64(1), qint64(1000000000),
           QT_TRANSLATE_NOOP("Kernels", "Increments per task") },
         { QStringLiteral("lock"), ParamType::String, QStringLiteral("none"), {}, {},
-          QT_TRANSLATE_NOOP("Kernels", "none (a race), mutex (a process-shared lock) or atomic (an atomic add)") },
+          QT_TRANSLATE_NOOP("Kernels", "none (a race), mutex (a process-shared lock) or atomic (an atomic add)"),
+          { QStringLiteral("none"), QStringLiteral("mutex"), QStringLiteral("atomic") } },
         { QStringLiteral("tasks"), ParamType::Int, qint64(8), qint64(1), qint64(1000000),
           QT_TRANSLATE_NOOP("Kernels", "Number of tasks (the index space)") },
+        { QStringLiteral("duration_ms"), ParamType::Double, 0.0, 0.0, 60000.0,
+          QT_TRANSLATE_NOOP("Kernels", "Spread each task's increments over this time (busy), to watch the race") },
     };
     if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
         race.info.params.append({ QStringLiteral("crash_in_lock"), ParamType::Int, qint64(-1), {}, {},
                                   "Test only: the task for this index dies once while holding the mutex" });
     }
     race.indexCount = raceCount;
-    race.accumulatorCells = [](const QVariantMap&) { return qint64(1); };
+    race.accumulatorCells = [](const QVariantMap&) { return qint64(2); };
     race.figures = raceFigures;
     race.create = [](const KernelContext& c, QString*) -> std::unique_ptr<Kernel> {
         return std::make_unique<RaceKernel>(c, lockMode(c.params));

@@ -19,7 +19,11 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     const QCommandLineOption workers(QStringLiteral("workers"), QCoreApplication::translate("GuiOptions", "Worker processes."), QStringLiteral("N"));
     const QCommandLineOption chunk(QStringLiteral("chunksize"), QCoreApplication::translate("GuiOptions", "Chunk size or auto."), QStringLiteral("N|auto"));
     const QCommandLineOption run(QStringLiteral("run"), QCoreApplication::translate("GuiOptions", "Run the job once the input is loaded."));
-    parser.addOptions({ job, kernel, param, indices, workers, chunk, run });
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QCoreApplication::translate("GuiOptions", "Start with a teaching demo (copy, race, mutex, "
+                                                                            "atomic, histogram, pi, mandelbrot, blur)."),
+                                  QStringLiteral("NAME"));
+    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo });
     parser.addPositionalArgument(QStringLiteral("FILE"), QCoreApplication::translate("GuiOptions", "A .npy file to open."));
     QStringList args = arguments;
     args.prepend(QStringLiteral("sharedmap"));
@@ -75,6 +79,7 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     }
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);
+    options->demo = parser.value(demo);
     return {};
 }
 

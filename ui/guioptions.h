@@ -7,7 +7,7 @@
 namespace sharedmap {
 
 /// The window's command line: `sharedmap [FILE] [--job JOB.json] [--kernel NAME] [--param K=V]...
-/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--run]` (DESIGN §5).
+/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--run] [--demo NAME]` (DESIGN §5).
 struct GuiOptions
 {
     QString file; ///< array to open instead of the demo array
@@ -15,6 +15,7 @@ struct GuiOptions
     bool hasJob = false; ///< a job file or a job option was given
     QStringList setFields; ///< which JobSpec fields the command line set
     bool run = false; ///< run as soon as the input is loaded
+    QString demo; ///< a teaching demo to set up first (see Demos)
 
     /// Parses the arguments (argv without the program name); returns an error text.
     static QString parse(const QStringList& arguments, GuiOptions* options);

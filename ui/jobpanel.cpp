@@ -36,6 +36,7 @@ JobPanel::JobPanel(QWidget* parent)
     , m_workers(new QSpinBox(this))
     , m_autoChunk(new QCheckBox(tr("auto"), this))
     , m_chunk(new QSpinBox(this))
+    , m_mode(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
 {
     for (const KernelDef* def : KernelRegistry::instance().all())
@@ -58,6 +59,11 @@ JobPanel::JobPanel(QWidget* parent)
     m_autoChunk->setChecked(true);
     m_autoChunk->setToolTip(tr("Adapt the chunk size to the measured task time"));
     m_chunk->setEnabled(false);
+    m_mode->addItem(tr("Shared memory (one copy)"), QStringLiteral("shared"));
+    m_mode->addItem(tr("Copy per worker (like process_map)"), QStringLiteral("copy"));
+    m_mode->setToolTip(tr("Shared: every worker reads the one array in shared memory. Copy: each worker first "
+                          "receives its own copy through its pipe, as process_map does when the array is passed "
+                          "as an argument — same results, more memory, slower start"));
     m_problemLabel->setWordWrap(true);
     m_problemLabel->setStyleSheet(QStringLiteral("color: #c0392b;"));
 
@@ -77,6 +83,7 @@ JobPanel::JobPanel(QWidget* parent)
     auto* chunkLabel = new QLabel(tr("C&hunk size:"), this);
     chunkLabel->setBuddy(m_chunk);
     form->addRow(chunkLabel, chunkRow);
+    form->addRow(tr("&Memory:"), m_mode);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -91,6 +98,7 @@ JobPanel::JobPanel(QWidget* parent)
     connect(m_indices, &QLineEdit::textChanged, this, &JobPanel::validate);
     connect(m_workers, &QSpinBox::valueChanged, this, &JobPanel::validate);
     connect(m_chunk, &QSpinBox::valueChanged, this, &JobPanel::validate);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &JobPanel::validate);
     connect(m_autoChunk, &QCheckBox::toggled, this, [this](bool on) {
         m_chunk->setEnabled(!on);
         validate();
@@ -145,6 +153,14 @@ void JobPanel::rebuildParams()
             break;
         }
         case ParamType::String: {
+            if (!spec.choices.isEmpty()) {
+                auto* combo = new QComboBox(m_paramBox);
+                combo->addItems(spec.choices);
+                combo->setCurrentText(spec.defaultValue.toString());
+                connect(combo, &QComboBox::currentIndexChanged, this, &JobPanel::validate);
+                editor = combo;
+                break;
+            }
             auto* edit = new QLineEdit(spec.defaultValue.toString(), m_paramBox);
             connect(edit, &QLineEdit::textChanged, this, &JobPanel::validate);
             editor = edit;
@@ -175,10 +191,13 @@ JobSpec JobPanel::spec() const
             spec.params.insert(name, check->isChecked());
         else if (auto* edit = qobject_cast<QLineEdit*>(editor))
             spec.params.insert(name, edit->text());
+        else if (auto* combo = qobject_cast<QComboBox*>(editor))
+            spec.params.insert(name, combo->currentText());
     }
     spec.indices = m_indices->text().trimmed().isEmpty() ? QStringLiteral("all") : m_indices->text().trimmed();
     spec.workers = m_workers->value();
     spec.chunkSize = m_autoChunk->isChecked() ? 0 : m_chunk->value();
+    spec.mode = m_mode->currentData().toString();
     return spec;
 }
 
@@ -199,6 +218,8 @@ void JobPanel::setSpec(const JobSpec& spec)
             check->setChecked(value.toBool() || value.toString() == QLatin1String("true"));
         else if (auto* edit = qobject_cast<QLineEdit*>(editor))
             edit->setText(value.toString());
+        else if (auto* combo = qobject_cast<QComboBox*>(editor))
+            combo->setCurrentText(value.toString());
     }
     m_indices->setText(spec.indices);
     if (spec.workers > 0)
@@ -206,6 +227,7 @@ void JobPanel::setSpec(const JobSpec& spec)
     m_autoChunk->setChecked(spec.chunkSize == 0);
     if (spec.chunkSize > 0)
         m_chunk->setValue(int(qMin<qint64>(spec.chunkSize, m_chunk->maximum())));
+    m_mode->setCurrentIndex(qMax(0, m_mode->findData(spec.mode)));
     validate();
 }
 

@@ -51,6 +51,7 @@ private:
     QSpinBox* m_workers;
     QCheckBox* m_autoChunk;
     QSpinBox* m_chunk;
+    QComboBox* m_mode;
     QLabel* m_problemLabel;
     bool m_hasInput = false;
     ArrayMeta m_inputMeta;

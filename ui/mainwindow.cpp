@@ -2,8 +2,10 @@
 
 #include "arraystore.h"
 #include "datapanel.h"
+#include "demos.h"
 #include "generatedialog.h"
 #include "jobpanel.h"
+#include "kernel.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
 #include "pool.h"
@@ -22,6 +24,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -54,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_monitorPanel(new MonitorPanel(m_pool, m_resultsModel, this))
     , m_resultsPanel(new ResultsPanel(m_resultsModel, this))
     , m_logPanel(new LogPanel(this))
+    , m_demoPanel(new DemoPanel(this))
     , m_banner(new QLabel(this))
 {
     setWindowTitle(tr("SharedMap"));
@@ -215,6 +219,13 @@ void MainWindow::createActions()
     });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QMenu* demos = menuBar()->addMenu(tr("&Demos"));
+    for (const Demo& demo : builtInDemos()) {
+        QAction* action = demos->addAction(QCoreApplication::translate("Demos", demo.title), this,
+                                           [this, id = demo.id] { loadDemo(id); });
+        action->setObjectName(QStringLiteral("demo_") + demo.id);
+        action->setToolTip(tr("Load this demo's data and job, with an explanation"));
+    }
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
     help->addAction(tr("&About SharedMap"), this, [this] {
@@ -247,13 +258,21 @@ void MainWindow::createDocks()
         m_viewMenu->addAction(dock->toggleViewAction());
         return dock;
     };
-    QDockWidget* job = addDock(m_jobPanel, tr("Job"), QStringLiteral("jobDock"), Qt::LeftDockWidgetArea);
+    // The parameter form grows with the kernel: scroll rather than squeeze rows into each other.
+    auto* jobScroll = new QScrollArea(this);
+    jobScroll->setWidget(m_jobPanel);
+    jobScroll->setWidgetResizable(true);
+    jobScroll->setFrameShape(QFrame::NoFrame);
+    QDockWidget* job = addDock(jobScroll, tr("Job"), QStringLiteral("jobDock"), Qt::LeftDockWidgetArea);
     QDockWidget* data = addDock(m_dataPanel, tr("Data"), QStringLiteral("dataDock"), Qt::LeftDockWidgetArea);
     splitDockWidget(job, data, Qt::Vertical);
     QDockWidget* results = addDock(m_resultsPanel, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
     QDockWidget* log = addDock(m_logPanel, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(results, log);
     results->raise();
+    m_demoDock = addDock(m_demoPanel, tr("Demo"), QStringLiteral("demoDock"), Qt::RightDockWidgetArea);
+    m_demoDock->hide(); // shown when a demo is picked
+    resizeDocks({ m_demoDock }, { 340 }, Qt::Horizontal);
     resizeDocks({ job, data }, { 330, 420 }, Qt::Vertical);
     resizeDocks({ job }, { 430 }, Qt::Horizontal);
     resizeDocks({ results }, { 220 }, Qt::Vertical);
@@ -280,6 +299,17 @@ void MainWindow::applyOptions(const GuiOptions& options)
         m_jobPanel->setSpec(spec);
     }
     m_runWhenLoaded = options.run;
+    if (!options.demo.isEmpty()) {
+        const Demo* demo = findDemo(options.demo);
+        if (!demo || !loadDemo(options.demo)) {
+            showBanner(tr("There is no demo '%1'.").arg(options.demo), true);
+            m_runWhenLoaded = false;
+        } else if (demo->data.dtype == DType::Invalid && m_runWhenLoaded) {
+            m_runWhenLoaded = false; // nothing to load: run now
+            runJob();
+        }
+        return;
+    }
     if (!options.file.isEmpty())
         openFile(options.file);
     else
@@ -292,6 +322,33 @@ void MainWindow::loadDemoArray()
     meta.dtype = DType::Float64;
     meta.shape = { kDemoSize, kDemoSize };
     m_store->generate(tr("demo"), meta, Distribution::Uniform, 0);
+}
+
+bool MainWindow::loadDemo(const QString& id)
+{
+    const Demo* demo = findDemo(id);
+    if (!demo || m_pool->isRunning())
+        return false;
+    m_jobPanel->setSpec(demo->job);
+    m_demoPanel->showDemo(*demo);
+    m_demoDock->show();
+    m_demoDock->raise();
+    if (demo->data.dtype != DType::Invalid) {
+        // Reuse the demo's array when it is already in shared memory; else make it (off the GUI thread).
+        int existing = 0;
+        for (int arrayId : m_store->ids()) {
+            const ArrayStore::Entry entry = m_store->entry(arrayId);
+            if (entry.name == demo->dataName && entry.array->meta().shape == demo->data.shape)
+                existing = arrayId;
+        }
+        if (existing)
+            m_dataPanel->setCurrentId(existing);
+        else
+            m_store->generate(demo->dataName, demo->data, demo->distribution, 1);
+    }
+    m_logPanel->append(tr("Demo: %1").arg(QCoreApplication::translate("Demos", demo->title)));
+    statusBar()->showMessage(tr("Demo ready: press Run (Ctrl+R)"));
+    return true;
 }
 
 void MainWindow::openFile(const QString& path)
@@ -326,7 +383,9 @@ bool MainWindow::resumeJob()
 bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>* previous)
 {
     JobSpec spec = job;
-    const auto array = m_store->array(arrayId);
+    const KernelDef* def = KernelRegistry::instance().find(spec.kernel);
+    // A kernel without input (mandelbrot, the race) does not hold on to the selected array.
+    const auto array = def && !def->info.needsInput ? nullptr : m_store->array(arrayId);
     if (array)
         spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
     QString error;

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 
@@ -13,6 +14,7 @@ namespace sharedmap {
 
 class ArrayStore;
 class DataPanel;
+class DemoPanel;
 class JobPanel;
 class LogPanel;
 class MonitorPanel;
@@ -35,6 +37,11 @@ public:
     void loadDemoArray();
     /// Opens a `.npy` file (off the GUI thread).
     void openFile(const QString& path);
+
+    /// Sets up a teaching demo in one step: its job, its data (generated in shared memory unless
+    /// already there) and its explanation beside it. Returns false for an unknown id.
+    bool loadDemo(const QString& id);
+    DemoPanel* demoPanel() const { return m_demoPanel; }
 
     /// Starts the job the panels describe; returns false (and says why) when it cannot.
     bool runJob();
@@ -91,6 +98,8 @@ private:
     MonitorPanel* m_monitorPanel;
     ResultsPanel* m_resultsPanel;
     LogPanel* m_logPanel;
+    DemoPanel* m_demoPanel;
+    QDockWidget* m_demoDock = nullptr;
     QLabel* m_banner;
     QAction* m_openAction = nullptr;
     QAction* m_generateAction = nullptr;

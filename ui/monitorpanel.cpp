@@ -1,6 +1,7 @@
 #include "monitorpanel.h"
 
 #include "jobsegment.h"
+#include "kernelviews.h"
 #include "memoryplot.h"
 #include "pool.h"
 #include "progressformat.h"
@@ -39,6 +40,7 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     , m_throughputPlot(new ThroughputPlot(this))
     , m_timelinePlot(new TimelinePlot(this))
     , m_memoryPlot(new MemoryPlot(this))
+    , m_kernelViews(new KernelViews(m_plots, this))
 {
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
@@ -88,8 +90,10 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     m_timer.setInterval(33);
     connect(&m_timer, &QTimer::timeout, this, &MonitorPanel::tick);
     connect(m_pool, &Pool::chunkFinished, this, [this](const ChunkEvent& chunk) {
-        if (m_pool->currentJobId() == m_jobId)
+        if (m_pool->currentJobId() == m_jobId) {
             m_timelinePlot->addChunk(chunk);
+            m_kernelViews->addChunk(chunk);
+        }
     });
     connect(m_pool, &Pool::memorySampled, this, [this](qint64 pss) {
         if (m_pool->currentJobId() == m_jobId)
@@ -111,6 +115,7 @@ void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBy
     m_timelinePlot->clear();
     m_timelinePlot->setWorkerCount(int(qMin<qint64>(plan.workers, qMax<qint64>(1, plan.taskCount()))));
     m_memoryPlot->clear();
+    m_kernelViews->begin(plan);
     if (arrayBytes > 0)
         m_memoryPlot->setReference(arrayBytes, tr("array size"));
     m_progress->setValue(0);
@@ -131,6 +136,7 @@ void MonitorPanel::tick()
         m_lastThroughputAt = progress.elapsedS;
     }
     pullResults();
+    m_kernelViews->sample(*m_pool, progress.elapsedS);
     refreshPlots();
 }
 
@@ -161,6 +167,8 @@ void MonitorPanel::pullResults()
             values.resize((end - p) * width);
             m_pool->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
             m_results->update(from + p, end - p, values.constData(), reinterpret_cast<const quint8*>(status.constData()) + p);
+            m_kernelViews->addResults(from + p, end - p, values.constData(),
+                                      reinterpret_cast<const quint8*>(status.constData()) + p);
             for (qint64 q = p; q < end; ++q) {
                 m_seen[from + q] = status[q];
                 if (quint8(status[q]) == Done) {
@@ -188,8 +196,11 @@ void MonitorPanel::endJob(const JobResult& result)
         if (quint8(result.status[p]) == Done && quint8(m_seen[p]) != Done) {
             xs.append(double(result.indices.at(p)));
             ys.append(result.values[p * result.resultWidth]);
+            m_kernelViews->addResults(p, 1, result.values.constData() + p * result.resultWidth,
+                                      reinterpret_cast<const quint8*>(result.status.constData()) + p);
         }
     }
+    m_kernelViews->end(result);
     if (!xs.isEmpty())
         m_resultsPlot->addPoints(xs, ys);
     m_results->setResult(result);
@@ -212,6 +223,16 @@ void MonitorPanel::endJob(const JobResult& result)
     if (arrayBytes > 0)
         text += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
     text += QLatin1Char('.');
+    if (result.figures.contains(QStringLiteral("expected_counter"))) {
+        const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
+        const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
+        text += QLatin1Char(' ')
+            + (counter < expected ? tr("The shared counter reached %1 of %2: %3 updates were lost to the race.")
+                                        .arg(counter)
+                                        .arg(expected)
+                                        .arg(expected - counter)
+                                  : tr("The shared counter reached %1 of %2: no update was lost.").arg(counter).arg(expected));
+    }
     if (failed > 0)
         text += QLatin1Char(' ') + tr("%1 indices failed after retries.").arg(failed);
     if (result.retriedChunks > 0)
@@ -232,8 +253,10 @@ void MonitorPanel::failJob(const QString& error)
 
 void MonitorPanel::refreshPlots()
 {
-    for (int i = 0; i < m_plots->count(); ++i)
-        static_cast<LivePlot*>(m_plots->widget(i))->refresh(); // every tab is a LivePlot
+    for (LivePlot* plot : { static_cast<LivePlot*>(m_resultsPlot), static_cast<LivePlot*>(m_throughputPlot),
+                            static_cast<LivePlot*>(m_timelinePlot), static_cast<LivePlot*>(m_memoryPlot) })
+        plot->refresh();
+    m_kernelViews->refresh();
 }
 
 void MonitorPanel::setStats(qint64 done, qint64 total, double rate, double elapsed)

@@ -13,6 +13,7 @@ class QTabWidget;
 
 namespace sharedmap {
 
+class KernelViews;
 class MemoryPlot;
 class Pool;
 class ResultsModel;
@@ -45,6 +46,8 @@ public:
     QProgressBar* progressBar() const { return m_progress; }
     QTableView* workerView() const { return m_workerView; }
     WorkerModel* workerModel() const { return m_workers; }
+    /// The views only some kernels have (output image, race, histogram, π).
+    KernelViews* kernelViews() const { return m_kernelViews; }
 
 private:
     void tick();
@@ -64,6 +67,7 @@ private:
     ThroughputPlot* m_throughputPlot;
     TimelinePlot* m_timelinePlot;
     MemoryPlot* m_memoryPlot;
+    KernelViews* m_kernelViews;
     QTimer m_timer;
     QElapsedTimer m_clock;
     quint64 m_jobId = 0;

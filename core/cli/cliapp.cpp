@@ -101,7 +101,8 @@ int kernelsCommand(const QStringList& arguments)
                                             { QStringLiteral("default"), QJsonValue::fromVariant(spec.defaultValue) },
                                             { QStringLiteral("min"), QJsonValue::fromVariant(spec.minimum) },
                                             { QStringLiteral("max"), QJsonValue::fromVariant(spec.maximum) },
-                                            { QStringLiteral("description"), QString::fromUtf8(spec.description) } });
+                                            { QStringLiteral("description"), QString::fromUtf8(spec.description) },
+                                            { QStringLiteral("choices"), QJsonArray::fromStringList(spec.choices) } });
             }
             list.append(QJsonObject { { QStringLiteral("name"), def->info.name },
                                       { QStringLiteral("description"), QString::fromUtf8(def->info.description) },
@@ -129,7 +130,9 @@ int kernelsCommand(const QStringList& arguments)
             if (spec.minimum.isValid() || spec.maximum.isValid())
                 range = QStringLiteral(", %1..%2").arg(spec.minimum.toString(), spec.maximum.toString());
             text += QStringLiteral("    --param %1=%2 (%3, default %4%5): %6\n")
-                        .arg(spec.name, paramTypeName(spec.type).toUpper(), paramTypeName(spec.type),
+                        .arg(spec.name,
+                             spec.choices.isEmpty() ? paramTypeName(spec.type).toUpper() : spec.choices.join(QLatin1Char('|')),
+                             paramTypeName(spec.type),
                              spec.defaultValue.toString(), range, QString::fromUtf8(spec.description));
         }
     }

@@ -198,7 +198,8 @@ def test_race(cli, work):
     lost = []
     for attempt in range(3):
         _, summary, err = run_ok(cli, work, "race_none", "--kernel", "race_increment", "--param", "lock=none",
-                                 "--param", "iterations=200000", "--param", "tasks=4", "--workers", "2")
+                                 "--param", "iterations=200000", "--param", "tasks=4", "--param", "duration_ms=50",
+                                 "--workers", "2")
         if summary is None:
             break
         lost.append(summary["expected_counter"] - summary["counter"])
@@ -207,7 +208,7 @@ def test_race(cli, work):
             break
     check(any(x > 0 for x in lost), "race_increment lock=none loses updates (lost per try: %s)" % lost)
     rc, err = run(cli, "--kernel", "race_increment", "--param", "lock=spin")
-    check(rc == 2 and "lock must be none, mutex or atomic" in err, "race_increment lock=spin: exit 2 (%s)" % err.strip())
+    check(rc == 2 and "lock must be none, mutex, atomic" in err, "race_increment lock=spin: exit 2 (%s)" % err.strip())
 
     # A worker dies while it holds the mutex: the next locker recovers it, the task is retried,
     # no deadlock, no update of the other workers lost.
@@ -305,7 +306,7 @@ def test_listing(cli):
     listing = {k["name"]: k for k in json.loads(proc.stdout)}
     for name, params in (("row_normalize", []), ("row_cumsum", []), ("blur", ["sigma"]),
                          ("mandelbrot", ["width", "height", "x_min", "x_max", "y_min", "y_max", "max_iter"]),
-                         ("race_increment", ["iterations", "lock", "tasks"]), ("histogram", ["bins", "min", "max"]),
+                         ("race_increment", ["iterations", "lock", "tasks", "duration_ms"]), ("histogram", ["bins", "min", "max"]),
                          ("monte_carlo_pi", ["samples", "batches", "seed"])):
         got = [p["name"] for p in listing.get(name, {}).get("params", [])]
         check(name in listing and got == ["sleep_ms"] + params, "kernels --json lists %s with %s" % (name, params))

@@ -28,20 +28,6 @@ struct HeatmapPreview
 
 namespace {
 
-// Viridis at nine stops: perceptually uniform and readable by colour-blind users.
-QCPColorGradient viridis()
-{
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    const char* stops[]
-        = { "#440154", "#472c7a", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725" };
-    for (int i = 0; i < 9; ++i)
-        gradient.setColorStopAt(i / 8.0, QColor(stops[i]));
-    gradient.setNanHandling(QCPColorGradient::nhNanColor);
-    gradient.setNanColor(QColor(0xd8, 0xd8, 0xd8));
-    return gradient;
-}
-
 // `count` evenly spread samples of [0, total): i * total / count, so the first is always 0.
 QVector<qint64> samplePositions(qint64 total, int count)
 {
@@ -82,7 +68,7 @@ HeatmapView::HeatmapView(QWidget* parent)
 
     m_map = new QCPColorMap(xAxis, yAxis);
     m_map->setColorScale(m_scale);
-    m_map->setGradient(viridis());
+    m_map->setGradient(LivePlot::viridis());
     m_map->setInterpolate(false);
     m_map->setTightBoundary(false);
 

@@ -41,6 +41,19 @@ QColor LivePlot::paletteColor(int index)
     return palette[((index % size) + size) % size];
 }
 
+QCPColorGradient LivePlot::viridis()
+{
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    const char* stops[]
+        = { "#440154", "#472c7a", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725" };
+    for (int i = 0; i < 9; ++i)
+        gradient.setColorStopAt(i / 8.0, QColor(stops[i]));
+    gradient.setNanHandling(QCPColorGradient::nhNanColor);
+    gradient.setNanColor(QColor(0xd8, 0xd8, 0xd8));
+    return gradient;
+}
+
 void LivePlot::refresh()
 {
     if (!m_dirty)

@@ -25,6 +25,8 @@ public:
 
     /// Colour `index` of the fixed qualitative palette (Tableau 10), cycling after ten.
     static QColor paletteColor(int index);
+    /// Viridis at nine stops: perceptually uniform and readable by colour-blind users (NaN grey).
+    static QCPColorGradient viridis();
 
     /// Replots with rpQueuedReplot if data arrived since the last call; cheap when nothing did.
     void refresh();

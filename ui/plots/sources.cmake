@@ -7,4 +7,8 @@ list(APPEND SHAREDMAP_UI_SOURCES
     plots/chunklane.cpp plots/chunklane.h
     plots/timelineplot.cpp plots/timelineplot.h
     plots/heatmapview.cpp plots/heatmapview.h
+    plots/raceplot.cpp plots/raceplot.h
+    plots/countsplot.cpp plots/countsplot.h
+    plots/convergenceplot.cpp plots/convergenceplot.h
+    plots/outputimageview.cpp plots/outputimageview.h
 )

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "arraymeta.h"
+#include "generator.h"
+#include "jobspec.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTextBrowser;
+
+namespace sharedmap {
+
+/// One teaching demo: the job it sets up, the data it generates (if its kernel needs input),
+/// and what it shows. Texts are untranslated (QT_TRANSLATE_NOOP in the "Demos" context).
+struct Demo
+{
+    QString id;
+    const char* title = "";
+    const char* explanation = ""; ///< rich text
+    JobSpec job;
+    /// Data to generate in shared memory first; dtype Invalid when the kernel takes no input.
+    ArrayMeta data;
+    Distribution distribution = Distribution::Uniform;
+    QString dataName;
+};
+
+/// The demos of the Demos menu, in menu order.
+const QVector<Demo>& builtInDemos();
+/// The demo with `id`, or null.
+const Demo* findDemo(const QString& id);
+
+/// The explanation beside a demo: what it sets up, what to look at, why it happens.
+class DemoPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DemoPanel(QWidget* parent = nullptr);
+
+    /// Shows `demo`'s title and explanation (translated).
+    void showDemo(const Demo& demo);
+    QString title() const;
+    QString text() const;
+
+private:
+    QLabel* m_title;
+    QTextBrowser* m_text;
+};
+
+} // namespace sharedmap
