@@ -198,7 +198,7 @@ def test_race(cli, work):
     lost = []
     for attempt in range(3):
         _, summary, err = run_ok(cli, work, "race_none", "--kernel", "race_increment", "--param", "lock=none",
-                                 "--param", "iterations=200000", "--param", "tasks=4", "--param", "duration_ms=50",
+                                 "--param", "iterations=2000000", "--param", "tasks=4", "--param", "duration_ms=50",
                                  "--workers", "2")
         if summary is None:
             break
