@@ -1,0 +1,165 @@
+// Every demo of the Demos menu, driven through the real window offscreen with real workers:
+// one click sets up data, job and explanation; Run completes; the demo's own view shows it.
+#include "arraystore.h"
+#include "convergenceplot.h"
+#include "countsplot.h"
+#include "demos.h"
+#include "guioptions.h"
+#include "jobpanel.h"
+#include "kernelviews.h"
+#include "mainwindow.h"
+#include "monitorpanel.h"
+#include "outputimageview.h"
+#include "pool.h"
+#include "raceplot.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QMenuBar>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <cmath>
+
+using namespace sharedmap;
+
+class TestDemos : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SharedMapTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_demos"));
+    }
+
+    void menuListsEveryDemo()
+    {
+        MainWindow window;
+        QStringList ids;
+        for (QAction* action : window.findChildren<QAction*>()) {
+            if (action->objectName().startsWith(QLatin1String("demo_")))
+                ids << action->objectName().mid(5);
+        }
+        ids.sort();
+        QStringList expected;
+        for (const Demo& demo : builtInDemos())
+            expected << demo.id;
+        expected.sort();
+        QCOMPARE(ids, expected);
+        QCOMPARE(expected.size(), 8);
+        QVERIFY(!window.loadDemo(QStringLiteral("no-such-demo")));
+    }
+
+    void runs_data()
+    {
+        QTest::addColumn<QString>("id");
+        for (const Demo& demo : builtInDemos())
+            QTest::newRow(qPrintable(demo.id)) << demo.id;
+    }
+
+    void runs()
+    {
+        QFETCH(QString, id);
+        const Demo* demo = findDemo(id);
+        QVERIFY(demo);
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        // Through the menu, as a user picks it.
+        QAction* action = window.findChild<QAction*>(QStringLiteral("demo_") + id);
+        QVERIFY(action);
+        action->trigger();
+        QCOMPARE(window.demoPanel()->title(), QCoreApplication::translate("Demos", demo->title));
+        QVERIFY(window.demoPanel()->text().size() > 100);
+        QCOMPARE(window.jobPanel()->spec().kernel, demo->job.kernel);
+        QCOMPARE(window.jobPanel()->spec().mode, demo->job.mode);
+        if (demo->data.dtype != DType::Invalid)
+            QVERIFY(loaded.wait(60000));
+        QVERIFY2(window.jobPanel()->problem().isEmpty(), qPrintable(window.jobPanel()->problem()));
+
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(60000));
+        const JobResult& result = window.lastResult();
+        QVERIFY(!result.cancelled);
+        QCOMPARE(result.doneCount(), result.taskCount());
+        QVERIFY(result.taskCount() > 0);
+        KernelViews* views = window.monitorPanel()->kernelViews();
+
+        if (id == QLatin1String("mandelbrot") || id == QLatin1String("blur")) {
+            OutputImageView* image = views->imageView();
+            QVERIFY(image);
+            QCOMPARE(image->rowsDone(), result.taskCount());
+            const QImage picture = image->image();
+            QCOMPARE(picture.height(), int(result.taskCount()));
+            QCOMPARE(qint64(picture.width()), result.resultShape.value(0));
+            // Not one flat colour: the results really are drawn.
+            QSet<QRgb> colours;
+            for (int y = 0; y < picture.height(); y += 37)
+                for (int x = 0; x < picture.width(); x += 41)
+                    colours.insert(picture.pixel(x, y));
+            QVERIFY2(colours.size() > 5, qPrintable(QString::number(colours.size())));
+            image->setOverlay(true);
+            QVERIFY(image->image() != picture);
+        }
+        if (id == QLatin1String("race") || id == QLatin1String("mutex") || id == QLatin1String("atomic")) {
+            QVERIFY(views->racePlot());
+            QVERIFY(views->racePlot()->sampleCount() >= 3); // sampled while running, not only at the end
+            const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
+            const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
+            QCOMPARE(expected, result.taskCount() * demo->job.params.value(QStringLiteral("iterations")).toLongLong());
+            if (id == QLatin1String("race"))
+                QVERIFY(counter <= expected);
+            else
+                QCOMPARE(counter, expected);
+        }
+        if (id == QLatin1String("histogram")) {
+            QVERIFY(views->countsPlot());
+            QCOMPARE(result.accumulator.size(), 60);
+            const auto bars = views->countsPlot()->bars()->data();
+            QCOMPARE(bars->size(), 60);
+            qint64 total = 0;
+            for (int i = 0; i < 60; ++i) {
+                QCOMPARE(qint64((bars->constBegin() + i)->value), result.accumulator[i]);
+                total += result.accumulator[i];
+            }
+            // Normal data: almost everything lies in [-4, 4].
+            QVERIFY(total > 2000 * 5000 * 0.999 && total <= 2000 * 5000);
+        }
+        if (id == QLatin1String("pi")) {
+            QVERIFY(views->convergencePlot());
+            QCOMPARE(views->convergencePlot()->count(), result.taskCount());
+            QVERIFY(std::abs(views->convergencePlot()->mean() - M_PI) < 5 * views->convergencePlot()->standardError() + 1e-4);
+        }
+        if (id == QLatin1String("copy")) {
+            QCOMPARE(result.spec.mode, QStringLiteral("copy"));
+            QVERIFY2(double(result.peakMemoryBytes) >= 3.0 * double(result.inputMeta.byteSize()),
+                     qPrintable(QString::number(double(result.peakMemoryBytes) / double(result.inputMeta.byteSize()))));
+        }
+    }
+
+    void demoOnTheCommandLine()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        GuiOptions options;
+        options.demo = QStringLiteral("pi");
+        options.run = true;
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        window.applyOptions(options);
+        QVERIFY(ended.wait(60000));
+        QCOMPARE(window.lastResult().kernelName, QStringLiteral("monte_carlo_pi"));
+        options.demo = QStringLiteral("nope");
+        window.applyOptions(options);
+        QVERIFY(window.bannerText().contains(QLatin1String("nope")));
+    }
+};
+
+QTEST_MAIN(TestDemos)
+#include "tst_demos.moc"
