@@ -54,6 +54,7 @@ struct Pool::Slot
     qint64 lastProgressNs = 0;
     QString killReason; ///< why the pool killed this worker, if it did
     bool parked = false; ///< warm pool: between jobs, input still mapped
+    bool resident = false; ///< parked with the whole input in its page tables
     qint64 copySent = 0; ///< copy mode: bytes of the input written to this worker's stdin
 };
 
@@ -219,12 +220,15 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     m_clock.start();
 
     // Workers parked by the last job (warm pool) take the same slots again; others start fresh.
+    // A warm worker given another array is no longer resident (it maps the new one first).
+    const bool sameInput = m_input && m_input->segmentName() == m_warmInput;
     std::vector<std::unique_ptr<Slot>> earlier = std::move(m_slots);
     m_slots.clear();
     for (int i = 0; i < workers; ++i) {
         // A copy-mode worker must receive its own copy: it never reuses a warm one.
         const bool warm = !copy && i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked;
         if (warm) {
+            earlier[i]->resident = earlier[i]->resident && sameInput;
             m_slots.push_back(std::move(earlier[i]));
             assign(i);
         } else {
@@ -365,8 +369,17 @@ void Pool::onOutput(int index)
         return;
     slot.reader.append(slot.process->readAllStandardOutput());
     QJsonObject message;
-    while (m_job && slot.reader.next(&message)) {
+    while (slot.reader.next(&message)) {
         const QString type = message.value(QStringLiteral("type")).toString();
+        if (type == QLatin1String(protocol::kResident)) {
+            // A parked worker finished mapping the whole input (it comes between jobs).
+            slot.resident = true;
+            if (isWarm())
+                emit warmed();
+            continue;
+        }
+        if (!m_job)
+            continue; // a late message of a job that is over
         if (type == QLatin1String(protocol::kHello)) {
             slot.hello = true;
             slot.pid = message.value(QStringLiteral("pid")).toInteger();
@@ -377,6 +390,7 @@ void Pool::onOutput(int index)
         } else if (type == QLatin1String(protocol::kParked)) {
             slot.parked = true;
             maybeComplete();
+
         } else if (type == QLatin1String(protocol::kError)) {
             fail(message.value(QStringLiteral("message")).toString());
             return;
@@ -772,6 +786,14 @@ void Pool::finish(bool cancelled)
     stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs, m_keepWarm && !cancelled && !copy);
 }
 
+bool Pool::isWarm() const
+{
+    if (m_job || m_slots.empty())
+        return false;
+    return std::all_of(m_slots.cbegin(), m_slots.cend(),
+                       [](const auto& s) { return s->process && s->parked && s->resident; });
+}
+
 QVariantMap Pool::figures() const
 {
     if (!m_job || !m_kernelDef || !m_kernelDef->figures || !m_job->accumulator())
@@ -849,6 +871,8 @@ void Pool::release()
     m_timer.stop();
     m_killTimer.stop();
     m_job.reset(); // removes the job segment
+    if (m_input)
+        m_warmInput = m_input->segmentName(); // what parked workers keep mapped (a no-input job keeps it)
     m_input.reset();
 }
 

@@ -63,6 +63,9 @@ public:
     void cancel();
 
     bool isRunning() const { return m_job != nullptr; }
+    /// Warm pool between jobs: every worker is parked with the whole input in its page tables,
+    /// so the next job on that array takes no page fault (what a second Run in the window gets).
+    bool isWarm() const;
     quint64 currentJobId() const { return m_jobId; }
     /// Where the job stands now: counters read live, the rate from the last second of samples.
     JobProgress progress() const;
@@ -89,6 +92,8 @@ signals:
     void logMessage(const QString& message);
     void finished(const sharedmap::JobResult& result);
     void failed(const QString& error);
+    /// Every parked worker now holds the whole input in its page tables (see isWarm()).
+    void warmed();
 
 private:
     struct Slot;
@@ -126,6 +131,7 @@ private:
     // State of the running job.
     std::unique_ptr<JobSegment> m_job;
     std::shared_ptr<const SharedArray> m_input;
+    QString m_warmInput; ///< segment of the input parked workers keep mapped
     JobSpec m_spec;
     const KernelDef* m_kernelDef = nullptr;
     QVariantMap m_params; ///< typed parameters of the running job

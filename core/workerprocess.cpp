@@ -519,7 +519,10 @@ int runWorker(int argc, char** argv)
         attachment.kernel.reset();
         attachment.job.reset();
         writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kParked) } });
+        const bool wasResident = attachment.inputResident;
         prefaultInput(attachment, &mailbox);
+        if (attachment.inputResident && !wasResident)
+            writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kResident) } });
         QString nextJob;
         int nextSlot = -1;
         {

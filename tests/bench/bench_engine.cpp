@@ -175,6 +175,7 @@ struct EngineRun
     double wallS = kNaN; ///< Pool::start() -> finished() (workers started, ran, exited)
     qint64 lastPss = 0; ///< the last memorySampled value: taken in finish(), workers idle
     int pssSamples = 0;
+    double warmWaitS = kNaN; ///< warm pool: time the parked workers took to map the whole array
 };
 
 EngineRun runEngine(const Options& opt, const std::shared_ptr<const SharedArray>& array, bool, Pool* shared);
@@ -189,7 +190,19 @@ EngineRun runEngine(const Options& opt, const std::shared_ptr<const SharedArray>
         EngineRun first = runEngine(opt, array, false, &pool);
         if (!first.ok)
             return first;
-        return runEngine(opt, array, false, &pool);
+        // As in the window, where a second Run comes after the parked workers have mapped the
+        // whole array (a few tens of ms): wait for that, up to 10 s, then start the second job.
+        const double t0 = nowS();
+        if (!pool.isWarm()) {
+            QEventLoop loop;
+            QObject::connect(&pool, &Pool::warmed, &loop, &QEventLoop::quit);
+            QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        const double waited = nowS() - t0;
+        EngineRun second = runEngine(opt, array, false, &pool);
+        second.warmWaitS = waited;
+        return second;
     }
     return runEngine(opt, array, false, nullptr);
 }
@@ -281,7 +294,7 @@ const char* const kFigures[] = { "base1_cold_s", "base1_warm_s", "base2_cold_s",
                                  "numpy_warm_s", "engine_compute_s", "engine_span_s", "engine_elapsed_s",
                                  "engine_startup_s", "engine_wall_s", "engine_peak_ratio",
                                  "engine_finish_gap_s", "pss_sample_s", "engine_final_pss_ratio",
-                                 "engine_pss_samples", "warm_compute_s", "warm_startup_s" };
+                                 "engine_pss_samples", "warm_compute_s", "warm_startup_s", "warm_wait_s" };
 
 QString gbps(double bytes, double seconds)
 {
@@ -478,6 +491,7 @@ int main(int argc, char** argv)
             }
             put("warm_compute_s", warmRun.ok ? warmRun.result.computeS : kNaN);
             put("warm_startup_s", warmRun.ok ? warmRun.result.startupS : kNaN);
+            put("warm_wait_s", warmRun.ok ? warmRun.warmWaitS : kNaN);
             put("engine_span_s", engine.spanS);
             put("engine_elapsed_s", engine.ok ? engine.result.elapsedS : kNaN);
             put("engine_startup_s", engine.ok ? engine.result.startupS : kNaN);
@@ -628,6 +642,7 @@ int main(int argc, char** argv)
     detail("`compute_s` (first task to finish)", "engine_compute_s", 1e3, " ms", 1);
     detail("warm pool, 2nd job: `startup_s` (start to first task)", "warm_startup_s", 1e3, " ms", 2);
     detail("warm pool, 2nd job: `compute_s`", "warm_compute_s", 1e3, " ms", 1);
+    detail("warm pool: parked workers mapping the whole array before the 2nd job", "warm_wait_s", 1e3, " ms", 1);
     detail("kernel span (first task to last chunk end)", "engine_span_s", 1e3, " ms", 1);
     detail("`compute_s` - kernel span (last chunk end to finish)", "engine_finish_gap_s", 1e3, " ms", 1);
     detail("one PSS sample of this process (smaps_rollup, array mapped)", "pss_sample_s", 1e3, " ms", 2);
