@@ -4,6 +4,7 @@
 #include "datapanel.h"
 #include "generatedialog.h"
 #include "jobpanel.h"
+#include "language.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
 #include "pool.h"
@@ -215,6 +216,10 @@ void MainWindow::createActions()
     });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addMenu(createLanguageMenu(this, [this] {
+        showBanner(tr("The language changes when SharedMap is started again."), false);
+    }));
+    m_viewMenu->addSeparator();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
     help->addAction(tr("&About SharedMap"), this, [this] {
