@@ -14,8 +14,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace sharedmap {
@@ -160,7 +160,8 @@ void MonitorPanel::pullResults()
                 ++end;
             values.resize((end - p) * width);
             m_pool->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
-            m_results->update(from + p, end - p, values.constData(), reinterpret_cast<const quint8*>(status.constData()) + p);
+            m_results->update(from + p, end - p, values.constData(),
+                              reinterpret_cast<const quint8*>(status.constData()) + p);
             for (qint64 q = p; q < end; ++q) {
                 m_seen[from + q] = status[q];
                 if (quint8(status[q]) == Done) {
@@ -208,14 +209,17 @@ void MonitorPanel::endJob(const JobResult& result)
                                           .arg(result.startupS, 0, 'f', 3)
                                           .arg(result.computeS, 0, 'f', 3);
     const qint64 arrayBytes = result.inputMeta.dtype != DType::Invalid ? result.inputMeta.byteSize() : 0;
-    text += QLatin1Char(' ') + tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
+    // Sentences are joined and ended the way the language does it (Chinese: no space, 。).
+    const auto append
+        = [&text](const QString& sentence) { text = tr("%1 %2", "two sentences in a row").arg(text, sentence); };
+    QString memory = tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
     if (arrayBytes > 0)
-        text += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
-    text += QLatin1Char('.');
+        memory += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
+    append(tr("%1.", "ends a sentence").arg(memory));
     if (failed > 0)
-        text += QLatin1Char(' ') + tr("%1 indices failed after retries.").arg(failed);
+        append(tr("%1 indices failed after retries.").arg(failed));
     if (result.retriedChunks > 0)
-        text += QLatin1Char(' ') + tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks);
+        append(tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks));
     m_summary->setText(text);
     m_summary->setStyleSheet(result.cancelled || failed > 0 ? QStringLiteral("color: #b9770e;") : QString());
     m_summary->show();

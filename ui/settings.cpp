@@ -21,7 +21,8 @@ constexpr int kMaxRecent = 10;
 
 Settings::Settings(QObject* parent)
     : QObject(parent)
-{ }
+{
+}
 
 Settings* Settings::instance()
 {

@@ -796,6 +796,16 @@
         <source>The job failed: %1</source>
         <translation>任务失败：%1</translation>
     </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>two sentences in a row</comment>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <comment>ends a sentence</comment>
+        <translation>%1。</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::Pool</name>
