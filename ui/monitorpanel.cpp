@@ -14,8 +14,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QSplitter>
-#include <QTableView>
 #include <QTabWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace sharedmap {
@@ -160,8 +160,7 @@ void MonitorPanel::pullResults()
                 ++end;
             values.resize((end - p) * width);
             m_pool->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
-            m_results->update(from + p, end - p, values.constData(),
-                              reinterpret_cast<const quint8*>(status.constData()) + p);
+            m_results->update(from + p, end - p, values.constData(), reinterpret_cast<const quint8*>(status.constData()) + p);
             for (qint64 q = p; q < end; ++q) {
                 m_seen[from + q] = status[q];
                 if (quint8(status[q]) == Done) {
