@@ -9,6 +9,7 @@ Checks:
   - `cpack -G DEB` makes exactly one sharedmap_<version>-1_<arch>.deb;
   - `dpkg-deb -I`: Package, Version, Maintainer, Section, Description, and Depends computed by
     dpkg-shlibdeps (Qt 6 Core/Gui/Widgets and QCustomPlot for Qt 6) plus the platform plugins;
+  - `apt-get install --simulate` of the file resolves (nothing is installed);
   - the contents: both programs in usr/bin, the worker in usr/libexec/sharedmap, the .desktop
     file, AppStream metainfo, the SVG icon and every PNG size; nothing else under usr/bin;
   - no RPATH/RUNPATH and no path into the build tree in any program; ldd resolves every library;
@@ -80,6 +81,12 @@ def main():
     for needed in ["libqt6core6", "libqt6gui6", "libqt6widgets6", "libqcustomplot2.1-qt6", "qt6-qpa-plugins", "libc6"]:
         check(needed in depends, "Depends lacks %s: %s" % (needed, fields.get("Depends")))
     check("qt6-translations-l10n" in fields.get("Recommends", ""), "Recommends lacks qt6-translations-l10n")
+
+    # apt resolves the dependencies against the system (a simulation: nothing is installed).
+    result = run(["apt-get", "install", "--simulate", "--no-install-recommends", deb])
+    resolved = re.search(r"^Inst sharedmap |sharedmap is already the newest version", result.stdout, re.M)
+    check(result.returncode == 0 and resolved is not None,
+          "apt-get install --simulate ./%s failed:\n%s%s" % (os.path.basename(deb), result.stdout, result.stderr))
 
     # 3. Contents.
     listing = run(["dpkg-deb", "-c", deb]).stdout
