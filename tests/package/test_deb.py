@@ -16,7 +16,8 @@ Checks:
   - the extracted sharedmap-cli: --version, `generate`, then `run` with 2 workers, whose results
     NumPy checks; the same run fails cleanly when the extracted worker is taken away (so the run
     used the extracted worker, found relative to usr/bin, and nothing from the build tree);
-  - the extracted window: `sharedmap --version` on the offscreen platform.
+  - the extracted window: `sharedmap --version` on the offscreen platform, and `--help` in
+    Chinese under LANG=zh_CN.UTF-8 (the catalogue embedded in the program), English under C.UTF-8.
 Exits 0 only when every check passes.
 """
 
@@ -28,7 +29,12 @@ import shutil
 import subprocess
 import sys
 
+import xml.etree.ElementTree as ET
+
 import numpy as np
+
+CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "translations",
+                         "sharedmap_zh_CN.ts")
 
 failures = []
 
@@ -155,6 +161,18 @@ def main():
     result = run([os.path.join(root, "usr/bin/sharedmap"), "--version"], env=env_gui, timeout=60)
     check(result.returncode == 0 and result.stdout.strip() == "SharedMap " + args.version,
           "sharedmap --version: %r %r" % (result.stdout, result.stderr))
+
+    # 7. The window follows the system locale (language setting "system", the default).
+    description = "SharedMap: a parallel map over arrays in shared memory."
+    chinese = next(m.findtext("translation") for m in ET.parse(CATALOGUE).iter("message")
+                   if m.findtext("source") == description)
+    for lang, expected in (("zh_CN.UTF-8", chinese), ("C.UTF-8", description)):
+        env_locale = dict(env_gui, LANG=lang, XDG_CONFIG_HOME=os.path.join(workdir, "config"))
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            env_locale.pop(name, None)
+        result = run([os.path.join(root, "usr/bin/sharedmap"), "--help"], env=env_locale, timeout=60)
+        check(result.returncode == 0 and expected in result.stdout,
+              "sharedmap --help with LANG=%s does not say %r:\n%s%s" % (lang, expected, result.stdout, result.stderr))
 
 
 if __name__ == "__main__":
