@@ -592,7 +592,7 @@
     </message>
     <message>
         <source>Workers at &amp;low priority</source>
-        <translation>工作进程低优先级(&amp;L)</translation>
+        <translation>以低优先级运行工作进程(&amp;L)</translation>
     </message>
     <message>
         <source>Run workers with a lower scheduling priority so the window stays smooth</source>
@@ -1063,7 +1063,7 @@
     </message>
     <message>
         <source>Tasks</source>
-        <translation>任务</translation>
+        <translation>任务数</translation>
     </message>
     <message>
         <source>CPU %</source>
