@@ -1,11 +1,11 @@
 #include "pool.h"
 
+#include "installlayout.h"
 #include "kernel.h"
 #include "procstats.h"
 #include "progressformat.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -65,7 +65,7 @@ Pool::Pool(QObject* parent)
     qRegisterMetaType<sharedmap::JobResult>();
     qRegisterMetaType<sharedmap::ChunkEvent>();
     qRegisterMetaType<sharedmap::WorkerState>();
-    m_program = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("sharedmap-worker"));
+    m_program = defaultWorkerProgram();
     m_timer.setInterval(33);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, [this] { sample(++m_tick % kMemoryEveryTicks == 0); });

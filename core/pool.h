@@ -38,7 +38,8 @@ public:
     explicit Pool(QObject* parent = nullptr);
     ~Pool() override;
 
-    /// Path of the worker executable; defaults to `sharedmap-worker` beside the application.
+    /// Path of the worker executable; defaults to `defaultWorkerProgram()` (beside the application,
+    /// else in the installed `libexec/sharedmap`).
     void setWorkerProgram(const QString& path) { m_program = path; }
     QString workerProgram() const { return m_program; }
     /// Sampling period of the progress timer in milliseconds (default 33, about 30 Hz).

@@ -10,6 +10,8 @@ SHAREDMAP_PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     python3 python3-numpy python3-tqdm python3-joblib
     xvfb xauth
+    qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
+    dpkg-dev file appstream desktop-file-utils
 )
 
 sharedmap_install_packages() {

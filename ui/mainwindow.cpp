@@ -6,6 +6,7 @@
 #include "generatedialog.h"
 #include "jobpanel.h"
 #include "kernel.h"
+#include "language.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
 #include "pool.h"
@@ -219,6 +220,10 @@ void MainWindow::createActions()
     });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addMenu(createLanguageMenu(this, [this] {
+        showBanner(tr("The language changes when SharedMap is started again."), false);
+    }));
+    m_viewMenu->addSeparator();
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
     for (const Demo& demo : builtInDemos()) {
         QAction* action = demos->addAction(QCoreApplication::translate("Demos", demo.title), this,

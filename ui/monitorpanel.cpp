@@ -219,24 +219,26 @@ void MonitorPanel::endJob(const JobResult& result)
                                           .arg(result.startupS, 0, 'f', 3)
                                           .arg(result.computeS, 0, 'f', 3);
     const qint64 arrayBytes = result.inputMeta.dtype != DType::Invalid ? result.inputMeta.byteSize() : 0;
-    text += QLatin1Char(' ') + tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
+    // Sentences are joined and ended the way the language does it (Chinese: no space, 。).
+    const auto append
+        = [&text](const QString& sentence) { text = tr("%1 %2", "two sentences in a row").arg(text, sentence); };
+    QString memory = tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
     if (arrayBytes > 0)
-        text += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
-    text += QLatin1Char('.');
+        memory += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
+    append(tr("%1.", "ends a sentence").arg(memory));
     if (result.figures.contains(QStringLiteral("expected_counter"))) {
         const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
         const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
-        text += QLatin1Char(' ')
-            + (counter < expected ? tr("The shared counter reached %1 of %2: %3 updates were lost to the race.")
+        append(counter < expected ? tr("The shared counter reached %1 of %2: %3 updates were lost to the race.")
                                         .arg(counter)
                                         .arg(expected)
                                         .arg(expected - counter)
                                   : tr("The shared counter reached %1 of %2: no update was lost.").arg(counter).arg(expected));
     }
     if (failed > 0)
-        text += QLatin1Char(' ') + tr("%1 indices failed after retries.").arg(failed);
+        append(tr("%1 indices failed after retries.").arg(failed));
     if (result.retriedChunks > 0)
-        text += QLatin1Char(' ') + tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks);
+        append(tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks));
     m_summary->setText(text);
     m_summary->setStyleSheet(result.cancelled || failed > 0 ? QStringLiteral("color: #b9770e;") : QString());
     m_summary->show();

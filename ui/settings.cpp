@@ -15,6 +15,7 @@ const QString kLastDirectory = QStringLiteral("Files/LastDirectory");
 const QString kRecentFiles = QStringLiteral("Files/Recent");
 const QString kLastJob = QStringLiteral("Job/Last");
 const QString kNiceness = QStringLiteral("Workers/Niceness");
+const QString kLanguage = QStringLiteral("Window/Language");
 constexpr int kMaxRecent = 10;
 } // namespace
 
@@ -126,6 +127,18 @@ void Settings::setWorkerNiceness(int niceness)
         return;
     QSettings().setValue(kNiceness, niceness);
     emit workerNicenessChanged(niceness);
+}
+
+QString Settings::language() const
+{
+    return QSettings().value(kLanguage, QStringLiteral("system")).toString();
+}
+
+void Settings::setLanguage(const QString& language)
+{
+    if (language == Settings::language())
+        return;
+    QSettings().setValue(kLanguage, language);
 }
 
 } // namespace sharedmap

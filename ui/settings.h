@@ -38,6 +38,11 @@ public:
     int workerNiceness() const;
     void setWorkerNiceness(int niceness);
 
+    /// The window's language: "system" (default: follow the locale) or a code such as "en",
+    /// "zh_CN" (language.h). Takes effect at the next start.
+    QString language() const;
+    void setLanguage(const QString& language);
+
 signals:
     void recentFilesChanged(const QStringList& files);
     void workerNicenessChanged(int niceness);

@@ -1,9 +1,12 @@
 #include "guioptions.h"
+#include "language.h"
 #include "mainwindow.h"
+#include "settings.h"
 #include "version.h"
 
-#include <QApplication>
 #include <cstdio>
+#include <QApplication>
+#include <QIcon>
 
 int main(int argc, char** argv)
 {
@@ -11,6 +14,12 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("SharedMap"));
     QApplication::setApplicationName(QStringLiteral("SharedMap"));
     QApplication::setApplicationVersion(QStringLiteral(SHAREDMAP_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.sharedmap.SharedMap"));
+    QIcon icon; // rendered from resources/icons/sharedmap.svg and embedded
+    for (int size : { 16, 22, 24, 32, 48, 64, 128, 256 })
+        icon.addFile(QStringLiteral(":/icons/%1/sharedmap.png").arg(size));
+    QApplication::setWindowIcon(icon);
+    sharedmap::installTranslations(sharedmap::Settings::instance()->language());
     sharedmap::GuiOptions options;
     const QString error = sharedmap::GuiOptions::parse(QApplication::arguments().mid(1), &options);
     if (!error.isEmpty()) {
