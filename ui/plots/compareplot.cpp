@@ -18,13 +18,17 @@ ComparePlot::ComparePlot(QWidget* parent)
 
     m_curves[Shared] = addFilledGraph(tr("shared: one copy for all workers"), paletteColor(0));
     m_curves[Copy] = addFilledGraph(tr("copy: one copy per worker"), paletteColor(2));
+    // Readings are spaced to cost little (a few per second with a big array mapped): dots show
+    // where they were taken, so a straight segment does not pass for a measurement.
+    for (QCPGraph* curve : m_curves)
+        curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
 
     // Like MemoryPlot's reference: graphs spanning the visible time range (set before each draw),
     // so that they keep a legend entry, which a QCPItemStraightLine would not have.
     const Qt::PenStyle styles[] = { Qt::DashLine, Qt::DotLine };
     for (int i = 0; i < 2; ++i) {
         m_references[i] = addGraph();
-        m_references[i]->setPen(QPen(paletteColor(7 + 2 * i), 1.5, styles[i]));
+        m_references[i]->setPen(QPen(QColor(0x59, 0x59, 0x59), 1.5, styles[i]));
         m_references[i]->setVisible(false);
         m_references[i]->removeFromLegend();
     }
