@@ -79,6 +79,46 @@ private slots:
         QVERIFY2(m_expected, qPrintable(error));
     }
 
+    void plotReferences_data()
+    {
+        QTest::addColumn<qint64>("arrayBytes");
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<bool>("arrayLine");
+        QTest::addColumn<bool>("copiesLine");
+        QTest::newRow("4 workers") << qint64(64) * 1024 * 1024 << 4 << true << true;
+        QTest::newRow("1 worker") << qint64(64) * 1024 * 1024 << 1 << true << false;
+        QTest::newRow("no array") << qint64(0) << 4 << false << false;
+    }
+
+    void plotReferences()
+    {
+        QFETCH(qint64, arrayBytes);
+        QFETCH(int, workers);
+        QFETCH(bool, arrayLine);
+        QFETCH(bool, copiesLine);
+        ComparePlot plot;
+        plot.resize(600, 400);
+        plot.setReferences(arrayBytes, workers);
+        plot.addSample(ComparePlot::Shared, 0.5, 100 * 1024 * 1024);
+        plot.addSample(ComparePlot::Copy, std::nan(""), 100); // dropped
+        plot.addSample(ComparePlot::Copy, 0.5, -1); // dropped
+        plot.resetView();
+        plot.replot();
+        QCOMPARE(plot.referenceLine(0)->visible(), arrayLine);
+        QCOMPARE(plot.referenceLine(1)->visible(), copiesLine);
+        QCOMPARE(plot.legend->hasItemWithPlottable(plot.referenceLine(1)), copiesLine);
+        if (copiesLine) {
+            bool found = false;
+            QCOMPARE(plot.referenceLine(1)->data()->valueRange(found).upper, 64.0 * workers);
+        }
+        QCOMPARE(plot.sampleCount(ComparePlot::Shared), qint64(1));
+        QCOMPARE(plot.sampleCount(ComparePlot::Copy), qint64(0));
+        // The view shows every line with room above the highest.
+        QVERIFY(plot.yAxis->range().upper > qMax(100.0, arrayLine ? 64.0 * workers : 0.0));
+        plot.clear();
+        QCOMPARE(plot.sampleCount(ComparePlot::Shared), qint64(0));
+    }
+
     void comparesBothModes_data()
     {
         QTest::addColumn<int>("order");
