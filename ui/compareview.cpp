@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -119,7 +118,7 @@ CompareView::CompareView(QWidget* parent)
     connect(m_pool, &Pool::failed, this, &CompareView::onFailed);
     connect(m_againButton, &QPushButton::clicked, this, [this] { compare(m_spec, m_input); });
     connect(m_cancelButton, &QPushButton::clicked, this, &CompareView::cancel);
-    connect(close, &QPushButton::clicked, this, &QWidget::close);
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
 
     for (const QString& mode : { kShared, kCopy })
         setRow(mode, QString(), nullptr);
@@ -326,10 +325,10 @@ void CompareView::updateButtons()
     m_order->setEnabled(!running);
 }
 
-void CompareView::closeEvent(QCloseEvent* event)
+void CompareView::reject()
 {
-    cancel(); // a hidden view keeps no workers busy
-    QDialog::closeEvent(event);
+    cancel(); // closed or Esc: a hidden view keeps no workers busy
+    QDialog::reject();
 }
 
 } // namespace sharedmap

@@ -66,8 +66,9 @@ signals:
     /// Both runs are over (finished, refused, failed or cancelled).
     void comparisonEnded();
 
-protected:
-    void closeEvent(QCloseEvent* event) override;
+public slots:
+    /// Closes the view (Close, Esc or the window's close button) and cancels a running comparison.
+    void reject() override;
 
 private:
     void startNext();

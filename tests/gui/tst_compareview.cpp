@@ -285,6 +285,15 @@ private slots:
         QVERIFY(view.messageText().isEmpty());
         QVERIFY(ended.wait(120000));
         QVERIFY(view.resultsIdentical());
+
+        // Closing the view (Esc) cancels a running comparison: no hidden view keeps workers busy.
+        QVERIFY(view.compare(slow, array));
+        QTRY_VERIFY_WITH_TIMEOUT(view.pool()->progress().done >= 2, 10000);
+        QTest::keyClick(&view, Qt::Key_Escape);
+        QVERIFY(!view.isVisible());
+        QVERIFY(ended.wait(5000));
+        QVERIFY(view.result(QStringLiteral("shared")).cancelled);
+        QVERIFY(!view.pool()->isRunning());
     }
 
     void windowActionComparesTheCurrentJob()
