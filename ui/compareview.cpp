@@ -165,6 +165,7 @@ void CompareView::startNext()
         JobSpec spec = m_spec;
         spec.mode = mode;
         QString error;
+        m_runClock.start(); // before start(): launching many workers takes a while, and counts
         const quint64 id = m_pool->start(spec, m_input, &error);
         if (id == 0) {
             setRow(mode, tr("refused"), nullptr);
@@ -177,9 +178,8 @@ void CompareView::startNext()
         }
         m_mode = mode;
         m_jobId = id;
-        m_runClock.start();
         if (mode == kCopy && m_input)
-            m_plot->setReferences(m_input->meta().byteSize(), m_pool->workers().size());
+            m_plot->setReferences(m_input->meta().byteSize(), int(m_pool->workers().size()));
         setRow(mode, tr("running…"), nullptr);
         m_refreshTimer.start();
         updateButtons();
