@@ -321,13 +321,17 @@ void CompareView::updateButtons()
 {
     const bool running = isRunning();
     m_cancelButton->setEnabled(running);
-    m_againButton->setEnabled(!running && !m_spec.kernel.isEmpty());
+    m_againButton->setEnabled(!running && m_input);
     m_order->setEnabled(!running);
 }
 
 void CompareView::reject()
 {
-    cancel(); // closed or Esc: a hidden view keeps no workers busy
+    // Closed or Esc: a hidden view keeps no workers busy and no array in memory (the pool holds
+    // the input of a run that is still stopping).
+    cancel();
+    m_input.reset();
+    updateButtons();
     QDialog::reject();
 }
 

@@ -67,7 +67,8 @@ signals:
     void comparisonEnded();
 
 public slots:
-    /// Closes the view (Close, Esc or the window's close button) and cancels a running comparison.
+    /// Closes the view (Close, Esc or the window's close button), cancels a running comparison
+    /// and lets go of the input.
     void reject() override;
 
 private:

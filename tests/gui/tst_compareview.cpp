@@ -248,6 +248,7 @@ private slots:
         ArrayStore store;
         const auto array = load(store);
         QVERIFY(array);
+        const long users = array.use_count(); // the store and this test
         CompareView view;
         view.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         view.show();
@@ -286,14 +287,17 @@ private slots:
         QVERIFY(ended.wait(120000));
         QVERIFY(view.resultsIdentical());
 
-        // Closing the view (Esc) cancels a running comparison: no hidden view keeps workers busy.
+        // Closing the view (Esc) cancels a running comparison: no hidden view keeps workers busy
+        // or the array in memory.
         QVERIFY(view.compare(slow, array));
+        QVERIFY(array.use_count() > users);
         QTRY_VERIFY_WITH_TIMEOUT(view.pool()->progress().done >= 2, 10000);
         QTest::keyClick(&view, Qt::Key_Escape);
         QVERIFY(!view.isVisible());
         QVERIFY(ended.wait(5000));
         QVERIFY(view.result(QStringLiteral("shared")).cancelled);
         QVERIFY(!view.pool()->isRunning());
+        QCOMPARE(array.use_count(), users);
     }
 
     void windowActionComparesTheCurrentJob()
