@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "arraystore.h"
+#include "compareview.h"
 #include "datapanel.h"
 #include "demos.h"
 #include "generatedialog.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(central);
 
     createActions();
+    createCompareAction();
     createDocks();
 
     const JobSpec last = Settings::instance()->lastJob();
@@ -225,12 +227,14 @@ void MainWindow::createActions()
     }));
     m_viewMenu->addSeparator();
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
+    demos->setObjectName(QStringLiteral("demosMenu"));
     for (const Demo& demo : builtInDemos()) {
         QAction* action = demos->addAction(QCoreApplication::translate("Demos", demo.title), this,
                                            [this, id = demo.id] { loadDemo(id); });
         action->setObjectName(QStringLiteral("demo_") + demo.id);
         action->setToolTip(tr("Load this demo's data and job, with an explanation"));
     }
+    demos->addSeparator(); // the Compare view's action follows (createCompareAction)
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
     help->addAction(tr("&About SharedMap"), this, [this] {
@@ -250,6 +254,41 @@ void MainWindow::createActions()
     toolbar->addSeparator();
     toolbar->addAction(m_exportAction);
     toolbar->addAction(m_savePlotAction);
+}
+
+// The Compare view (issue 6 §1), kept in one block: its action ends the Demos menu.
+void MainWindow::createCompareAction()
+{
+    QMenu* demos = menuBar()->findChild<QMenu*>(QStringLiteral("demosMenu"));
+    m_compareAction = demos->addAction(tr("Compare shared vs &copy…"), this, [this] { compareModes(); });
+    m_compareAction->setToolTip(tr("Run the job twice, with the array shared and with a copy per worker, and compare "
+                                   "memory and time"));
+}
+
+CompareView* MainWindow::compareModes()
+{
+    if (!m_compareView || !m_compareView->isRunning()) {
+        const QString problem = m_jobPanel->problem();
+        if (!problem.isEmpty() || !m_store->array(m_dataPanel->currentId())) {
+            showBanner(problem.isEmpty() ? tr("Compare needs an input array: open or generate one first.") : problem,
+                       true);
+            return nullptr;
+        }
+    }
+    if (!m_compareView)
+        m_compareView = new CompareView(this);
+    m_compareView->show();
+    m_compareView->raise();
+    m_compareView->activateWindow();
+    if (m_compareView->isRunning())
+        return m_compareView; // the running comparison goes on; its window comes to the front
+    m_compareView->pool()->setWorkerProgram(m_pool->workerProgram());
+    m_compareView->pool()->setWorkerNiceness(Settings::instance()->workerNiceness());
+    const int id = m_dataPanel->currentId();
+    JobSpec spec = m_jobPanel->spec();
+    spec.input = m_store->entry(id).path.isEmpty() ? m_store->entry(id).name : m_store->entry(id).path;
+    m_compareView->compare(spec, m_store->array(id));
+    return m_compareView;
 }
 
 void MainWindow::createDocks()

@@ -13,6 +13,7 @@ class QMenu;
 namespace sharedmap {
 
 class ArrayStore;
+class CompareView;
 class DataPanel;
 class DemoPanel;
 class JobPanel;
@@ -52,6 +53,9 @@ public:
     QString savePlot(const QString& path);
     QString saveJob(const QString& path);
     QString openJob(const QString& path);
+    /// Opens the Compare view and runs the job the panels describe on the selected array in both
+    /// modes (shared, then copy); returns the view, or null (and says why) when it cannot start.
+    CompareView* compareModes();
 
     Pool* pool() const { return m_pool; }
     ArrayStore* store() const { return m_store; }
@@ -64,6 +68,7 @@ public:
     QAction* runAction() const { return m_runAction; }
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* resumeAction() const { return m_resumeAction; }
+    QAction* compareAction() const { return m_compareAction; }
     /// The message banner's text (errors shown in the window).
     QString bannerText() const;
     /// The last finished job's result.
@@ -81,6 +86,7 @@ protected:
 private:
     void createActions();
     void createDocks();
+    void createCompareAction();
     void updateActions();
     void updateRecentMenu();
     void showBanner(const QString& text, bool error);
@@ -108,6 +114,8 @@ private:
     QAction* m_resumeAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_savePlotAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    CompareView* m_compareView = nullptr; ///< created on first use, reused (a new comparison clears it)
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     bool m_runWhenLoaded = false;

@@ -4,6 +4,7 @@ list(APPEND SHAREDMAP_UI_SOURCES
     plots/resultsplot.cpp plots/resultsplot.h
     plots/throughputplot.cpp plots/throughputplot.h
     plots/memoryplot.cpp plots/memoryplot.h
+    plots/compareplot.cpp plots/compareplot.h
     plots/chunklane.cpp plots/chunklane.h
     plots/timelineplot.cpp plots/timelineplot.h
     plots/heatmapview.cpp plots/heatmapview.h
