@@ -47,6 +47,11 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
 
 QString JobSpec::validationError() const
 {
+    for (const QString& plugin : plugins) {
+        const QString problem = KernelRegistry::loadPlugin(plugin);
+        if (!problem.isEmpty())
+            return problem;
+    }
     if (kernel.isEmpty())
         return QStringLiteral("no kernel given (see `sharedmap-cli kernels`)");
     const KernelDef* def = KernelRegistry::instance().find(kernel);
@@ -63,6 +68,11 @@ QString JobSpec::validationError() const
     QString error = resolveParams(def->info, params, &typed);
     if (!error.isEmpty())
         return error;
+    if (def->validate) {
+        error = def->validate(typed);
+        if (!error.isEmpty())
+            return error;
+    }
     error = checkIndexSpecSyntax(indices);
     if (!error.isEmpty())
         return error;
@@ -115,6 +125,8 @@ QJsonObject JobSpec::toJson() const
     json[QStringLiteral("task_timeout_s")] = taskTimeoutS;
     json[QStringLiteral("output")] = output;
     json[QStringLiteral("summary")] = summary;
+    if (!plugins.isEmpty())
+        json[QStringLiteral("plugins")] = QJsonArray::fromStringList(plugins);
     return json;
 }
 
@@ -124,7 +136,7 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
                                        QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
                                        QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"),
-                                       QStringLiteral("output"), QStringLiteral("summary") };
+                                       QStringLiteral("output"), QStringLiteral("summary"), QStringLiteral("plugins") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -189,6 +201,21 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
         }
         spec.params = params.toObject().toVariantMap();
     }
+    const QJsonValue plugins = json.value(QStringLiteral("plugins"));
+    if (!plugins.isUndefined() && !plugins.isNull()) {
+        const QJsonArray list = plugins.toArray();
+        for (const QJsonValue& path : list) {
+            if (!path.isString() || path.toString().isEmpty() || path.toString().contains(QChar(0))) {
+                *error = QStringLiteral("job file: 'plugins' must be a list of file paths");
+                return {};
+            }
+            spec.plugins.append(path.toString());
+        }
+        if (!plugins.isArray()) {
+            *error = QStringLiteral("job file: 'plugins' must be a list of file paths");
+            return {};
+        }
+    }
     if (workers < 0 || workers > kMaxWorkers) {
         *error = QStringLiteral("job file: workers must be 1..%1").arg(kMaxWorkers);
         return {};
@@ -230,6 +257,8 @@ JobSpec JobSpec::load(const QString& path, QString* error)
     rebase(spec.input);
     rebase(spec.output);
     rebase(spec.summary);
+    for (QString& plugin : spec.plugins)
+        rebase(plugin);
     if (spec.indices.startsWith(QLatin1Char('@'))) {
         QString file = spec.indices.mid(1);
         rebase(file);
@@ -254,7 +283,7 @@ bool JobSpec::operator==(const JobSpec& other) const
     return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
         && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
         && taskTimeoutS == other.taskTimeoutS
-        && output == other.output && summary == other.summary;
+        && output == other.output && summary == other.summary && plugins == other.plugins;
 }
 
 } // namespace sharedmap

@@ -1,5 +1,7 @@
 #include "kernel.h"
 
+#include "formulakernel.h"
+
 #include <QCoreApplication>
 #include <QVarLengthArray>
 
@@ -263,12 +265,6 @@ std::unique_ptr<Kernel> makeDiagKernel(const ArrayView& view, const QVariantMap&
                          [&](auto tag) -> std::unique_ptr<Kernel> { return std::make_unique<DiagKernel<decltype(tag)>>(view); });
 }
 
-ParamSpec sleepParam()
-{
-    return { QStringLiteral("sleep_ms"), ParamType::Double, 0.0, 0.0, 3600000.0,
-             QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
-}
-
 KernelDef rowKernel(const char* name, const char* description,
                     std::function<std::unique_ptr<Kernel>(const ArrayView&, const QVariantMap&, QString*)> create)
 {
@@ -282,6 +278,12 @@ KernelDef rowKernel(const char* name, const char* description,
 }
 
 } // namespace
+
+ParamSpec sleepParam()
+{
+    return { QStringLiteral("sleep_ms"), ParamType::Double, 0.0, 0.0, 3600000.0,
+             QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
+}
 
 KernelRegistry::KernelRegistry()
 {
@@ -300,6 +302,7 @@ KernelRegistry::KernelRegistry()
     m_kernels.push_back(rowKernel("row_min", QT_TRANSLATE_NOOP("Kernels", "Minimum of row a"), makeRowKernel<ExtremeOp<false>>));
     m_kernels.push_back(rowKernel("row_max", QT_TRANSLATE_NOOP("Kernels", "Maximum of row a"), makeRowKernel<ExtremeOp<true>>));
     m_kernels.push_back(rowKernel("row_norm", QT_TRANSLATE_NOOP("Kernels", "Euclidean (L2) norm of row a"), makeRowKernel<NormOp>));
+    m_kernels.push_back(formulaKernelDef());
 
     if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
         KernelDef fault;
@@ -322,10 +325,15 @@ KernelRegistry::KernelRegistry()
         def.info.params.prepend(sleepParam());
 }
 
+KernelRegistry& KernelRegistry::mutableInstance()
+{
+    static KernelRegistry registry;
+    return registry;
+}
+
 const KernelRegistry& KernelRegistry::instance()
 {
-    static const KernelRegistry registry;
-    return registry;
+    return mutableInstance();
 }
 
 const KernelDef* KernelRegistry::find(const QString& name) const

@@ -10,6 +10,7 @@ SHAREDMAP_PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     python3 python3-numpy python3-tqdm python3-joblib
     xvfb xauth
+    libmuparser-dev
 )
 
 sharedmap_install_packages() {

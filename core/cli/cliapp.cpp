@@ -84,12 +84,19 @@ int kernelsCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    parser.addOption(json);
+    const QCommandLineOption plugin(QStringLiteral("plugin"), QStringLiteral("Load a kernel plugin first. Repeatable."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ json, plugin });
     parser.setApplicationDescription(QString());
     if (const int code = parseCommand(parser, arguments, QStringLiteral("List the kernels and their parameters.")); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("kernels takes no arguments"));
+    for (const QString& path : parser.values(plugin)) {
+        const QString error = KernelRegistry::loadPlugin(path);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
     const auto kernels = KernelRegistry::instance().all();
     if (parser.isSet(json)) {
         QJsonArray list;
@@ -108,6 +115,7 @@ int kernelsCommand(const QStringList& arguments)
                                       { QStringLiteral("index_space"), QString::fromUtf8(def->info.indexSpace) },
                                       { QStringLiteral("needs_input"), def->info.needsInput },
                                       { QStringLiteral("result_width"), def->info.resultWidth },
+                                      { QStringLiteral("plugin"), def->pluginPath },
                                       { QStringLiteral("params"), params } });
         }
         printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
@@ -117,6 +125,8 @@ int kernelsCommand(const QStringList& arguments)
     for (const KernelDef* def : kernels) {
         text += QStringLiteral("%1\n    %2\n    indices: %3\n")
                     .arg(def->info.name, QString::fromUtf8(def->info.description), QString::fromUtf8(def->info.indexSpace));
+        if (!def->pluginPath.isEmpty())
+            text += QStringLiteral("    plugin: %1\n").arg(def->pluginPath);
         for (const ParamSpec& spec : def->info.params) {
             QString range;
             if (spec.minimum.isValid() || spec.maximum.isValid())
@@ -323,7 +333,11 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
                                                    "only NaN positions are computed. The output defaults to that file."),
                                     QStringLiteral("PARTIAL.npy"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
-    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, output, summary, resume, quietOption });
+    const QCommandLineOption plugin(QStringLiteral("plugin"),
+                                    QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, output, summary, resume, quietOption,
+                        plugin });
     if (const int code = parseCommand(parser, arguments,
                                       QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
@@ -341,6 +355,7 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         spec->input = parser.value(input);
     if (parser.isSet(kernel))
         spec->kernel = parser.value(kernel);
+    spec->plugins += parser.values(plugin);
     for (const QString& pair : parser.values(param)) {
         const int eq = pair.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -502,8 +517,11 @@ void RunCommand::onFinished(const JobResult& finished)
                      m_spec.output.isEmpty() ? "" : " (partial results written)");
         m_exitCode = m_signal == SIGTERM ? ExitTerminated : ExitInterrupted;
     } else if (failedCount > 0 && m_exitCode == ExitOk) {
-        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed after retries (see the summary)\n",
-                     qint64(failedCount), qint64(result.taskCount()));
+        const qint64 first = result.failedPositions().first();
+        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed (see the summary); "
+                             "first, index %lld: %s\n",
+                     qint64(failedCount), qint64(result.taskCount()), qint64(result.indices.at(first)),
+                     result.failureReasons.value(first).simplified().toUtf8().constData());
         m_exitCode = ExitPartial;
     }
     QCoreApplication::exit(m_exitCode);
@@ -530,6 +548,11 @@ int main(int argc, char** argv)
     if (command == QLatin1String("--version")) {
         printOut(QStringLiteral("sharedmap-cli %1\n").arg(QStringLiteral(SHAREDMAP_VERSION)));
         return ExitOk;
+    }
+    if (command == QLatin1String("run") || command == QLatin1String("kernels")) {
+        // Plugins in the user's folder are kernels like any other; a broken one is only a warning.
+        for (const QString& error : KernelRegistry::loadPluginFolder())
+            std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
     }
     if (command == QLatin1String("run")) {
         RunCommand run;
