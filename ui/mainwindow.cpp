@@ -4,6 +4,7 @@
 #include "datapanel.h"
 #include "generatedialog.h"
 #include "jobpanel.h"
+#include "kernelmenu.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
 #include "pool.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_dataPanel, &DataPanel::currentChanged, this, [this](int id) {
         const auto array = m_store->array(id);
         m_jobPanel->setInputMeta(array ? &array->meta() : nullptr);
+        m_jobPanel->setPreviewInput(array);
         updateActions();
     });
     connect(m_store, &ArrayStore::loaded, this, [this](int id) {
@@ -214,6 +216,16 @@ void MainWindow::createActions()
     m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
     });
 
+    m_kernelMenu = new KernelMenu(this); // plugins: Kernels ▸ Load plugin…, and the user's plugins folder
+    menuBar()->addMenu(m_kernelMenu);
+    connect(m_kernelMenu, &KernelMenu::kernelsChanged, this, [this](const QStringList& added) {
+        m_jobPanel->refreshKernels();
+        m_logPanel->append(tr("Loaded plugin kernels: %1").arg(added.join(QStringLiteral(", "))));
+    });
+    connect(m_kernelMenu, &KernelMenu::problem, this, [this](const QString& message) {
+        showBanner(message, true);
+        m_logPanel->append(message, true);
+    });
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);

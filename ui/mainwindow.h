@@ -14,6 +14,7 @@ namespace sharedmap {
 class ArrayStore;
 class DataPanel;
 class JobPanel;
+class KernelMenu;
 class LogPanel;
 class MonitorPanel;
 class Pool;
@@ -54,6 +55,7 @@ public:
     ResultsPanel* resultsPanel() const { return m_resultsPanel; }
     LogPanel* logPanel() const { return m_logPanel; }
     ResultsModel* resultsModel() const { return m_resultsModel; }
+    KernelMenu* kernelMenu() const { return m_kernelMenu; }
     QAction* runAction() const { return m_runAction; }
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* resumeAction() const { return m_resumeAction; }
@@ -101,6 +103,7 @@ private:
     QAction* m_savePlotAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
+    KernelMenu* m_kernelMenu = nullptr;
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;
