@@ -203,6 +203,8 @@ JobSpec JobPanel::spec() const
 {
     JobSpec spec;
     spec.kernel = m_kernel->currentData().toString();
+    if (const KernelDef* def = currentKernel(); def && !def->pluginPath.isEmpty())
+        spec.plugins = { def->pluginPath }; // a saved job names the file its kernel comes from
     for (const auto& [name, editor] : m_paramEditors) {
         if (auto* box = qobject_cast<QSpinBox*>(editor))
             spec.params.insert(name, box->value());
