@@ -227,6 +227,13 @@ JobSpec JobPanel::spec() const
 
 void JobPanel::setSpec(const JobSpec& spec)
 {
+    if (!spec.plugins.isEmpty()) {
+        // A job file names the plugins its kernel comes from (small libraries; a refused one
+        // shows up through validate() as the form's problem).
+        for (const QString& plugin : spec.plugins)
+            KernelRegistry::loadPlugin(plugin);
+        refreshKernels();
+    }
     const int kernelIndex = m_kernel->findData(spec.kernel);
     if (kernelIndex >= 0)
         m_kernel->setCurrentIndex(kernelIndex);
