@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -62,6 +63,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("SharedMapTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_kernelsui"));
+        QSettings().clear(); // the window restores the last job, and a job names its plugins
         QVERIFY(m_dir.isValid());
         QVERIFY(runPython(
             QStringLiteral("import numpy as np\n"
