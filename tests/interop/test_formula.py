@@ -167,6 +167,21 @@ def main():
         if c.check(r.returncode == 3, expr + " exits 3", r.stderr):
             c.check(json.load(open(summary))["failed_indices"] == bad, expr + " fails only " + str(bad))
 
+    # A formula failing everywhere cannot flood the pipe: each worker sends its first 100
+    # reasons; the other failed indices get the generic one. Nothing is lost or crashes.
+    many = os.path.join(args.workdir, "many.npy")
+    np.save(many, np.zeros((300, 2)))
+    r = run(args.cli, ["run", "--input", many, "--kernel", "formula", "--param", "expr=B(i, 5)", "--param", "reduce=none",
+                       "--workers", "1", "--output", out, "--summary", summary, "--quiet"])
+    if c.check(r.returncode == 3, "300 failing indices exit 3", r.stderr):
+        doc = json.load(open(summary))
+        reasons = [f["reason"] for f in doc["failures"]]
+        specific = [x for x in reasons if "is outside the array" in x]
+        c.check(len(doc["failed_indices"]) == 300 and len(specific) == 100, "first 100 reasons kept",
+                "%d failed, %d specific" % (len(doc["failed_indices"]), len(specific)))
+        c.check(all(x == "the kernel failed on this index" for x in reasons if x not in specific), "the rest generic")
+        c.check(np.isnan(np.load(out)).all(), "all NaN")
+
     # Expression errors: refused before any worker starts, exit 2, one line with the position.
     for expr, reduce, position, text in ERROR_CASES:
         r = run(args.cli, ["run", "--input", paths["f64"], "--kernel", "formula", "--param", "expr=" + expr,
