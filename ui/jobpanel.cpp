@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -141,8 +142,9 @@ void JobPanel::rebuildParams()
     QString description = kernelText(def->info.description) + QStringLiteral("\n")
         + tr("Indices: %1").arg(kernelText(def->info.indexSpace));
     if (!def->pluginPath.isEmpty())
-        description += QStringLiteral("\n") + tr("Plugin: %1").arg(def->pluginPath);
+        description += tr(" · plugin %1").arg(QFileInfo(def->pluginPath).fileName());
     m_description->setText(description);
+    m_description->setToolTip(def->pluginPath.isEmpty() ? QString() : tr("Plugin file: %1").arg(def->pluginPath));
     if (def->info.name == QLatin1String("formula")) {
         // One editor for the expression and its reducer, with checking, examples and a preview.
         m_formula = new FormulaEditor(m_paramBox);

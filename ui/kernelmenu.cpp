@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QLibrary>
 #include <QtConcurrent>
+#include <QTimer>
 #include <QUrl>
 
 namespace sharedmap {
@@ -58,9 +59,11 @@ void KernelMenu::loadPlugin(const QString& path)
 
 void KernelMenu::loadUserPlugins()
 {
-    const QDir folder(KernelRegistry::userPluginFolder());
-    for (const QFileInfo& file : folder.entryInfoList({ QStringLiteral("*.so") }, QDir::Files, QDir::Name))
-        loadPlugin(file.filePath());
+    // At start, before the window shows: the command line and the restored last job may name
+    // these kernels. Refusals are reported once the window is wired up.
+    const QStringList errors = KernelRegistry::loadPluginFolder();
+    for (const QString& error : errors)
+        QTimer::singleShot(0, this, [this, error] { emit problem(error); });
 }
 
 } // namespace sharedmap

@@ -5,8 +5,8 @@
 namespace sharedmap {
 
 /// The Kernels menu: Load plugin… and the plugins folder in the user's data directory, whose
-/// plugins are loaded when the window starts. A plugin's library is read and linked off the GUI
-/// thread; registering its kernels (microseconds) happens on it.
+/// plugins are loaded when the window is built. Load plugin… reads and links the library off the
+/// GUI thread; registering its kernels (microseconds) happens on it.
 class KernelMenu : public QMenu
 {
     Q_OBJECT
@@ -15,7 +15,7 @@ public:
 
     /// Loads the plugin at `path`; emits kernelsChanged() or problem() when done.
     void loadPlugin(const QString& path);
-    /// Loads every plugin in the user's plugins folder.
+    /// Loads every plugin in the user's plugins folder, at once (the constructor does).
     void loadUserPlugins();
 
 signals:

@@ -218,6 +218,7 @@ void MainWindow::createActions()
 
     m_kernelMenu = new KernelMenu(this); // plugins: Kernels ▸ Load plugin…, and the user's plugins folder
     menuBar()->addMenu(m_kernelMenu);
+    m_jobPanel->refreshKernels(); // with the user's plugins
     connect(m_kernelMenu, &KernelMenu::kernelsChanged, this, [this](const QStringList& added) {
         m_jobPanel->refreshKernels();
         m_logPanel->append(tr("Loaded plugin kernels: %1").arg(added.join(QStringLiteral(", "))));

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <QAction>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -224,10 +225,13 @@ private slots:
         QCOMPARE(kernel->itemText(median), QStringLiteral("row_median (plugin)"));
         QVERIFY(kernel->itemData(median, Qt::ToolTipRole).toString().startsWith(QLatin1String("Median of row a")));
         kernel->setCurrentIndex(median);
-        const QString description = window.jobPanel()->findChild<QLabel*>()->text();
-        QVERIFY2(description.contains(QLatin1String("Plugin: "))
-                     && description.contains(QLatin1String("row_median.so")),
-                 qPrintable(description));
+        const QLabel* description = window.jobPanel()->findChild<QLabel*>();
+        QVERIFY2(description->text().contains(QLatin1String("Median of row a"))
+                     && description->text().endsWith(QStringLiteral(" · plugin librow_median.so")),
+                 qPrintable(description->text()));
+        QCOMPARE(
+            description->toolTip(),
+            QStringLiteral("Plugin file: %1").arg(QFileInfo(QStringLiteral(ROW_MEDIAN_PLUGIN)).canonicalFilePath()));
         kernel->setCurrentIndex(kernel->findData(QStringLiteral("row_quantile")));
         QVERIFY(window.jobPanel()->findChild<QWidget*>(QStringLiteral("param_q")));
         kernel->setCurrentIndex(median);
