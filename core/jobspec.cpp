@@ -283,7 +283,8 @@ bool JobSpec::operator==(const JobSpec& other) const
     return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
         && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
         && taskTimeoutS == other.taskTimeoutS
-        && output == other.output && summary == other.summary && plugins == other.plugins;
+        && output == other.output && summary == other.summary
+        && plugins == other.plugins;
 }
 
 } // namespace sharedmap
