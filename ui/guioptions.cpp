@@ -19,7 +19,9 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     const QCommandLineOption workers(QStringLiteral("workers"), QCoreApplication::translate("GuiOptions", "Worker processes."), QStringLiteral("N"));
     const QCommandLineOption chunk(QStringLiteral("chunksize"), QCoreApplication::translate("GuiOptions", "Chunk size or auto."), QStringLiteral("N|auto"));
     const QCommandLineOption run(QStringLiteral("run"), QCoreApplication::translate("GuiOptions", "Run the job once the input is loaded."));
-    parser.addOptions({ job, kernel, param, indices, workers, chunk, run });
+    const QCommandLineOption plugin(QStringLiteral("plugin"), QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, plugin });
     parser.addPositionalArgument(QStringLiteral("FILE"), QCoreApplication::translate("GuiOptions", "A .npy file to open."));
     QStringList args = arguments;
     args.prepend(QStringLiteral("sharedmap"));
@@ -72,6 +74,10 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
         if (!ok || options->job.chunkSize < 0)
             return QCoreApplication::translate("GuiOptions", "--chunksize must be at least 1 or auto");
         options->setFields << QStringLiteral("chunksize");
+    }
+    if (parser.isSet(plugin)) {
+        options->job.plugins += parser.values(plugin);
+        options->setFields << QStringLiteral("plugins");
     }
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);

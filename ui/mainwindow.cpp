@@ -289,6 +289,8 @@ void MainWindow::applyOptions(const GuiOptions& options)
                 spec.workers = options.job.workers;
             if (options.setFields.contains(QStringLiteral("chunksize")))
                 spec.chunkSize = options.job.chunkSize;
+            if (options.setFields.contains(QStringLiteral("plugins")))
+                spec.plugins += options.job.plugins; // loaded by the Job panel before it picks the kernel
         }
         m_jobPanel->setSpec(spec);
     }

@@ -4,6 +4,7 @@
 // of another SDK version refused). Real files written by NumPy, real workers.
 #include "arraystore.h"
 #include "formulaeditor.h"
+#include "guioptions.h"
 #include "jobpanel.h"
 #include "jobresult.h"
 #include "kernelmenu.h"
@@ -245,6 +246,23 @@ private slots:
         QCOMPARE(window.lastResult().values.size(), expected.size());
         for (int k = 0; k < expected.size(); ++k)
             QVERIFY(std::abs(window.lastResult().values[k] - expected[k]) <= 1e-12 * (1 + std::abs(expected[k])));
+    }
+
+    void pluginOnTheCommandLine()
+    {
+        GuiOptions options;
+        QCOMPARE(GuiOptions::parse({ QStringLiteral("--plugin"), QStringLiteral(TEST_PLUGIN), QStringLiteral("--kernel"),
+                                     QStringLiteral("plugin_misbehave"), QStringLiteral("--param"), QStringLiteral("fail_at=3") },
+                                   &options),
+                 QString());
+        QCOMPARE(options.job.plugins, QStringList { QStringLiteral(TEST_PLUGIN) });
+        QVERIFY(!KernelRegistry::instance().find(QStringLiteral("plugin_misbehave")));
+        MainWindow window;
+        window.applyOptions(options);
+        QCOMPARE(window.jobPanel()->spec().kernel, QStringLiteral("plugin_misbehave"));
+        QCOMPARE(window.jobPanel()->spec().params.value(QStringLiteral("fail_at")).toString(), QStringLiteral("3"));
+        QCOMPARE(window.jobPanel()->spec().plugins,
+                 QStringList { QFileInfo(QStringLiteral(TEST_PLUGIN)).canonicalFilePath() });
     }
 
 private:
