@@ -15,8 +15,10 @@
 #include <cmath>
 #include <QAction>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSettings>
@@ -215,8 +217,18 @@ private slots:
         auto* kernel = window.jobPanel()->findChild<QComboBox*>();
         QVERIFY(kernel);
         QCOMPARE(kernel->findData(QStringLiteral("row_median")), -1);
+        // Kernels ▸ Load plugin… opens a file dialog; choosing the example plugin loads it.
+        QVERIFY(window.menuBar()->actions().contains(window.kernelMenu()->menuAction()));
+        QCOMPARE(window.kernelMenu()->title(), QStringLiteral("&Kernels"));
+        QAction* load = window.kernelMenu()->actions().value(0);
+        QVERIFY(load);
+        QCOMPARE(load->text(), QStringLiteral("&Load plugin…"));
         QSignalSpy changed(window.kernelMenu(), &KernelMenu::kernelsChanged);
-        window.kernelMenu()->loadPlugin(QStringLiteral(ROW_MEDIAN_PLUGIN));
+        load->trigger();
+        QFileDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<QFileDialog*>()) != nullptr && dialog->isVisible());
+        dialog->selectFile(QStringLiteral(ROW_MEDIAN_PLUGIN));
+        QVERIFY(QMetaObject::invokeMethod(dialog, "accept")); // the Open button
         QVERIFY(changed.wait(10000));
         QCOMPARE(changed.first().first().toStringList(),
                  QStringList({ QStringLiteral("row_median"), QStringLiteral("row_quantile") }));
@@ -251,8 +263,9 @@ private slots:
     void pluginOnTheCommandLine()
     {
         GuiOptions options;
-        QCOMPARE(GuiOptions::parse({ QStringLiteral("--plugin"), QStringLiteral(TEST_PLUGIN), QStringLiteral("--kernel"),
-                                     QStringLiteral("plugin_misbehave"), QStringLiteral("--param"), QStringLiteral("fail_at=3") },
+        QCOMPARE(GuiOptions::parse({ QStringLiteral("--plugin"), QStringLiteral(TEST_PLUGIN),
+                                     QStringLiteral("--kernel"), QStringLiteral("plugin_misbehave"),
+                                     QStringLiteral("--param"), QStringLiteral("fail_at=3") },
                                    &options),
                  QString());
         QCOMPARE(options.job.plugins, QStringList { QStringLiteral(TEST_PLUGIN) });
