@@ -58,7 +58,7 @@ FormulaEditor::FormulaEditor(QWidget* parent)
     m_edit->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_edit->setTabChangesFocus(true);
     m_edit->setPlaceholderText(tr("e.g. x^2"));
-    m_edit->setFixedHeight(m_edit->fontMetrics().lineSpacing() * 3 + 12);
+    m_edit->setFixedHeight(m_edit->fontMetrics().lineSpacing() * 2 + 14);
     m_edit->setToolTip(
         tr("muparser expression. Element mode: x (the element), i (the row index), j (position in "
            "the row), n (row length). reduce=none: evaluated once per index; read elements with "
@@ -190,9 +190,11 @@ void FormulaEditor::updatePreview()
         m_preview->setText(!m_problem.isEmpty() || m_input
                                ? QString()
                                : tr("Preview: the result for the first index shows once an array is loaded."));
+        m_preview->setVisible(!m_preview->text().isEmpty());
         return;
     }
     m_preview->setText(tr("Preview, index %1: computing…").arg(m_previewIndex));
+    m_preview->show();
     const QVariantMap params { { QStringLiteral("expr"), expression() }, { QStringLiteral("reduce"), reduce() } };
     // One index is one row of work: bounded, but a long row is still kept off the GUI thread.
     auto* watcher = new QFutureWatcher<Preview>(this);

@@ -303,7 +303,8 @@ void JobPanel::validate()
                                  : QString());
     m_problem = problem;
     m_problemLabel->setText(problem);
-    m_problemLabel->setVisible(!problem.isEmpty());
+    // The formula editor shows its own error (with the position marked): no second copy.
+    m_problemLabel->setVisible(!problem.isEmpty() && !(m_formula && !m_formula->problem().isEmpty()));
     emit changed();
 }
 
