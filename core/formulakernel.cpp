@@ -247,8 +247,11 @@ QString validateFormula(const QVariantMap& params)
         return {};
     if (problem.position < 0)
         return QStringLiteral("formula: %1").arg(problem.message);
+    QString expr = params.value(QStringLiteral("expr")).toString();
+    if (expr.size() > 80)
+        expr = expr.left(77) + QStringLiteral("...");
     return QStringLiteral("formula '%1', position %2: %3")
-        .arg(params.value(QStringLiteral("expr")).toString())
+        .arg(expr)
         .arg(problem.position)
         .arg(problem.message);
 }
