@@ -80,6 +80,21 @@ int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const
 
 // --- kernels ---------------------------------------------------------------------------------
 
+/// Loads the plugins named on the command line (or in a job file), then those of the user's
+/// plugins folder: named ones first, so that they win over a same-named copy in the folder,
+/// which is then only a warning. Returns an exit code on error, -1 otherwise.
+int loadPlugins(const QStringList& named)
+{
+    for (const QString& path : named) {
+        const QString error = KernelRegistry::loadPlugin(path);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+    for (const QString& error : KernelRegistry::loadPluginFolder())
+        std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
+    return -1;
+}
+
 int kernelsCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -92,11 +107,8 @@ int kernelsCommand(const QStringList& arguments)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("kernels takes no arguments"));
-    for (const QString& path : parser.values(plugin)) {
-        const QString error = KernelRegistry::loadPlugin(path);
-        if (!error.isEmpty())
-            return usageError(error);
-    }
+    if (const int code = loadPlugins(parser.values(plugin)); code >= 0)
+        return code;
     const auto kernels = KernelRegistry::instance().all();
     if (parser.isSet(json)) {
         QJsonArray list;
@@ -356,6 +368,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     if (parser.isSet(kernel))
         spec->kernel = parser.value(kernel);
     spec->plugins += parser.values(plugin);
+    if (const int code = loadPlugins(spec->plugins); code >= 0)
+        return code;
     for (const QString& pair : parser.values(param)) {
         const int eq = pair.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -548,11 +562,6 @@ int main(int argc, char** argv)
     if (command == QLatin1String("--version")) {
         printOut(QStringLiteral("sharedmap-cli %1\n").arg(QStringLiteral(SHAREDMAP_VERSION)));
         return ExitOk;
-    }
-    if (command == QLatin1String("run") || command == QLatin1String("kernels")) {
-        // Plugins in the user's folder are kernels like any other; a broken one is only a warning.
-        for (const QString& error : KernelRegistry::loadPluginFolder())
-            std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
     }
     if (command == QLatin1String("run")) {
         RunCommand run;

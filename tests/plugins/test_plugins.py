@@ -147,6 +147,17 @@ def main():
              "--output", out, "--quiet"], env=env)
     if c.check(r.returncode == 0, "a plugin in the user's folder", r.stderr):
         c.check(np.allclose(np.load(out), np.median(arrays["even"], axis=1), rtol=1e-12), "user-folder plugin equals NumPy")
+    # The same kernels named with --plugin win over the folder's copy, which is only a warning.
+    r = run([cli, "run", "--plugin", plugin, "--kernel", "row_median", "--input", os.path.join(args.workdir, "even.npy"),
+             "--output", out, "--quiet"], env=env)
+    lines = r.stderr.strip().splitlines()
+    c.check(r.returncode == 0 and len(lines) == 1 and lines[0].startswith("sharedmap-cli: warning: plugin ")
+            and "already taken" in lines[0], "--plugin wins over the folder's copy", "exit %d: %r" % (r.returncode, r.stderr))
+    r = run([cli, "kernels", "--json", "--plugin", plugin], env=env)
+    if c.check(r.returncode == 0, "kernels with a duplicate in the folder", r.stderr):
+        median = [k for k in json.loads(r.stdout) if k["name"] == "row_median"]
+        c.check(len(median) == 1 and median[0]["plugin"] == os.path.realpath(plugin), "the named plugin provides row_median",
+                str(median))
     shutil.rmtree(folder)
 
     # Refused plugins: another SDK version, a file that is no plugin, a missing file.
