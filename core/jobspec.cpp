@@ -47,14 +47,19 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
 
 QString JobSpec::validationError() const
 {
+    // A plugin that cannot be loaded matters only if the kernel is not found without it (e.g. a
+    // copy of a plugin already loaded from the user's folder is refused, but its kernel is there).
+    QString pluginError;
     for (const QString& plugin : plugins) {
         const QString problem = KernelRegistry::loadPlugin(plugin);
-        if (!problem.isEmpty())
-            return problem;
+        if (pluginError.isEmpty())
+            pluginError = problem;
     }
     if (kernel.isEmpty())
         return QStringLiteral("no kernel given (see `sharedmap-cli kernels`)");
     const KernelDef* def = KernelRegistry::instance().find(kernel);
+    if (!def && !pluginError.isEmpty())
+        return pluginError;
     if (!def)
         return QStringLiteral("unknown kernel '%1' (known: %2)")
             .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", ")));

@@ -39,7 +39,8 @@ struct JobSpec
     /// Number of workers to start (resolves 0 to the core count).
     int effectiveWorkers() const;
     /// Checks everything that can be checked without reading the input; returns a readable
-    /// error, empty when the spec is valid. Loads the plugins it names (once) to find the kernel.
+    /// error, empty when the spec is valid. Loads the plugins it names (once) to find the kernel; a
+    /// plugin that cannot be loaded is an error only when the kernel is not found without it.
     QString validationError() const;
     bool isValid() const { return validationError().isEmpty(); }
 
