@@ -225,7 +225,7 @@ KernelDef rowValued(const char* name, const char* description, const char* resul
 
 } // namespace
 
-void addArrayKernels(std::vector<KernelDef>* kernels)
+void addArrayKernels(std::deque<KernelDef>* kernels)
 {
     KernelDef normalize = rowValued("row_normalize", QT_TRANSLATE_NOOP("Kernels", "Row a scaled to unit L2 norm"),
                                     QT_TRANSLATE_NOOP("Kernels", "the normalised row (shape of a row)"));

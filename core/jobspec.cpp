@@ -49,9 +49,19 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
 
 QString JobSpec::validationError() const
 {
+    // A plugin that cannot be loaded matters only if the kernel is not found without it (e.g. a
+    // copy of a plugin already loaded from the user's folder is refused, but its kernel is there).
+    QString pluginError;
+    for (const QString& plugin : plugins) {
+        const QString problem = KernelRegistry::loadPlugin(plugin);
+        if (pluginError.isEmpty())
+            pluginError = problem;
+    }
     if (kernel.isEmpty())
         return QStringLiteral("no kernel given (see `sharedmap-cli kernels`)");
     const KernelDef* def = KernelRegistry::instance().find(kernel);
+    if (!def && !pluginError.isEmpty())
+        return pluginError;
     if (!def)
         return QStringLiteral("unknown kernel '%1' (known: %2)")
             .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", ")));
@@ -65,6 +75,11 @@ QString JobSpec::validationError() const
     QString error = resolveParams(def->info, params, &typed);
     if (!error.isEmpty())
         return error;
+    if (def->validate) {
+        error = def->validate(typed);
+        if (!error.isEmpty())
+            return error;
+    }
     error = checkIndexSpecSyntax(indices);
     if (!error.isEmpty())
         return error;
@@ -145,6 +160,8 @@ QJsonObject JobSpec::toJson() const
     json[QStringLiteral("mode")] = mode;
     json[QStringLiteral("output")] = output;
     json[QStringLiteral("summary")] = summary;
+    if (!plugins.isEmpty())
+        json[QStringLiteral("plugins")] = QJsonArray::fromStringList(plugins);
     return json;
 }
 
@@ -154,7 +171,7 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
                                        QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
                                        QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
-                                       QStringLiteral("output"), QStringLiteral("summary") };
+                                       QStringLiteral("output"), QStringLiteral("summary"), QStringLiteral("plugins") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -220,6 +237,21 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
         }
         spec.params = params.toObject().toVariantMap();
     }
+    const QJsonValue plugins = json.value(QStringLiteral("plugins"));
+    if (!plugins.isUndefined() && !plugins.isNull()) {
+        const QJsonArray list = plugins.toArray();
+        for (const QJsonValue& path : list) {
+            if (!path.isString() || path.toString().isEmpty() || path.toString().contains(QChar(0))) {
+                *error = QStringLiteral("job file: 'plugins' must be a list of file paths");
+                return {};
+            }
+            spec.plugins.append(path.toString());
+        }
+        if (!plugins.isArray()) {
+            *error = QStringLiteral("job file: 'plugins' must be a list of file paths");
+            return {};
+        }
+    }
     if (workers < 0 || workers > kMaxWorkers) {
         *error = QStringLiteral("job file: workers must be 1..%1").arg(kMaxWorkers);
         return {};
@@ -261,6 +293,8 @@ JobSpec JobSpec::load(const QString& path, QString* error)
     rebase(spec.input);
     rebase(spec.output);
     rebase(spec.summary);
+    for (QString& plugin : spec.plugins)
+        rebase(plugin);
     if (spec.indices.startsWith(QLatin1Char('@'))) {
         QString file = spec.indices.mid(1);
         rebase(file);
@@ -284,7 +318,8 @@ bool JobSpec::operator==(const JobSpec& other) const
 {
     return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
         && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
-        && taskTimeoutS == other.taskTimeoutS && mode == other.mode && output == other.output && summary == other.summary;
+        && taskTimeoutS == other.taskTimeoutS && mode == other.mode && output == other.output && summary == other.summary
+        && plugins == other.plugins;
 }
 
 } // namespace sharedmap

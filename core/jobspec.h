@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QVariantMap>
 
 namespace sharedmap {
@@ -36,11 +37,14 @@ struct JobSpec
     /// Result file (.npy or .csv) and summary file (.json); empty for none.
     QString output;
     QString summary;
+    /// Kernel plugins (.so files) to load before the kernel is looked up.
+    QStringList plugins;
 
     /// Number of workers to start (resolves 0 to the core count).
     int effectiveWorkers() const;
     /// Checks everything that can be checked without reading the input; returns a readable
-    /// error, empty when the spec is valid.
+    /// error, empty when the spec is valid. Loads the plugins it names (once) to find the kernel; a
+    /// plugin that cannot be loaded is an error only when the kernel is not found without it.
     QString validationError() const;
     bool isValid() const { return validationError().isEmpty(); }
 

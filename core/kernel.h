@@ -9,6 +9,7 @@
 #include <QVariantMap>
 #include <QVector>
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -70,6 +71,8 @@ public:
     /// Writes the result of `index` to `out` (as many values as the job's result shape holds:
     /// one for a scalar, a whole row for row-valued kernels); returns false when the index failed.
     virtual bool evaluate(qint64 index, double* out) const = 0;
+    /// Why the last evaluate() that returned false failed (empty when it cannot say).
+    virtual QString failureReason() const { return {}; }
     /// The bytes of the input `index` reads when they are one contiguous block (else empty), so a
     /// worker can map a chunk's pages in one call instead of taking a fault per page.
     virtual std::pair<const char*, qint64> footprint(qint64 index) const
@@ -95,6 +98,10 @@ struct KernelDef
     std::function<QVariantMap(const QVariantMap& params, const SharedAccumulator& accumulator, qint64 tasksDone)> figures;
     /// Builds the kernel for one job in a worker, or sets an error.
     std::function<std::unique_ptr<Kernel>(const KernelContext& context, QString* error)> create;
+    /// Optional check of typed parameters before any worker starts (e.g. a formula's syntax).
+    std::function<QString(const QVariantMap& params)> validate;
+    /// The plugin file that provides this kernel; empty for a built-in kernel.
+    QString pluginPath;
 };
 
 /// The kernels SharedMap knows (the contract table of DESIGN §4 and later additions).
@@ -107,14 +114,33 @@ public:
     QVector<const KernelDef*> all() const;
     QStringList names() const;
 
+    /// Loads a kernel plugin (a shared library built with the SDK in core/sdk) and registers its
+    /// kernels. Loading the same file again does nothing. Returns a readable error, empty on
+    /// success; `added` receives the names of the kernels it registered.
+    static QString loadPlugin(const QString& path, QStringList* added = nullptr);
+    /// Loads every plugin in `folder` (default: userPluginFolder()); returns one error per file
+    /// that was refused.
+    static QStringList loadPluginFolder(const QString& folder = QString());
+    /// The plugins folder in the user's data directory, scanned at start by the CLI and the app.
+    static QString userPluginFolder();
+    /// Canonical paths of the plugins loaded so far.
+    QStringList pluginPaths() const;
+
 private:
     KernelRegistry();
-    std::vector<KernelDef> m_kernels;
+    static KernelRegistry& mutableInstance();
+    /// A deque: registering a plugin kernel never moves the KernelDefs find() handed out.
+    std::deque<KernelDef> m_kernels;
+    QStringList m_pluginPaths;
+    std::deque<QByteArray> m_texts; ///< storage for plugin texts that KernelInfo holds as char*
 };
 
 /// Checks raw parameters (strings from a command line or JSON values) against a kernel's specs
 /// and returns them typed, with defaults filled in. Returns an error text on the first problem.
 QString resolveParams(const KernelInfo& info, const QVariantMap& raw, QVariantMap* typed);
+
+/// The simulated-work parameter (`sleep_ms`) every kernel accepts, plugin kernels included.
+ParamSpec sleepParam();
 
 /// Name of a ParamType ("int", "double", "bool", "string").
 QString paramTypeName(ParamType type);

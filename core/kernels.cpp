@@ -1,6 +1,8 @@
 #include "kernel.h"
 #include "kernelsupport.h"
 
+#include "formulakernel.h"
+
 #include <QCoreApplication>
 #include <QVarLengthArray>
 
@@ -299,12 +301,6 @@ std::unique_ptr<Kernel> makeDiagKernel(const KernelContext& context, QString* er
                          [&](auto tag) -> std::unique_ptr<Kernel> { return std::make_unique<DiagKernel<decltype(tag)>>(view); });
 }
 
-ParamSpec sleepParam()
-{
-    return { QStringLiteral("sleep_ms"), ParamType::Double, 0.0, 0.0, 3600000.0,
-             QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
-}
-
 KernelDef rowKernel(const char* name, const char* description,
                     std::function<std::unique_ptr<Kernel>(const KernelContext&, QString*)> create)
 {
@@ -318,6 +314,12 @@ KernelDef rowKernel(const char* name, const char* description,
 }
 
 } // namespace
+
+ParamSpec sleepParam()
+{
+    return { QStringLiteral("sleep_ms"), ParamType::Double, 0.0, 0.0, 3600000.0,
+             QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
+}
 
 KernelRegistry::KernelRegistry()
 {
@@ -338,6 +340,7 @@ KernelRegistry::KernelRegistry()
     m_kernels.push_back(rowKernel("row_norm", QT_TRANSLATE_NOOP("Kernels", "Euclidean (L2) norm of row a"), makeRowKernel<NormOp>));
     addArrayKernels(&m_kernels);
     addTeachingKernels(&m_kernels);
+    m_kernels.push_back(formulaKernelDef());
 
     if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
         KernelDef fault;
@@ -360,10 +363,15 @@ KernelRegistry::KernelRegistry()
         def.info.params.prepend(sleepParam());
 }
 
+KernelRegistry& KernelRegistry::mutableInstance()
+{
+    static KernelRegistry registry;
+    return registry;
+}
+
 const KernelRegistry& KernelRegistry::instance()
 {
-    static const KernelRegistry registry;
-    return registry;
+    return mutableInstance();
 }
 
 const KernelDef* KernelRegistry::find(const QString& name) const

@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 
+#include <deque>
 #include <vector>
 
 namespace sharedmap {
@@ -16,8 +17,8 @@ QString rowsCount(const ArrayMeta& input, const QVariantMap& params, qint64* cou
 void readRow(const ArrayView& view, qint64 index, double* out);
 
 /// Kernels that write whole rows or images: row_normalize, row_cumsum, blur, mandelbrot.
-void addArrayKernels(std::vector<KernelDef>* kernels);
+void addArrayKernels(std::deque<KernelDef>* kernels);
 /// Teaching demos: race_increment, histogram, monte_carlo_pi.
-void addTeachingKernels(std::vector<KernelDef>* kernels);
+void addTeachingKernels(std::deque<KernelDef>* kernels);
 
 } // namespace sharedmap

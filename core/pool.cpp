@@ -164,9 +164,11 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     layout.indexSpace = space;
     layout.indices = indices;
     layout.inputSegment = input ? input->segmentName() : QString();
-    layout.spec = QJsonDocument(QJsonObject { { QStringLiteral("kernel"), spec.kernel },
-                                              { QStringLiteral("params"), QJsonObject::fromVariantMap(params) } })
-                      .toJson(QJsonDocument::Compact);
+    QJsonObject segmentSpec { { QStringLiteral("kernel"), spec.kernel },
+                              { QStringLiteral("params"), QJsonObject::fromVariantMap(params) } };
+    if (!def->pluginPath.isEmpty())
+        segmentSpec.insert(QStringLiteral("plugin"), def->pluginPath); // the workers load the same file
+    layout.spec = QJsonDocument(segmentSpec).toJson(QJsonDocument::Compact);
     m_job = JobSegment::create(layout, &problem);
     if (!m_job) {
         *error = problem;
@@ -189,6 +191,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     m_backlog.clear();
     m_crashes.clear();
     m_failureReasons.clear();
+    m_kernelFailures.clear();
     m_retriedChunks = 0;
     m_resumed = keptCount;
     m_idleCrashes = 0;
@@ -390,7 +393,10 @@ void Pool::onOutput(int index)
         } else if (type == QLatin1String(protocol::kParked)) {
             slot.parked = true;
             maybeComplete();
-
+        } else if (type == QLatin1String(protocol::kFailure)) {
+            const qint64 position = message.value(QStringLiteral("position")).toInteger(-1);
+            if (position >= 0 && position < m_job->taskCount())
+                m_kernelFailures.insert(position, message.value(QStringLiteral("reason")).toString().left(500));
         } else if (type == QLatin1String(protocol::kError)) {
             fail(message.value(QStringLiteral("message")).toString());
             return;
@@ -757,6 +763,10 @@ void Pool::finish(bool cancelled)
     result.values = QVector<double>(m_job->results(), m_job->results() + tasks * result.resultWidth);
     result.status = QByteArray(reinterpret_cast<const char*>(m_job->status()), int(tasks));
     result.failureReasons = m_failureReasons;
+    for (auto it = m_kernelFailures.cbegin(); it != m_kernelFailures.cend(); ++it) {
+        if (quint8(result.status[it.key()]) == Failed && !result.failureReasons.contains(it.key()))
+            result.failureReasons.insert(it.key(), it.value());
+    }
     for (qint64 p = 0; p < tasks; ++p) {
         if (quint8(result.status[p]) == Failed && !result.failureReasons.contains(p))
             result.failureReasons.insert(p, tr("the kernel failed on this index"));

@@ -141,6 +141,7 @@ private:
     QVector<QPair<qint64, qint64>> m_backlog; ///< ranges waiting for room in the retry ring
     QHash<qint64, int> m_crashes; ///< position -> crashes while it was being computed
     QHash<qint64, QString> m_failureReasons;
+    QHash<qint64, QString> m_kernelFailures; ///< reasons workers sent for indices their kernel failed
     qint64 m_retriedChunks = 0;
     qint64 m_resumed = 0; ///< positions taken as done from a previous run
     int m_idleCrashes = 0;

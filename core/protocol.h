@@ -19,6 +19,7 @@ inline constexpr char kIdle[] = "idle"; ///< nothing left to claim (or cancelled
 inline constexpr char kError[] = "error"; ///< fatal problem, the worker exits next: {message}
 inline constexpr char kParked[] = "parked"; ///< let go of the job, input still mapped: ready for a next one
 inline constexpr char kResident[] = "resident"; ///< parked, and the whole input is now in its page tables
+inline constexpr char kFailure[] = "failure"; ///< why the kernel failed an index: {position, index, reason}
 // Pool -> worker
 inline constexpr char kRun[] = "run"; ///< look for work again (retries were queued)
 inline constexpr char kQuit[] = "quit"; ///< detach and exit

@@ -227,7 +227,7 @@ private:
 
 } // namespace
 
-void addTeachingKernels(std::vector<KernelDef>* kernels)
+void addTeachingKernels(std::deque<KernelDef>* kernels)
 {
     KernelDef race;
     race.info.name = QStringLiteral("race_increment");

@@ -190,8 +190,11 @@ private:
                 break;
             const qint64 index = m_job->indexAt(p);
             bool ok = index >= 0 && index < space;
-            if (ok)
+            if (ok) {
                 ok = m_kernel->evaluate(index, results + p * m_width);
+                if (!ok)
+                    reportFailure(p, index);
+            }
             __atomic_store_n(&status[p], quint8(ok ? Done : Failed), __ATOMIC_RELEASE);
             m_slot->tasksDone.store(++done, std::memory_order_relaxed);
             ++computed;
@@ -199,6 +202,21 @@ private:
                 m_slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
         }
         return computed;
+    }
+
+    /// Tells the pool why the kernel failed an index, for the first kMaxReasons failures of the
+    /// job only, so that a formula failing everywhere cannot flood the pipe.
+    void reportFailure(qint64 position, qint64 index)
+    {
+        constexpr int kMaxReasons = 100;
+        const QString reason = m_kernel->failureReason();
+        if (reason.isEmpty() || m_reasonsSent >= kMaxReasons)
+            return;
+        ++m_reasonsSent;
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kFailure) },
+                     { QStringLiteral("position"), position },
+                     { QStringLiteral("index"), index },
+                     { QStringLiteral("reason"), reason.left(500) } });
     }
 
     /// Simulated work, in slices so a cancel is seen within a few milliseconds.
@@ -254,6 +272,7 @@ private:
     qint64 m_chunk;
     bool m_started = false;
     bool m_inputResident = false;
+    int m_reasonsSent = 0;
 };
 
 
@@ -357,6 +376,12 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
         return QStringLiteral("slot %1 does not exist in job %2").arg(slotIndex).arg(jobName);
     a->slot = slotIndex;
     const QJsonObject spec = QJsonDocument::fromJson(a->job->spec()).object();
+    const QString plugin = spec.value(QStringLiteral("plugin")).toString();
+    if (!plugin.isEmpty()) {
+        error = KernelRegistry::loadPlugin(plugin);
+        if (!error.isEmpty())
+            return error;
+    }
     const KernelDef* def = KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString());
     if (!def)
         return QStringLiteral("job names an unknown kernel");

@@ -12,6 +12,7 @@ SHAREDMAP_PACKAGES=(
     xvfb xauth
     qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
     dpkg-dev file appstream desktop-file-utils
+    libmuparser-dev
 )
 
 sharedmap_install_packages() {

@@ -23,7 +23,9 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
                                   QCoreApplication::translate("GuiOptions", "Start with a teaching demo (copy, race, mutex, "
                                                                             "atomic, histogram, pi, mandelbrot, blur)."),
                                   QStringLiteral("NAME"));
-    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo });
+    const QCommandLineOption plugin(QStringLiteral("plugin"), QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin });
     parser.addPositionalArgument(QStringLiteral("FILE"), QCoreApplication::translate("GuiOptions", "A .npy file to open."));
     QStringList args = arguments;
     args.prepend(QStringLiteral("sharedmap"));
@@ -76,6 +78,10 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
         if (!ok || options->job.chunkSize < 0)
             return QCoreApplication::translate("GuiOptions", "--chunksize must be at least 1 or auto");
         options->setFields << QStringLiteral("chunksize");
+    }
+    if (parser.isSet(plugin)) {
+        options->job.plugins += parser.values(plugin);
+        options->setFields << QStringLiteral("plugins");
     }
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);

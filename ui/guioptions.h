@@ -7,7 +7,7 @@
 namespace sharedmap {
 
 /// The window's command line: `sharedmap [FILE] [--job JOB.json] [--kernel NAME] [--param K=V]...
-/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--run] [--demo NAME]` (DESIGN §5).
+/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--plugin PATH]... [--run] [--demo NAME]` (DESIGN §5).
 struct GuiOptions
 {
     QString file; ///< array to open instead of the demo array

@@ -1,5 +1,6 @@
 #include "jobpanel.h"
 
+#include "formulaeditor.h"
 #include "indexlist.h"
 #include "kernel.h"
 
@@ -7,11 +8,13 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -39,8 +42,7 @@ JobPanel::JobPanel(QWidget* parent)
     , m_mode(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
 {
-    for (const KernelDef* def : KernelRegistry::instance().all())
-        m_kernel->addItem(def->info.name, def->info.name);
+    refreshKernels();
     m_kernel->setToolTip(tr("The computation applied to each index (like the function given to process_map)"));
     m_description->setWordWrap(true);
     m_description->setStyleSheet(QStringLiteral("color: palette(mid);"));
@@ -107,6 +109,30 @@ JobPanel::JobPanel(QWidget* parent)
     validate();
 }
 
+void JobPanel::refreshKernels()
+{
+    const QString current = m_kernel->currentData().toString();
+    const QSignalBlocker blocker(m_kernel);
+    m_kernel->clear();
+    for (const KernelDef* def : KernelRegistry::instance().all()) {
+        const bool plugin = !def->pluginPath.isEmpty();
+        m_kernel->addItem(plugin ? tr("%1 (plugin)").arg(def->info.name) : def->info.name, def->info.name);
+        m_kernel->setItemData(m_kernel->count() - 1,
+                              plugin ? tr("%1\nFrom %2").arg(kernelText(def->info.description), def->pluginPath)
+                                     : kernelText(def->info.description),
+                              Qt::ToolTipRole);
+    }
+    const int index = m_kernel->findData(current);
+    if (index >= 0)
+        m_kernel->setCurrentIndex(index);
+}
+
+void JobPanel::setPreviewInput(std::shared_ptr<const SharedArray> input)
+{
+    m_previewInput = std::move(input);
+    validate();
+}
+
 const KernelDef* JobPanel::currentKernel() const
 {
     return KernelRegistry::instance().find(m_kernel->currentData().toString());
@@ -117,12 +143,25 @@ void JobPanel::rebuildParams()
     while (m_paramForm->rowCount() > 0)
         m_paramForm->removeRow(0);
     m_paramEditors.clear();
+    m_formula = nullptr;
     const KernelDef* def = currentKernel();
     if (!def)
         return;
-    m_description->setText(kernelText(def->info.description) + QStringLiteral("\n")
-                           + tr("Indices: %1").arg(kernelText(def->info.indexSpace)));
+    QString description = kernelText(def->info.description) + QStringLiteral("\n")
+        + tr("Indices: %1").arg(kernelText(def->info.indexSpace));
+    if (!def->pluginPath.isEmpty())
+        description += tr(" · plugin %1").arg(QFileInfo(def->pluginPath).fileName());
+    m_description->setText(description);
+    m_description->setToolTip(def->pluginPath.isEmpty() ? QString() : tr("Plugin file: %1").arg(def->pluginPath));
+    if (def->info.name == QLatin1String("formula")) {
+        // One editor for the expression and its reducer, with checking, examples and a preview.
+        m_formula = new FormulaEditor(m_paramBox);
+        connect(m_formula, &FormulaEditor::changed, this, &JobPanel::validate);
+        m_paramForm->addRow(m_formula);
+    }
     for (const ParamSpec& spec : def->info.params) {
+        if (m_formula && (spec.name == QLatin1String("expr") || spec.name == QLatin1String("reduce")))
+            continue;
         QWidget* editor = nullptr;
         const QString tip = kernelText(spec.description);
         switch (spec.type) {
@@ -175,13 +214,15 @@ void JobPanel::rebuildParams()
         m_paramForm->addRow(spec.name + QLatin1Char(':'), editor);
         m_paramEditors.append({ spec.name, editor });
     }
-    m_paramBox->setVisible(!m_paramEditors.isEmpty());
+    m_paramBox->setVisible(!m_paramEditors.isEmpty() || m_formula);
 }
 
 JobSpec JobPanel::spec() const
 {
     JobSpec spec;
     spec.kernel = m_kernel->currentData().toString();
+    if (const KernelDef* def = currentKernel(); def && !def->pluginPath.isEmpty())
+        spec.plugins = { def->pluginPath }; // a saved job names the file its kernel comes from
     for (const auto& [name, editor] : m_paramEditors) {
         if (auto* box = qobject_cast<QSpinBox*>(editor))
             spec.params.insert(name, box->value());
@@ -194,6 +235,10 @@ JobSpec JobPanel::spec() const
         else if (auto* combo = qobject_cast<QComboBox*>(editor))
             spec.params.insert(name, combo->currentText());
     }
+    if (m_formula) {
+        spec.params.insert(QStringLiteral("expr"), m_formula->expression());
+        spec.params.insert(QStringLiteral("reduce"), m_formula->reduce());
+    }
     spec.indices = m_indices->text().trimmed().isEmpty() ? QStringLiteral("all") : m_indices->text().trimmed();
     spec.workers = m_workers->value();
     spec.chunkSize = m_autoChunk->isChecked() ? 0 : m_chunk->value();
@@ -203,6 +248,13 @@ JobSpec JobPanel::spec() const
 
 void JobPanel::setSpec(const JobSpec& spec)
 {
+    if (!spec.plugins.isEmpty()) {
+        // A job file names the plugins its kernel comes from (small libraries; a refused one
+        // shows up through validate() as the form's problem).
+        for (const QString& plugin : spec.plugins)
+            KernelRegistry::loadPlugin(plugin);
+        refreshKernels();
+    }
     const int kernelIndex = m_kernel->findData(spec.kernel);
     if (kernelIndex >= 0)
         m_kernel->setCurrentIndex(kernelIndex);
@@ -220,6 +272,10 @@ void JobPanel::setSpec(const JobSpec& spec)
             edit->setText(value.toString());
         else if (auto* combo = qobject_cast<QComboBox*>(editor))
             combo->setCurrentText(value.toString());
+    }
+    if (m_formula) {
+        m_formula->setReduce(spec.params.value(QStringLiteral("reduce"), QStringLiteral("sum")).toString());
+        m_formula->setExpression(spec.params.value(QStringLiteral("expr")).toString());
     }
     m_indices->setText(spec.indices);
     if (spec.workers > 0)
@@ -258,6 +314,9 @@ void JobPanel::validate()
             if (problem.isEmpty())
                 info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(plan.indices.size(), INT_MAX)))
                            .arg(plan.indexSpace);
+            if (m_formula)
+                m_formula->setPreviewInput(problem.isEmpty() && plan.indices.size() > 0 ? m_previewInput : nullptr,
+                                           problem.isEmpty() && plan.indices.size() > 0 ? plan.indices.at(0) : -1);
         }
     }
     m_indexInfo->setText(info);
@@ -266,7 +325,8 @@ void JobPanel::validate()
                                  : QString());
     m_problem = problem;
     m_problemLabel->setText(problem);
-    m_problemLabel->setVisible(!problem.isEmpty());
+    // The formula editor shows its own error (with the position marked): no second copy.
+    m_problemLabel->setVisible(!problem.isEmpty() && !(m_formula && !m_formula->problem().isEmpty()));
     emit changed();
 }
 

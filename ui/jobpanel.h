@@ -3,6 +3,7 @@
 #include "arraymeta.h"
 #include "jobspec.h"
 
+#include <memory>
 #include <QWidget>
 
 class QCheckBox;
@@ -14,6 +15,8 @@ class QSpinBox;
 
 namespace sharedmap {
 
+class FormulaEditor;
+class SharedArray;
 struct KernelDef;
 
 /// The Job panel: kernel picker with its description, a parameter form built from the kernel's
@@ -32,6 +35,12 @@ public:
     void setInputMeta(const ArrayMeta* meta);
     /// Empty when the form describes a runnable job, else what is wrong.
     QString problem() const { return m_problem; }
+    /// The input array itself, for the formula preview (null: none loaded).
+    void setPreviewInput(std::shared_ptr<const SharedArray> input);
+    /// Lists the registry's kernels again (after a plugin was loaded), keeping the choice.
+    void refreshKernels();
+    /// The formula editor while the formula kernel is chosen, else null.
+    FormulaEditor* formulaEditor() const { return m_formula; }
 
 signals:
     void changed();
@@ -53,6 +62,8 @@ private:
     QSpinBox* m_chunk;
     QComboBox* m_mode;
     QLabel* m_problemLabel;
+    FormulaEditor* m_formula = nullptr;
+    std::shared_ptr<const SharedArray> m_previewInput;
     bool m_hasInput = false;
     ArrayMeta m_inputMeta;
     QString m_problem;

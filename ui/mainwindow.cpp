@@ -7,6 +7,7 @@
 #include "generatedialog.h"
 #include "jobpanel.h"
 #include "kernel.h"
+#include "kernelmenu.h"
 #include "language.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
@@ -96,6 +97,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_dataPanel, &DataPanel::currentChanged, this, [this](int id) {
         const auto array = m_store->array(id);
         m_jobPanel->setInputMeta(array ? &array->meta() : nullptr);
+        m_jobPanel->setPreviewInput(array);
         updateActions();
     });
     connect(m_store, &ArrayStore::loaded, this, [this](int id) {
@@ -221,6 +223,17 @@ void MainWindow::createActions()
     m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
     });
 
+    m_kernelMenu = new KernelMenu(this); // plugins: Kernels ▸ Load plugin…, and the user's plugins folder
+    menuBar()->addMenu(m_kernelMenu);
+    m_jobPanel->refreshKernels(); // with the user's plugins
+    connect(m_kernelMenu, &KernelMenu::kernelsChanged, this, [this](const QStringList& added) {
+        m_jobPanel->refreshKernels();
+        m_logPanel->append(tr("Loaded plugin kernels: %1").arg(added.join(QStringLiteral(", "))));
+    });
+    connect(m_kernelMenu, &KernelMenu::problem, this, [this](const QString& message) {
+        showBanner(message, true);
+        m_logPanel->append(message, true);
+    });
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addMenu(createLanguageMenu(this, [this] {
         showBanner(tr("The language changes when SharedMap is started again."), false);
@@ -339,6 +352,8 @@ void MainWindow::applyOptions(const GuiOptions& options)
                 spec.workers = options.job.workers;
             if (options.setFields.contains(QStringLiteral("chunksize")))
                 spec.chunkSize = options.job.chunkSize;
+            if (options.setFields.contains(QStringLiteral("plugins")))
+                spec.plugins += options.job.plugins; // loaded by the Job panel before it picks the kernel
         }
         m_jobPanel->setSpec(spec);
     }

@@ -17,6 +17,7 @@ class CompareView;
 class DataPanel;
 class DemoPanel;
 class JobPanel;
+class KernelMenu;
 class LogPanel;
 class MonitorPanel;
 class Pool;
@@ -65,6 +66,7 @@ public:
     ResultsPanel* resultsPanel() const { return m_resultsPanel; }
     LogPanel* logPanel() const { return m_logPanel; }
     ResultsModel* resultsModel() const { return m_resultsModel; }
+    KernelMenu* kernelMenu() const { return m_kernelMenu; }
     QAction* runAction() const { return m_runAction; }
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* resumeAction() const { return m_resumeAction; }
@@ -118,6 +120,7 @@ private:
     CompareView* m_compareView = nullptr; ///< created on first use, reused (a new comparison clears it)
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
+    KernelMenu* m_kernelMenu = nullptr;
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;

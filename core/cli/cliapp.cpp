@@ -80,16 +80,35 @@ int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const
 
 // --- kernels ---------------------------------------------------------------------------------
 
+/// Loads the plugins named on the command line (or in a job file), then those of the user's
+/// plugins folder: named ones first, so that they win over a same-named copy in the folder,
+/// which is then only a warning. Returns an exit code on error, -1 otherwise.
+int loadPlugins(const QStringList& named)
+{
+    for (const QString& path : named) {
+        const QString error = KernelRegistry::loadPlugin(path);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+    for (const QString& error : KernelRegistry::loadPluginFolder())
+        std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
+    return -1;
+}
+
 int kernelsCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    parser.addOption(json);
+    const QCommandLineOption plugin(QStringLiteral("plugin"), QStringLiteral("Load a kernel plugin first. Repeatable."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ json, plugin });
     parser.setApplicationDescription(QString());
     if (const int code = parseCommand(parser, arguments, QStringLiteral("List the kernels and their parameters.")); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("kernels takes no arguments"));
+    if (const int code = loadPlugins(parser.values(plugin)); code >= 0)
+        return code;
     const auto kernels = KernelRegistry::instance().all();
     if (parser.isSet(json)) {
         QJsonArray list;
@@ -112,6 +131,7 @@ int kernelsCommand(const QStringList& arguments)
                                       { QStringLiteral("output"), QString::fromUtf8(*def->info.accumulatorText
                                                                                         ? def->info.accumulatorText
                                                                                         : "results") },
+                                      { QStringLiteral("plugin"), def->pluginPath },
                                       { QStringLiteral("params"), params } });
         }
         printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
@@ -125,6 +145,8 @@ int kernelsCommand(const QStringList& arguments)
                          QString::fromUtf8(def->info.resultText));
         if (*def->info.accumulatorText)
             text += QStringLiteral("    --output saves: %1\n").arg(QString::fromUtf8(def->info.accumulatorText));
+        if (!def->pluginPath.isEmpty())
+            text += QStringLiteral("    plugin: %1\n").arg(def->pluginPath);
         for (const ParamSpec& spec : def->info.params) {
             QString range;
             if (spec.minimum.isValid() || spec.maximum.isValid())
@@ -338,8 +360,11 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
                                                  "does with an array argument)."),
                                   QStringLiteral("shared|copy"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
+    const QCommandLineOption plugin(QStringLiteral("plugin"),
+                                    QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."),
+                                    QStringLiteral("PATH"));
     parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary, resume,
-                        quietOption });
+                        quietOption, plugin });
     if (const int code = parseCommand(parser, arguments,
                                       QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
@@ -357,6 +382,9 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         spec->input = parser.value(input);
     if (parser.isSet(kernel))
         spec->kernel = parser.value(kernel);
+    spec->plugins += parser.values(plugin);
+    if (const int code = loadPlugins(spec->plugins); code >= 0)
+        return code;
     for (const QString& pair : parser.values(param)) {
         const int eq = pair.indexOf(QLatin1Char('='));
         if (eq <= 0)
@@ -528,8 +556,11 @@ void RunCommand::onFinished(const JobResult& finished)
                      m_spec.output.isEmpty() ? "" : " (partial results written)");
         m_exitCode = m_signal == SIGTERM ? ExitTerminated : ExitInterrupted;
     } else if (failedCount > 0 && m_exitCode == ExitOk) {
-        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed after retries (see the summary)\n",
-                     qint64(failedCount), qint64(result.taskCount()));
+        const qint64 first = result.failedPositions().first();
+        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed (see the summary); "
+                             "first, index %lld: %s\n",
+                     qint64(failedCount), qint64(result.taskCount()), qint64(result.indices.at(first)),
+                     result.failureReasons.value(first).simplified().toUtf8().constData());
         m_exitCode = ExitPartial;
     }
     QCoreApplication::exit(m_exitCode);

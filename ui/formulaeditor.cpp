@@ -1,0 +1,228 @@
+#include "formulaeditor.h"
+
+#include "sharedarray.h"
+
+#include <cmath>
+#include <limits>
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QtConcurrent>
+#include <QTextBlock>
+
+namespace sharedmap {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Example
+{
+    const char* title;
+    const char* expression;
+    const char* reduce;
+};
+
+const Example kExamples[] = {
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Sum of squares"), "x^2", "sum" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Largest magnitude"), "abs(x)", "max" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Count of positive elements"), "x > 0 ? 1 : 0", "sum" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Weighted mean (weights j)"), "x * j / (n - 1)", "mean" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Diagonal, doubled (the tutorial's kernel)"), "B(i, i) * 2", "none" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Last minus first element of the row"), "B(i, n - 1) - B(i, 0)", "none" },
+};
+
+struct Preview
+{
+    bool ok = false;
+    double value = kNaN;
+    QString reason;
+};
+
+} // namespace
+
+FormulaEditor::FormulaEditor(QWidget* parent)
+    : QWidget(parent)
+    , m_edit(new QPlainTextEdit(this))
+    , m_reduce(new QComboBox(this))
+    , m_examples(new QComboBox(this))
+    , m_message(new QLabel(this))
+    , m_preview(new QLabel(this))
+    , m_previewValue(kNaN)
+{
+    m_edit->setObjectName(QStringLiteral("formulaExpression"));
+    m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_edit->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_edit->setTabChangesFocus(true);
+    m_edit->setPlaceholderText(tr("e.g. x^2"));
+    m_edit->setFixedHeight(m_edit->fontMetrics().lineSpacing() * 2 + 14);
+    m_edit->setToolTip(
+        tr("muparser expression. Element mode: x (the element), i (the row index), j (position in "
+           "the row), n (row length). reduce=none: evaluated once per index; read elements with "
+           "B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, min, max, sum, avg, a ? b : c …"));
+    m_reduce->setObjectName(QStringLiteral("formulaReduce"));
+    for (const char* name : { "sum", "mean", "min", "max", "none" })
+        m_reduce->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
+    m_reduce->setToolTip(tr("How the values of a row's elements combine into the index's result; "
+                            "none evaluates the formula once per index"));
+    m_examples->setObjectName(QStringLiteral("formulaExamples"));
+    m_examples->addItem(tr("Examples…"));
+    for (const Example& example : kExamples)
+        m_examples->addItem(QStringLiteral("%1: %2").arg(tr(example.title), QString::fromLatin1(example.expression)));
+    m_message->setObjectName(QStringLiteral("formulaMessage"));
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_preview->setObjectName(QStringLiteral("formulaPreview"));
+    m_preview->setWordWrap(true);
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* layout = new QGridLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_edit, 0, 0, 1, 3);
+    layout->addWidget(new QLabel(tr("reduce:"), this), 1, 0);
+    layout->addWidget(m_reduce, 1, 1);
+    layout->addWidget(m_examples, 1, 2);
+    layout->addWidget(m_message, 2, 0, 1, 3);
+    layout->addWidget(m_preview, 3, 0, 1, 3);
+    layout->setColumnStretch(2, 1);
+
+    connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {
+        // One line: Enter does not start a second one (a pasted newline becomes a space).
+        const QString text = m_edit->toPlainText();
+        if (text.contains(QLatin1Char('\n'))) {
+            QString flat = text;
+            flat.replace(QLatin1Char('\n'), QLatin1Char(' '));
+            const int position = m_edit->textCursor().position();
+            m_edit->setPlainText(flat);
+            QTextCursor cursor = m_edit->textCursor();
+            cursor.setPosition(qMin(position, int(flat.size())));
+            m_edit->setTextCursor(cursor);
+            return;
+        }
+        check();
+    });
+    connect(m_reduce, &QComboBox::currentIndexChanged, this, &FormulaEditor::check);
+    connect(m_examples, &QComboBox::activated, this, [this](int index) {
+        if (index <= 0)
+            return;
+        const Example& example = kExamples[index - 1];
+        setReduce(QString::fromLatin1(example.reduce));
+        setExpression(QString::fromLatin1(example.expression));
+        m_examples->setCurrentIndex(0);
+    });
+    check();
+}
+
+QString FormulaEditor::expression() const
+{
+    return m_edit->toPlainText();
+}
+
+void FormulaEditor::setExpression(const QString& expression)
+{
+    if (expression != m_edit->toPlainText())
+        m_edit->setPlainText(expression);
+}
+
+QString FormulaEditor::reduce() const
+{
+    return m_reduce->currentData().toString();
+}
+
+void FormulaEditor::setReduce(const QString& reduce)
+{
+    const int index = m_reduce->findData(reduce);
+    if (index >= 0)
+        m_reduce->setCurrentIndex(index);
+}
+
+void FormulaEditor::check()
+{
+    m_problem = checkFormula(expression(), reduce());
+    QList<QTextEdit::ExtraSelection> marks;
+    if (!m_problem.isEmpty() && m_problem.position >= 0 && !expression().isEmpty()) {
+        // Underline the character at the error (the last one when the error is at the end).
+        QTextEdit::ExtraSelection mark;
+        mark.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        mark.format.setUnderlineColor(QColor(0xc0, 0x39, 0x2b));
+        mark.format.setBackground(QColor(0xfd, 0xec, 0xea));
+        const int at = qBound(0, m_problem.position, int(expression().size()) - 1);
+        mark.cursor = QTextCursor(m_edit->document());
+        mark.cursor.setPosition(at);
+        mark.cursor.setPosition(at + 1, QTextCursor::KeepAnchor);
+        marks.append(mark);
+    }
+    m_edit->setExtraSelections(marks);
+    if (m_problem.isEmpty())
+        m_message->clear();
+    else if (m_problem.position >= 0)
+        m_message->setText(tr("Position %1: %2").arg(m_problem.position).arg(m_problem.message));
+    else
+        m_message->setText(m_problem.message);
+    m_message->setVisible(!m_problem.isEmpty());
+    emit changed();
+    updatePreview();
+}
+
+void FormulaEditor::setPreviewInput(std::shared_ptr<const SharedArray> input, qint64 index)
+{
+    if (input == m_input && index == m_previewIndex)
+        return;
+    m_input = std::move(input);
+    m_previewIndex = index;
+    updatePreview();
+}
+
+QString FormulaEditor::previewText() const
+{
+    return m_preview->text();
+}
+
+void FormulaEditor::updatePreview()
+{
+    const quint64 request = ++m_previewRequest;
+    m_previewValue = kNaN;
+    const KernelDef* def = KernelRegistry::instance().find(QStringLiteral("formula"));
+    if (!m_problem.isEmpty() || !m_input || m_previewIndex < 0 || !def) {
+        m_preview->setText(!m_problem.isEmpty() || m_input
+                               ? QString()
+                               : tr("Preview: the result for the first index shows once an array is loaded."));
+        m_preview->setVisible(!m_preview->text().isEmpty());
+        return;
+    }
+    m_preview->setText(tr("Preview, index %1: computing…").arg(m_previewIndex));
+    m_preview->show();
+    const QVariantMap params { { QStringLiteral("expr"), expression() }, { QStringLiteral("reduce"), reduce() } };
+    // One index is one row of work: bounded, but a long row is still kept off the GUI thread.
+    auto* watcher = new QFutureWatcher<Preview>(this);
+    connect(watcher, &QFutureWatcher<Preview>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request != m_previewRequest)
+            return; // the formula changed meanwhile
+        const Preview preview = watcher->result();
+        m_previewValue = preview.ok ? preview.value : kNaN;
+        m_preview->setText(preview.ok ? tr("Preview, index %1: %2").arg(m_previewIndex).arg(preview.value, 0, 'g', 12)
+                                      : tr("Preview, index %1 fails: %2").arg(m_previewIndex).arg(preview.reason));
+        emit previewReady();
+    });
+    watcher->setFuture(QtConcurrent::run([def, input = m_input, index = m_previewIndex, params] {
+        Preview preview;
+        QString error;
+        KernelContext context;
+        context.input = input->view();
+        context.params = params;
+        const std::unique_ptr<Kernel> kernel = def->create(context, &error);
+        if (!kernel) {
+            preview.reason = error;
+            return preview;
+        }
+        preview.ok = kernel->evaluate(index, &preview.value);
+        preview.reason = kernel->failureReason();
+        return preview;
+    }));
+}
+
+} // namespace sharedmap
