@@ -1,11 +1,13 @@
 #include "jobresult.h"
 
+#include "formats/hdf5format.h"
 #include "jobsegment.h"
 #include "npyformat.h"
 #include "version.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSaveFile>
 
 #include <cmath>
@@ -130,14 +132,26 @@ QString writeResults(const JobResult& result, const QString& path)
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("csv"))
         return writeCsv(result, path);
-    if (suffix != QLatin1String("npy"))
-        return QStringLiteral("output %1 has an unknown extension (use .npy or .csv)").arg(path);
+    if (suffix != QLatin1String("npy") && suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5"))
+        return QStringLiteral("output %1 has an unknown extension (use .npy, .csv or .h5)").arg(path);
     ArrayMeta meta;
     meta.dtype = DType::Float64;
     meta.shape = { result.taskCount() };
     if (result.resultWidth > 1)
         meta.shape.append(result.resultWidth);
-    return writeNpy(path, meta, result.values.constData());
+    if (suffix == QLatin1String("npy"))
+        return writeNpy(path, meta, result.values.constData());
+    // HDF5: the results, the index of each position, and what produced them as attributes.
+    QVector<qint64> indices(result.taskCount());
+    for (qint64 p = 0; p < result.taskCount(); ++p)
+        indices[p] = result.indices.at(p);
+    ArrayMeta indexMeta;
+    indexMeta.dtype = DType::Int64;
+    indexMeta.shape = { result.taskCount() };
+    return writeHdf5(path, { { QStringLiteral("results"), meta, result.values.constData() },
+                             { QStringLiteral("indices"), indexMeta, indices.constData() } },
+                     { { QStringLiteral("kernel"), result.kernelName }, { QStringLiteral("input"), result.inputPath },
+                       { QStringLiteral("job"), QString::fromUtf8(QJsonDocument(result.spec.toJson()).toJson(QJsonDocument::Compact)) } });
 }
 
 } // namespace sharedmap

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "arrayloader.h"
 #include "arraymeta.h"
 #include "indexlist.h"
 
@@ -15,6 +16,8 @@ struct JobSpec
 {
     /// Path of the input array; empty when the kernel takes no input.
     QString input;
+    /// How to read the input (format, dataset, dtype, ...); the default picks by extension.
+    LoadOptions inputOptions;
     QString kernel;
     /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
     QVariantMap params;
@@ -29,7 +32,7 @@ struct JobSpec
     /// A worker that makes no progress on its chunk for this long is killed and the chunk
     /// retried (0 = no timeout).
     double taskTimeoutS = 0;
-    /// Result file (.npy or .csv) and summary file (.json); empty for none.
+    /// Result file (.npy, .csv or .h5) and summary file (.json); empty for none.
     QString output;
     QString summary;
 

@@ -407,6 +407,95 @@ QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector
     return {};
 }
 
+namespace {
+
+hid_t memoryTypeOf(DType dtype)
+{
+    switch (dtype) {
+    case DType::Bool:
+    case DType::UInt8:
+        return H5T_NATIVE_UINT8;
+    case DType::Int8:
+        return H5T_NATIVE_INT8;
+    case DType::Int16:
+        return H5T_NATIVE_INT16;
+    case DType::Int32:
+        return H5T_NATIVE_INT32;
+    case DType::Int64:
+        return H5T_NATIVE_INT64;
+    case DType::UInt16:
+        return H5T_NATIVE_UINT16;
+    case DType::UInt32:
+        return H5T_NATIVE_UINT32;
+    case DType::UInt64:
+        return H5T_NATIVE_UINT64;
+    case DType::Float32:
+        return H5T_NATIVE_FLOAT;
+    case DType::Float64:
+    case DType::Invalid:
+        break;
+    }
+    return H5T_NATIVE_DOUBLE;
+}
+
+QString writeLocked(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes)
+{
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const Handle file(H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file.valid())
+        return QStringLiteral("cannot create HDF5 file %1").arg(path);
+    for (const Hdf5Dataset& d : datasets) {
+        QVector<hsize_t> dims;
+        for (qint64 dim : d.meta.shape)
+            dims.append(hsize_t(dim));
+        const Handle space(dims.isEmpty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
+                           H5Sclose);
+        const hid_t type = memoryTypeOf(d.meta.dtype);
+        const Handle dataset(H5Dcreate2(file.get(), d.name.toUtf8().constData(), type, space.get(), H5P_DEFAULT,
+                                        H5P_DEFAULT, H5P_DEFAULT),
+                             H5Dclose);
+        if (!dataset.valid() || H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.data) < 0)
+            return QStringLiteral("cannot write dataset '%1' to %2").arg(d.name, path);
+    }
+    for (const auto& [name, value] : attributes) {
+        // Variable-length UTF-8, which h5py reads back as str.
+        const QByteArray text = value.toUtf8();
+        const Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(type.get(), H5T_VARIABLE);
+        H5Tset_cset(type.get(), H5T_CSET_UTF8);
+        const Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        const Handle attribute(H5Acreate2(file.get(), name.toUtf8().constData(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                               H5Aclose);
+        const char* pointer = text.constData();
+        if (!attribute.valid() || H5Awrite(attribute.get(), type.get(), &pointer) < 0)
+            return QStringLiteral("cannot write attribute '%1' to %2").arg(name, path);
+    }
+    if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0)
+        return QStringLiteral("cannot write HDF5 file %1").arg(path);
+    return {};
+}
+
+} // namespace
+
+QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes)
+{
+    // Written beside the target and renamed over it: a failed write leaves no half file.
+    const QString temporary = path + QStringLiteral(".part");
+    QString error;
+    {
+        QMutexLocker lock(&hdf5Mutex());
+        error = writeLocked(temporary, datasets, attributes);
+    }
+    if (error.isEmpty()) {
+        QFile::remove(path);
+        if (!QFile::rename(temporary, path))
+            error = QStringLiteral("cannot write %1").arg(path);
+    }
+    if (!error.isEmpty())
+        QFile::remove(temporary);
+    return error;
+}
+
 FormatHandler hdf5Format()
 {
     FormatHandler handler;

@@ -14,4 +14,16 @@ FormatHandler hdf5Format();
 QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector<qint64>* start, QVector<qint64>* stride,
                        QVector<qint64>* count);
 
+/// One array to write into an HDF5 file: a dataset name, its native data and its meta.
+struct Hdf5Dataset
+{
+    QString name;
+    ArrayMeta meta;
+    const void* data = nullptr;
+};
+
+/// Writes datasets (and string attributes on the root group) to a new HDF5 file, replacing
+/// `path` only once the file is complete. Returns an error text.
+QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes);
+
 } // namespace sharedmap
