@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -136,24 +137,25 @@ QString fieldText(Field field)
     return text;
 }
 
-/// Picks the delimiter that splits every sampled line into the same number (> 1) of fields.
+/// Picks the delimiter found on every sampled line, preferring one that gives every line the
+/// same number of fields (a ragged table is still detected, so its error can name the line).
 char detectDelimiter(const std::vector<std::string>& lines)
 {
     char best = ' ';
-    qsizetype bestCount = 0;
+    std::pair<bool, qsizetype> bestScore { false, 0 };
     for (char candidate : { ',', '\t', ';', '|' }) {
-        qsizetype count = -1;
+        qsizetype least = -1;
         bool consistent = true;
         for (const std::string& line : lines) {
             const qsizetype n = qsizetype(std::count(line.begin(), line.end(), candidate));
-            if (count < 0)
-                count = n;
-            else if (n != count)
+            if (least >= 0 && n != least)
                 consistent = false;
+            least = least < 0 ? n : qMin(least, n);
         }
-        if (consistent && count > bestCount) {
+        const std::pair<bool, qsizetype> score { consistent, least };
+        if (least > 0 && score > bestScore) {
             best = candidate;
-            bestCount = count;
+            bestScore = score;
         }
     }
     return best;
@@ -302,7 +304,7 @@ std::shared_ptr<SharedArray> loadText(const QString& path, const LoadOptions& op
         LineReader reader(file);
         Field line;
         int headersLeft = headerRows;
-        qint64 nextReport = kReportBytes;
+        qint64 nextReport = 0;
         while (reader.next(&line)) {
             if (stopped(reader, 0, &nextReport))
                 return nullptr;

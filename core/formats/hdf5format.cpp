@@ -378,10 +378,12 @@ QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector
             *out = s.trimmed().toLongLong(&ok);
             return ok;
         };
+        if (part.isEmpty())
+            continue; // the whole dimension
         const QStringList fields = part.split(QLatin1Char(':'));
         if (fields.size() == 1) {
             qint64 i = 0;
-            if (!number(part, 0, &i) || part.isEmpty() || i < -n || i >= n)
+            if (!number(part, 0, &i) || i < -n || i >= n)
                 return QStringLiteral("slice '%1': index '%2' is outside 0..%3").arg(text, part).arg(n - 1);
             (*start)[d] = i < 0 ? i + n : i;
             (*count)[d] = 1;

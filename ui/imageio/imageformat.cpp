@@ -80,7 +80,13 @@ QString probeImage(const QString& path, const LoadOptions&, ArrayProbe* probe)
         return QStringLiteral("%1: the image does not tell its size without decoding").arg(path);
     probe->meta.dtype = DType::UInt8;
     probe->meta.shape = { size.height(), size.width() };
-    if (!isGreyFormat(reader.imageFormat()))
+    bool grey = isGreyFormat(reader.imageFormat());
+    if (reader.imageFormat() == QImage::Format_Indexed8) {
+        // Only the palette tells whether an indexed image is grey: decode it.
+        const QImage image = reader.read();
+        grey = !image.isNull() && image.isGrayscale();
+    }
+    if (!grey)
         probe->meta.shape.append(3);
     probe->details = { QStringLiteral("image_format: %1").arg(QString::fromLatin1(reader.format())) };
     return {};
