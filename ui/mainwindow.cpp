@@ -1,8 +1,11 @@
 #include "mainwindow.h"
 
+#include "importdialogs.h"
+
 #include "arraystore.h"
 #include "datapanel.h"
 #include "generatedialog.h"
+#include "importdialogs.h"
 #include "jobpanel.h"
 #include "liveplot.h"
 #include "monitorpanel.h"
@@ -144,11 +147,15 @@ void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     m_openAction = file->addAction(themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
-        chooseFile(tr("Open array"), tr("NumPy arrays (*.npy);;All files (*)"), false,
+        chooseFile(tr("Open array"),
+                   tr("All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin "
+                      "*.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;"
+                      "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)"),
+                   false,
                    [this](const QString& path) { openFile(path); });
     });
     m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Load a .npy file into shared memory (Ctrl+O)"));
+    m_openAction->setToolTip(tr("Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_generateAction = file->addAction(themeIcon("document-new", QStyle::SP_FileIcon), tr("&Generate array…"), this, [this] {
         auto* dialog = new GenerateDialog(this);
@@ -296,8 +303,39 @@ void MainWindow::loadDemoArray()
 
 void MainWindow::openFile(const QString& path)
 {
-    m_logPanel->append(tr("Loading %1").arg(path));
-    m_store->load(path);
+    QString error;
+    const FormatHandler* handler = ArrayLoader::instance().handlerFor(path, LoadOptions(), &error);
+    const QString format = handler ? handler->name : QString();
+    QDialog* dialog = nullptr;
+    std::function<LoadOptions()> options;
+    if (format == QLatin1String("csv") || format == QLatin1String("tsv")) {
+        auto* csv = new CsvImportDialog(path, this);
+        options = [csv] { return csv->options(); };
+        dialog = csv;
+    } else if (format == QLatin1String("npz") || format == QLatin1String("hdf5")) {
+        auto* picker = new DatasetPickerDialog(path, this);
+        options = [picker] { return picker->options(); };
+        dialog = picker;
+    } else if (format == QLatin1String("raw")) {
+        auto* raw = new RawImportDialog(path, this);
+        options = [raw] { return raw->options(); };
+        dialog = raw;
+    }
+    if (!dialog) {
+        loadFile(path, LoadOptions()); // unknown types fail in the store, with its message
+        return;
+    }
+    // Window-modal and asynchronous, like the file dialog: a running job keeps updating.
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, path, options] { loadFile(path, options()); });
+    dialog->open();
+}
+
+void MainWindow::loadFile(const QString& path, const LoadOptions& options)
+{
+    m_logPanel->append(options.dataset.isEmpty() ? tr("Loading %1").arg(path)
+                                                 : tr("Loading %1 from %2").arg(options.dataset, path));
+    m_store->load(path, options);
 }
 
 bool MainWindow::runJob()
@@ -327,8 +365,10 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>
 {
     JobSpec spec = job;
     const auto array = m_store->array(arrayId);
-    if (array)
+    if (array) {
         spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
+        spec.inputOptions = m_store->entry(arrayId).options;
+    }
     QString error;
     const quint64 jobId = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
     if (jobId == 0) {
@@ -396,8 +436,10 @@ QString MainWindow::saveJob(const QString& path)
 {
     JobSpec spec = m_jobPanel->spec();
     const int id = m_dataPanel->currentId();
-    if (m_store->contains(id))
+    if (m_store->contains(id)) {
         spec.input = m_store->entry(id).path;
+        spec.inputOptions = m_store->entry(id).options;
+    }
     return spec.save(path);
 }
 
@@ -409,7 +451,7 @@ QString MainWindow::openJob(const QString& path)
         return error;
     m_jobPanel->setSpec(spec);
     if (!spec.input.isEmpty())
-        openFile(spec.input);
+        loadFile(spec.input, spec.inputOptions); // a job file says how to read its input
     return {};
 }
 
@@ -477,7 +519,7 @@ void MainWindow::showGuide()
         "like Python's <tt>process_map(fn, indices, max_workers, chunksize)</tt>. The array is put <b>once</b> in "
         "shared memory and every worker reads the same bytes: no copies.</p>"
         "<h3>The window</h3>"
-        "<ul><li><b>Data</b>: the arrays in shared memory. Open a .npy file (Ctrl+O), drop one on the window, or "
+        "<ul><li><b>Data</b>: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or "
         "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its values.</li>"
         "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like <tt>0:100:2</tt>, "
         "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a time).</li>"

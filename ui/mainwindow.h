@@ -1,5 +1,7 @@
 #pragma once
 
+#include "arrayloader.h"
+
 #include "guioptions.h"
 #include "jobresult.h"
 
@@ -34,7 +36,10 @@ public:
     /// Loads the built-in demo array: the tutorial's uniform N×N float64 matrix.
     void loadDemoArray();
     /// Opens a `.npy` file (off the GUI thread).
+    /// Opens a file: formats that need options (text tables, containers, raw) ask for them first.
     void openFile(const QString& path);
+    /// Loads a file with the given options, without asking.
+    void loadFile(const QString& path, const LoadOptions& options);
 
     /// Starts the job the panels describe; returns false (and says why) when it cannot.
     bool runJob();
