@@ -298,8 +298,9 @@ void DatasetPickerDialog::showListing()
         for (qint64 dim : info.meta.shape)
             dims.append(QString::number(dim));
         item->setData(1, Qt::UserRole, dims.join(QLatin1Char('x')));
-        item->setText(2, info.typeText.isEmpty() || info.typeText == dtypeName(info.meta.dtype)
-                             ? dtypeName(info.meta.dtype)
+        // HDF5 names the stored type with its byte order ("int16 BE"); .npz gives the dtype alone.
+        item->setText(2, info.typeText.startsWith(dtypeName(info.meta.dtype))
+                             ? info.typeText
                              : tr("%1 (%2)").arg(dtypeName(info.meta.dtype), info.typeText));
         if (!first)
             first = item;
