@@ -429,18 +429,39 @@ QString probeText(const QString& path, const LoadOptions& options, QChar default
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return QStringLiteral("%1: %2").arg(path, file.errorString());
-    // Counting the data lines is the first pass of a load: cheap next to parsing.
+    // The first pass of a load (count lines, check their widths): cheap next to parsing.
     LineReader reader(file);
     Field line;
+    std::vector<Field> fields;
     qint64 rows = 0;
+    qint64 firstDataLine = 0;
     int headersLeft = preview.headerRows;
+    const char delimiter = char(preview.delimiter.toLatin1());
     while (reader.next(&line)) {
         if (isSkipped(line))
             continue;
-        if (headersLeft > 0)
+        if (headersLeft > 0) {
             --headersLeft;
-        else
-            ++rows;
+            continue;
+        }
+        splitFields(line, delimiter, &fields);
+        if (rows == 0)
+            firstDataLine = reader.lineNumber();
+        if (qsizetype(fields.size()) != preview.columns)
+            return QStringLiteral("%1: line %2 has %3 values, expected %4 as on line %5")
+                .arg(path)
+                .arg(reader.lineNumber())
+                .arg(fields.size())
+                .arg(preview.columns)
+                .arg(firstDataLine);
+        ++rows;
+    }
+    for (int column : options.columns) {
+        if (column >= preview.columns)
+            return QStringLiteral("%1: column %2 does not exist (lines have %3 values, columns count from 0)")
+                .arg(path)
+                .arg(column)
+                .arg(preview.columns);
     }
     probe->meta.dtype = options.dtype == DType::Invalid ? DType::Float64 : options.dtype;
     probe->meta.shape = { rows, qint64(options.columns.isEmpty() ? preview.columns : options.columns.size()) };
