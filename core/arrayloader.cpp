@@ -5,10 +5,9 @@
 #include "formats/npzformat.h"
 #include "formats/rawformat.h"
 
+#include <cmath>
 #include <QFileInfo>
 #include <QJsonArray>
-
-#include <cmath>
 
 namespace sharedmap {
 
@@ -65,10 +64,11 @@ QJsonObject LoadOptions::toJson() const
 LoadOptions LoadOptions::fromJson(const QJsonObject& json, QString* error)
 {
     LoadOptions options;
-    static const QStringList known = { QStringLiteral("format"),     QStringLiteral("dataset"),   QStringLiteral("slice"),
-                                       QStringLiteral("dtype"),      QStringLiteral("shape"),     QStringLiteral("byte_order"),
-                                       QStringLiteral("offset"),     QStringLiteral("delimiter"), QStringLiteral("header_rows"),
-                                       QStringLiteral("columns"),    QStringLiteral("load") };
+    static const QStringList known
+        = { QStringLiteral("format"),  QStringLiteral("dataset"),   QStringLiteral("slice"),
+            QStringLiteral("dtype"),   QStringLiteral("shape"),     QStringLiteral("byte_order"),
+            QStringLiteral("offset"),  QStringLiteral("delimiter"), QStringLiteral("header_rows"),
+            QStringLiteral("columns"), QStringLiteral("load") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key 'input_options.%1'").arg(it.key());
@@ -99,7 +99,8 @@ LoadOptions LoadOptions::fromJson(const QJsonObject& json, QString* error)
     if (!string("format", &options.format))
         return fail(QStringLiteral("format"), "a string");
     if (!options.format.isEmpty() && !ArrayLoader::instance().find(options.format))
-        return fail(QStringLiteral("format"), qPrintable(ArrayLoader::instance().formatNames().join(QLatin1String(", "))));
+        return fail(QStringLiteral("format"),
+                    qPrintable(ArrayLoader::instance().formatNames().join(QLatin1String(", "))));
     if (!string("dataset", &options.dataset))
         return fail(QStringLiteral("dataset"), "a string");
     if (!string("slice", &options.slice))
@@ -181,9 +182,9 @@ QString delimiterFromName(const QString& name, QChar* delimiter)
         *delimiter = QLatin1Char(',');
     else if (n == QLatin1String("semicolon"))
         *delimiter = QLatin1Char(';');
-    else if (name.size() == 1 && name.at(0).unicode() < 128 && !name.at(0).isLetterOrNumber() && name != QLatin1String(".")
-             && name != QLatin1String("-") && name != QLatin1String("+") && name != QLatin1String("\"")
-             && name != QLatin1String("#"))
+    else if (name.size() == 1 && name.at(0).unicode() < 128 && !name.at(0).isLetterOrNumber()
+             && name != QLatin1String(".") && name != QLatin1String("-") && name != QLatin1String("+")
+             && name != QLatin1String("\"") && name != QLatin1String("#"))
         *delimiter = name.at(0);
     else
         return QStringLiteral("unknown delimiter '%1' (use one punctuation character, tab or space)").arg(name);
@@ -197,7 +198,8 @@ QString parseColumns(const QString& text, QVector<int>* columns)
         bool ok = false;
         const int column = part.trimmed().toInt(&ok);
         if (!ok || column < 0)
-            return QStringLiteral("columns must be a list of column numbers counted from 0, e.g. 0,2,5; not '%1'").arg(text);
+            return QStringLiteral("columns must be a list of column numbers counted from 0, e.g. 0,2,5; not '%1'")
+                .arg(text);
         columns->append(column);
     }
     return {};
@@ -212,8 +214,9 @@ FormatHandler npyFormat()
     FormatHandler handler;
     handler.name = QStringLiteral("npy");
     handler.extensions = { QStringLiteral("npy") };
-    handler.load = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
-                      const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
+    handler.load
+        = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
+             const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
         if (options.map)
             return mapNpy(path, error);
         return SharedArray::loadNpy(path, error, progress, cancel);
@@ -278,7 +281,8 @@ const FormatHandler* ArrayLoader::handlerFor(const QString& path, const LoadOpti
     if (!options.format.isEmpty()) {
         if (const FormatHandler* handler = find(options.format))
             return handler;
-        *error = QStringLiteral("unknown format '%1' (formats: %2)").arg(options.format, formatNames().join(QLatin1String(", ")));
+        *error = QStringLiteral("unknown format '%1' (formats: %2)")
+                     .arg(options.format, formatNames().join(QLatin1String(", ")));
         return nullptr;
     }
     if (path.startsWith(QLatin1String("shm:")))

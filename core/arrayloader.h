@@ -2,12 +2,11 @@
 
 #include "sharedarray.h"
 
-#include <QJsonObject>
-#include <QStringList>
-
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <QJsonObject>
+#include <QStringList>
 
 namespace sharedmap {
 
@@ -67,9 +66,9 @@ struct ArrayProbe
 struct FormatHandler
 {
     using Progress = SharedArray::Progress;
-    using LoadFunction = std::function<std::shared_ptr<SharedArray>(const QString& path, const LoadOptions& options,
-                                                                    QString* error, const Progress& progress,
-                                                                    const std::atomic_bool* cancel)>;
+    using LoadFunction
+        = std::function<std::shared_ptr<SharedArray>(const QString& path, const LoadOptions& options, QString* error,
+                                                     const Progress& progress, const std::atomic_bool* cancel)>;
     using ProbeFunction = std::function<QString(const QString& path, const LoadOptions& options, ArrayProbe* probe)>;
     using ListFunction = std::function<QString(const QString& path, QVector<DatasetInfo>* datasets)>;
 

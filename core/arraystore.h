@@ -4,12 +4,11 @@
 #include "generator.h"
 #include "sharedarray.h"
 
+#include <atomic>
+#include <memory>
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
-
-#include <atomic>
-#include <memory>
 
 namespace sharedmap {
 

@@ -5,12 +5,11 @@
 #include "npyformat.h"
 #include "version.h"
 
+#include <cmath>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-
-#include <cmath>
 
 namespace sharedmap {
 
@@ -148,10 +147,13 @@ QString writeResults(const JobResult& result, const QString& path)
     ArrayMeta indexMeta;
     indexMeta.dtype = DType::Int64;
     indexMeta.shape = { result.taskCount() };
-    return writeHdf5(path, { { QStringLiteral("results"), meta, result.values.constData() },
-                             { QStringLiteral("indices"), indexMeta, indices.constData() } },
-                     { { QStringLiteral("kernel"), result.kernelName }, { QStringLiteral("input"), result.inputPath },
-                       { QStringLiteral("job"), QString::fromUtf8(QJsonDocument(result.spec.toJson()).toJson(QJsonDocument::Compact)) } });
+    return writeHdf5(path,
+                     { { QStringLiteral("results"), meta, result.values.constData() },
+                       { QStringLiteral("indices"), indexMeta, indices.constData() } },
+                     { { QStringLiteral("kernel"), result.kernelName },
+                       { QStringLiteral("input"), result.inputPath },
+                       { QStringLiteral("job"),
+                         QString::fromUtf8(QJsonDocument(result.spec.toJson()).toJson(QJsonDocument::Compact)) } });
 }
 
 } // namespace sharedmap

@@ -75,7 +75,8 @@ QString JobSpec::validationError() const
     if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
         return QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1").arg(taskTimeoutS);
     if (!output.isEmpty()) {
-        error = checkOutputPath(output, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
+        error = checkOutputPath(
+            output, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
         if (!error.isEmpty())
             return error;
     }
@@ -123,10 +124,11 @@ QJsonObject JobSpec::toJson() const
 JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
 {
     JobSpec spec;
-    static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
-                                       QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
-                                       QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"),
-                                       QStringLiteral("output"), QStringLiteral("summary"), QStringLiteral("input_options") };
+    static const QStringList known
+        = { QStringLiteral("input"),       QStringLiteral("kernel"),         QStringLiteral("params"),
+            QStringLiteral("indices"),     QStringLiteral("workers"),        QStringLiteral("chunksize"),
+            QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"), QStringLiteral("output"),
+            QStringLiteral("summary"),     QStringLiteral("input_options") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -266,9 +268,9 @@ QString JobSpec::save(const QString& path) const
 
 bool JobSpec::operator==(const JobSpec& other) const
 {
-    return input == other.input && inputOptions == other.inputOptions && kernel == other.kernel && params == other.params && indices == other.indices
-        && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
-        && taskTimeoutS == other.taskTimeoutS
+    return input == other.input && inputOptions == other.inputOptions && kernel == other.kernel
+        && params == other.params && indices == other.indices && workers == other.workers
+        && chunkSize == other.chunkSize && maxRetries == other.maxRetries && taskTimeoutS == other.taskTimeoutS
         && output == other.output && summary == other.summary;
 }
 

@@ -2,12 +2,11 @@
 
 #include "npyformat.h"
 
+#include <cstring>
+#include <fcntl.h>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-
-#include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,7 +172,8 @@ QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
     return {};
 }
 
-std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 offset, const ArrayMeta& meta, QString* error)
+std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
+                                                  QString* error)
 {
     const qint64 dataBytes = meta.byteSize();
     if (dataBytes < 0 || meta.shape.size() > kMaxDims || dtypeSize(meta.dtype) == 0) {
@@ -198,7 +198,8 @@ std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 of
     }
     // The descriptor segment: the usual header, then the file's path for workers to map.
     const QByteArray encoded = QFile::encodeName(absolute);
-    array->m_segment = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
+    array->m_segment
+        = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
     if (!array->m_segment)
         return nullptr;
     auto* header = reinterpret_cast<ArraySegmentHeader*>(array->m_segment->data());
@@ -249,7 +250,8 @@ std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* e
         meta.shape.append(header.shape[d]);
     if (ArrayBacking(header.backing) == ArrayBacking::File) {
         const char* begin = array->m_segment->constData() + kArrayDataOffset;
-        const QString path = QFile::decodeName(QByteArray(begin, int(strnlen(begin, size_t(array->m_segment->size() - kArrayDataOffset)))));
+        const QString path = QFile::decodeName(
+            QByteArray(begin, int(strnlen(begin, size_t(array->m_segment->size() - kArrayDataOffset)))));
         const QString mapError = array->mapRange(path, header.dataOffset, header.dataBytes);
         if (!mapError.isEmpty()) {
             *error = QStringLiteral("segment %1: %2").arg(name, mapError);

@@ -34,9 +34,11 @@ struct ArraySegmentHeader
 };
 
 /// Where an array segment's data lives.
-enum class ArrayBacking : quint8 {
+enum class ArrayBacking : quint8
+{
     Segment = 0, ///< in the segment, after the header
-    File = 1, ///< in a file mapped read-only (a `.npy` mapped in place, a `/dev/shm` block); its path follows the header
+    File
+    = 1, ///< in a file mapped read-only (a `.npy` mapped in place, a `/dev/shm` block); its path follows the header
 };
 
 /// Data start offset of an array segment: the header rounded up to a cache line.
@@ -74,7 +76,8 @@ public:
     /// Maps `bytes` of a file at `offset` read-only as an array described by `meta` (native byte
     /// order), with no copy: a `.npy` mapped in place or a Python `shared_memory` block in
     /// /dev/shm. A small descriptor segment carries the path, so workers map the same file.
-    static std::shared_ptr<SharedArray> mapFile(const QString& path, qint64 offset, const ArrayMeta& meta, QString* error);
+    static std::shared_ptr<SharedArray> mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
+                                                QString* error);
     /// Attaches to an array segment by name (in a worker) after validating its header.
     static std::shared_ptr<SharedArray> attach(const QString& name, QString* error);
 

@@ -3,6 +3,7 @@
 #include "formats/hdf5format.h"
 #include "progressformat.h"
 
+#include <cmath>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileInfo>
@@ -13,11 +14,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QtConcurrent>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
-
-#include <cmath>
 
 namespace sharedmap {
 
@@ -27,8 +26,8 @@ constexpr int kPreviewRows = 20;
 
 void fillDtypes(QComboBox* box)
 {
-    for (const char* name : { "float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16",
-                              "uint8", "bool" })
+    for (const char* name :
+         { "float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool" })
         box->addItem(QString::fromLatin1(name));
 }
 
@@ -154,11 +153,12 @@ void CsvImportDialog::showPreview()
                 double value = 0;
                 const bool number = parseNumber(text.constData(), text.constData() + text.size(), &value);
                 if (!number || (dtype != DType::Float32 && dtype != DType::Float64 && std::isnan(value))) {
-                    badValue = tr("Data line %1, column %2: '%3' is not a number of type %4. Change the header lines or "
-                                  "the delimiter.")
-                                   .arg(r + 1)
-                                   .arg(column)
-                                   .arg(preview.rows[r].value(column), dtypeName(dtype));
+                    badValue
+                        = tr("Data line %1, column %2: '%3' is not a number of type %4. Change the header lines or "
+                             "the delimiter.")
+                              .arg(r + 1)
+                              .arg(column)
+                              .arg(preview.rows[r].value(column), dtypeName(dtype));
                     break;
                 }
             }
@@ -170,23 +170,25 @@ void CsvImportDialog::showPreview()
     if (problem.isEmpty()) {
         QStringList labels;
         for (int column : std::as_const(columns))
-            labels.append(preview.header.value(column).isEmpty() ? QString::number(column)
-                                                                 : tr("%1: %2").arg(column).arg(preview.header.value(column)));
+            labels.append(preview.header.value(column).isEmpty()
+                              ? QString::number(column)
+                              : tr("%1: %2").arg(column).arg(preview.header.value(column)));
         m_preview->setHorizontalHeaderLabels(labels);
         for (int r = 0; r < preview.rows.size(); ++r) {
             for (int c = 0; c < columns.size(); ++c)
                 m_preview->setItem(r, c, new QTableWidgetItem(preview.rows[r].value(columns[c])));
         }
         const QString delimiter = preview.delimiter == QLatin1Char('\t') ? tr("tab")
-            : preview.delimiter == QLatin1Char(' ')                       ? tr("blanks")
-                                                                          : QString(preview.delimiter);
-        m_status->setText(badValue.isEmpty()
-                              ? tr("Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines are shown.")
-                                    .arg(delimiter)
-                                    .arg(preview.headerRows)
-                                    .arg(preview.columns)
-                                    .arg(preview.rows.size())
-                              : badValue);
+            : preview.delimiter == QLatin1Char(' ')                      ? tr("blanks")
+                                                                         : QString(preview.delimiter);
+        m_status->setText(
+            badValue.isEmpty()
+                ? tr("Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines are shown.")
+                      .arg(delimiter)
+                      .arg(preview.headerRows)
+                      .arg(preview.columns)
+                      .arg(preview.rows.size())
+                : badValue);
     } else {
         m_status->setText(problem);
     }
@@ -299,9 +301,10 @@ void DatasetPickerDialog::showListing()
             dims.append(QString::number(dim));
         item->setData(1, Qt::UserRole, dims.join(QLatin1Char('x')));
         // HDF5 names the stored type with its byte order ("int16 BE"); .npz gives the dtype alone.
-        item->setText(2, info.typeText.startsWith(dtypeName(info.meta.dtype))
-                             ? info.typeText
-                             : tr("%1 (%2)").arg(dtypeName(info.meta.dtype), info.typeText));
+        item->setText(2,
+                      info.typeText.startsWith(dtypeName(info.meta.dtype))
+                          ? info.typeText
+                          : tr("%1 (%2)").arg(dtypeName(info.meta.dtype), info.typeText));
         if (!first)
             first = item;
     }

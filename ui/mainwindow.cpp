@@ -1,7 +1,5 @@
 #include "mainwindow.h"
 
-#include "importdialogs.h"
-
 #include "arraystore.h"
 #include "datapanel.h"
 #include "generatedialog.h"
@@ -11,10 +9,10 @@
 #include "monitorpanel.h"
 #include "pool.h"
 #include "progressformat.h"
-#include "sharedsegment.h"
 #include "resultsmodel.h"
 #include "resultspanel.h"
 #include "settings.h"
+#include "sharedsegment.h"
 
 #include <QAction>
 #include <QApplication>
@@ -146,14 +144,15 @@ MainWindow::~MainWindow()
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    m_openAction = file->addAction(themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
-        chooseFile(tr("Open array"),
-                   tr("All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin "
-                      "*.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;"
-                      "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)"),
-                   false,
-                   [this](const QString& path) { openFile(path); });
-    });
+    m_openAction = file->addAction(
+        themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
+            chooseFile(
+                tr("Open array"),
+                tr("All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin "
+                   "*.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;"
+                   "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)"),
+                false, [this](const QString& path) { openFile(path); });
+        });
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setToolTip(tr("Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
@@ -519,14 +518,20 @@ void MainWindow::showGuide()
         "like Python's <tt>process_map(fn, indices, max_workers, chunksize)</tt>. The array is put <b>once</b> in "
         "shared memory and every worker reads the same bytes: no copies.</p>"
         "<h3>The window</h3>"
-        "<ul><li><b>Data</b>: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or "
-        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its values.</li>"
-        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like <tt>0:100:2</tt>, "
-        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a time).</li>"
-        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row per "
+        "<ul><li><b>Data</b>: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; "
+        "Ctrl+O), drop one on the window, or "
+        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its "
+        "values.</li>"
+        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like "
+        "<tt>0:100:2</tt>, "
+        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a "
+        "time).</li>"
+        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row "
+        "per "
         "worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, "
         "a timeline of which worker computed which chunk, and memory over time next to the array's size.</li>"
-        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with times.</li></ul>"
+        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with "
+        "times.</li></ul>"
         "<h3>Plots</h3><p>Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.</p>"
         "<h3>Shortcuts</h3><p>Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.</p>"));
     browser->resize(640, 560);

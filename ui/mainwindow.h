@@ -1,7 +1,6 @@
 #pragma once
 
 #include "arrayloader.h"
-
 #include "guioptions.h"
 #include "jobresult.h"
 

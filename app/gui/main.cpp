@@ -3,8 +3,8 @@
 #include "mainwindow.h"
 #include "version.h"
 
-#include <QApplication>
 #include <cstdio>
+#include <QApplication>
 
 int main(int argc, char** argv)
 {

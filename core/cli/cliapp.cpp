@@ -12,6 +12,9 @@
 #include "sharedsegment.h"
 #include "version.h"
 
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,10 +24,6 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSocketNotifier>
-
-#include <csignal>
-#include <cstdio>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -86,33 +85,40 @@ int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const
 struct InputOptionSet
 {
     QCommandLineOption format { QStringLiteral("format"),
-                                QStringLiteral("Input format: csv, tsv, npy, npz, hdf5, raw, image or shm (default: from the "
-                                               "extension, or shm: for shm:NAME)."),
+                                QStringLiteral(
+                                    "Input format: csv, tsv, npy, npz, hdf5, raw, image or shm (default: from the "
+                                    "extension, or shm: for shm:NAME)."),
                                 QStringLiteral("FORMAT") };
-    QCommandLineOption dataset { QStringLiteral("dataset"),
-                                 QStringLiteral("Array of a .npz, or dataset path of an HDF5 file (e.g. group/values)."),
-                                 QStringLiteral("NAME") };
+    QCommandLineOption dataset {
+        QStringLiteral("dataset"),
+        QStringLiteral("Array of a .npz, or dataset path of an HDF5 file (e.g. group/values)."), QStringLiteral("NAME")
+    };
     QCommandLineOption slice { QStringLiteral("slice"),
                                QStringLiteral("HDF5 hyperslab: START:STOP[:STEP] per dimension, comma-separated."),
                                QStringLiteral("SLICE") };
-    QCommandLineOption dtype { QStringLiteral("dtype"),
-                               QStringLiteral("Element type of raw and shm: input (required), or of a text table (default float64)."),
-                               QStringLiteral("DTYPE") };
+    QCommandLineOption dtype {
+        QStringLiteral("dtype"),
+        QStringLiteral("Element type of raw and shm: input (required), or of a text table (default float64)."),
+        QStringLiteral("DTYPE")
+    };
     QCommandLineOption shape { QStringLiteral("shape"), QStringLiteral("Shape of raw and shm: input, e.g. 480x640."),
                                QStringLiteral("SHAPE") };
-    QCommandLineOption byteOrder { QStringLiteral("byte-order"), QStringLiteral("Byte order of raw input: little (default) or big."),
+    QCommandLineOption byteOrder { QStringLiteral("byte-order"),
+                                   QStringLiteral("Byte order of raw input: little (default) or big."),
                                    QStringLiteral("ORDER") };
     QCommandLineOption offset { QStringLiteral("offset"), QStringLiteral("Bytes to skip before raw data (default 0)."),
                                 QStringLiteral("BYTES") };
-    QCommandLineOption delimiter { QStringLiteral("delimiter"),
-                                   QStringLiteral("Text table delimiter: one character, tab or space (default: detected)."),
-                                   QStringLiteral("CHAR") };
+    QCommandLineOption delimiter {
+        QStringLiteral("delimiter"),
+        QStringLiteral("Text table delimiter: one character, tab or space (default: detected)."), QStringLiteral("CHAR")
+    };
     QCommandLineOption headerRows { QStringLiteral("header-rows"),
                                     QStringLiteral("Header lines of a text table (default: detected, 0 or 1)."),
                                     QStringLiteral("N") };
-    QCommandLineOption columns { QStringLiteral("columns"),
-                                 QStringLiteral("Text table columns to keep, counted from 0, e.g. 0,2,5 (default: all)."),
-                                 QStringLiteral("LIST") };
+    QCommandLineOption columns {
+        QStringLiteral("columns"),
+        QStringLiteral("Text table columns to keep, counted from 0, e.g. 0,2,5 (default: all)."), QStringLiteral("LIST")
+    };
     QCommandLineOption load { QStringLiteral("load"),
                               QStringLiteral("copy (default) the input into shared memory, or map a .npy or raw file "
                                              "read-only in place."),
@@ -120,7 +126,8 @@ struct InputOptionSet
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({ format, dataset, slice, dtype, shape, byteOrder, offset, delimiter, headerRows, columns, load });
+        parser.addOptions(
+            { format, dataset, slice, dtype, shape, byteOrder, offset, delimiter, headerRows, columns, load });
     }
 
     /// Applies the options given on the command line over `options`; returns an error text.
@@ -155,7 +162,8 @@ struct InputOptionSet
             bool ok = false;
             options->offset = parser.value(offset).toLongLong(&ok);
             if (!ok || options->offset < 0)
-                return QStringLiteral("--offset must be a non-negative number of bytes, not '%1'").arg(parser.value(offset));
+                return QStringLiteral("--offset must be a non-negative number of bytes, not '%1'")
+                    .arg(parser.value(offset));
         }
         if (parser.isSet(delimiter)) {
             const QString error = delimiterFromName(parser.value(delimiter), &options->delimiter);
@@ -166,7 +174,8 @@ struct InputOptionSet
             bool ok = false;
             options->headerRows = parser.value(headerRows).toInt(&ok);
             if (!ok || options->headerRows < 0)
-                return QStringLiteral("--header-rows must be a non-negative integer, not '%1'").arg(parser.value(headerRows));
+                return QStringLiteral("--header-rows must be a non-negative integer, not '%1'")
+                    .arg(parser.value(headerRows));
         }
         if (parser.isSet(columns)) {
             const QString error = parseColumns(parser.value(columns), &options->columns);
@@ -245,9 +254,11 @@ int infoCommand(const QStringList& arguments)
     const InputOptionSet inputOptions;
     parser.addOptions({ json, list });
     inputOptions.addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QStringLiteral("An input file (.npy, .npz, .h5, .csv, .tsv, .txt, raw, image) or shm:NAME."));
-    if (const int code = parseCommand(parser, arguments, QStringLiteral("Describe an input array without loading its data."));
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"),
+        QStringLiteral("An input file (.npy, .npz, .h5, .csv, .tsv, .txt, raw, image) or shm:NAME."));
+    if (const int code
+        = parseCommand(parser, arguments, QStringLiteral("Describe an input array without loading its data."));
         code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1)
@@ -268,11 +279,13 @@ int infoCommand(const QStringList& arguments)
             QJsonArray shape;
             for (qint64 dim : info.meta.shape)
                 shape.append(dim);
-            entries.append(QJsonObject { { QStringLiteral("name"), info.name },
-                                         { QStringLiteral("kind"), info.isGroup ? QStringLiteral("group") : QStringLiteral("dataset") },
-                                         { QStringLiteral("dtype"), info.meta.dtype == DType::Invalid ? QJsonValue() : QJsonValue(dtypeName(info.meta.dtype)) },
-                                         { QStringLiteral("shape"), shape },
-                                         { QStringLiteral("stored_type"), info.typeText } });
+            entries.append(QJsonObject {
+                { QStringLiteral("name"), info.name },
+                { QStringLiteral("kind"), info.isGroup ? QStringLiteral("group") : QStringLiteral("dataset") },
+                { QStringLiteral("dtype"),
+                  info.meta.dtype == DType::Invalid ? QJsonValue() : QJsonValue(dtypeName(info.meta.dtype)) },
+                { QStringLiteral("shape"), shape },
+                { QStringLiteral("stored_type"), info.typeText } });
             text += info.isGroup ? QStringLiteral("%1/\n").arg(info.name)
                 : info.meta.dtype == DType::Invalid
                 ? QStringLiteral("%1  (unsupported: %2)\n").arg(info.name, info.typeText)
@@ -309,7 +322,8 @@ int infoCommand(const QStringList& arguments)
     // .npy keeps its historical first lines ("format:   .npy 1.0").
     QString format = probe.format;
     QStringList details = probe.details;
-    if (format == QLatin1String("npy") && !details.isEmpty() && details.first().startsWith(QLatin1String("format_version: "))) {
+    if (format == QLatin1String("npy") && !details.isEmpty()
+        && details.first().startsWith(QLatin1String("format_version: "))) {
         format = QStringLiteral(".npy ") + details.takeFirst().mid(16);
         details.clear();
     }
@@ -438,9 +452,10 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     QCommandLineParser parser;
     const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
                                  QStringLiteral("JOB.json"));
-    const QCommandLineOption input(QStringLiteral("input"),
-                                   QStringLiteral("Input array: .npy, .npz, .h5, .csv, .tsv, .txt, raw, an image, or shm:NAME."),
-                                   QStringLiteral("FILE"));
+    const QCommandLineOption input(
+        QStringLiteral("input"),
+        QStringLiteral("Input array: .npy, .npz, .h5, .csv, .tsv, .txt, raw, an image, or shm:NAME."),
+        QStringLiteral("FILE"));
     const InputOptionSet inputOptions;
     const QCommandLineOption kernel(QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
                                     QStringLiteral("NAME"));
@@ -460,7 +475,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     const QCommandLineOption timeout(QStringLiteral("task-timeout"),
                                      QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
                                      QStringLiteral("SECONDS"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
+    const QCommandLineOption output(QStringLiteral("output"),
+                                    QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
                                     QStringLiteral("FILE"));
     const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
                                      QStringLiteral("FILE.json"));

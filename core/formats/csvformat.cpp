@@ -1,12 +1,11 @@
 #include "csvformat.h"
 
-#include <QFile>
-#include <QFileInfo>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <QFile>
+#include <QFileInfo>
 #include <string_view>
 #include <vector>
 
@@ -23,8 +22,7 @@ class LineReader
 public:
     explicit LineReader(QFile& file)
         : m_file(file)
-    {
-    }
+    { }
 
     /// The next line without its end of line; false at the end of the file or on a read error.
     bool next(Field* line)
@@ -178,7 +176,8 @@ QString resolveLayout(QFile& file, const LoadOptions& options, QChar defaultDeli
     else if (!defaultDelimiter.isNull())
         *delimiter = char(defaultDelimiter.toLatin1());
     else
-        *delimiter = detectDelimiter(sample.size() > 1 ? std::vector<std::string>(sample.begin() + 1, sample.end()) : sample);
+        *delimiter
+            = detectDelimiter(sample.size() > 1 ? std::vector<std::string>(sample.begin() + 1, sample.end()) : sample);
     if (options.headerRows >= 0) {
         *headerRows = options.headerRows;
     } else {
@@ -200,8 +199,7 @@ QString resolveLayout(QFile& file, const LoadOptions& options, QChar defaultDeli
 }
 
 /// Parses a field into an element of type T; false when it does not fit.
-template <typename T>
-bool parseElement(Field field, T* out, QString* why)
+template <typename T> bool parseElement(Field field, T* out, QString* why)
 {
     if constexpr (std::is_floating_point_v<T>) {
         double value = 0;
@@ -466,9 +464,10 @@ QString probeText(const QString& path, const LoadOptions& options, QChar default
     probe->meta.dtype = options.dtype == DType::Invalid ? DType::Float64 : options.dtype;
     probe->meta.shape = { rows, qint64(options.columns.isEmpty() ? preview.columns : options.columns.size()) };
     const QString delimiterName = preview.delimiter == QLatin1Char('\t') ? QStringLiteral("tab")
-        : preview.delimiter == QLatin1Char(' ')                           ? QStringLiteral("space")
-                                                                          : QString(preview.delimiter);
-    probe->details = { QStringLiteral("delimiter: %1").arg(delimiterName), QStringLiteral("header_rows: %1").arg(preview.headerRows) };
+        : preview.delimiter == QLatin1Char(' ')                          ? QStringLiteral("space")
+                                                                         : QString(preview.delimiter);
+    probe->details = { QStringLiteral("delimiter: %1").arg(delimiterName),
+                       QStringLiteral("header_rows: %1").arg(preview.headerRows) };
     if (!preview.header.isEmpty())
         probe->details.append(QStringLiteral("columns: %1").arg(preview.header.join(QLatin1String(", "))));
     return {};
@@ -526,7 +525,8 @@ QString previewCsv(const QString& path, const LoadOptions& options, int maxRows,
         return QStringLiteral("%1: no such file").arg(path);
     if (!file.open(QIODevice::ReadOnly))
         return QStringLiteral("%1: %2").arg(path, file.errorString());
-    const QChar fallback = QFileInfo(path).suffix().toLower() == QLatin1String("tsv") ? QChar(QLatin1Char('\t')) : QChar();
+    const QChar fallback
+        = QFileInfo(path).suffix().toLower() == QLatin1String("tsv") ? QChar(QLatin1Char('\t')) : QChar();
     char delimiter = ',';
     int headerRows = 0;
     QString error = resolveLayout(file, options, fallback, &delimiter, &headerRows);

@@ -1,10 +1,9 @@
 #include "hdf5format.h"
 
+#include <hdf5.h>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
-
-#include <hdf5.h>
 
 namespace sharedmap {
 
@@ -24,8 +23,7 @@ public:
     Handle(hid_t id, herr_t (*close)(hid_t))
         : m_id(id)
         , m_close(close)
-    {
-    }
+    { }
     ~Handle()
     {
         if (m_id >= 0)
@@ -71,7 +69,10 @@ DType typeOf(hid_t type, hid_t* memoryType, QString* text, bool* bigEndian)
     case H5T_INTEGER: {
         const bool isSigned = H5Tget_sign(type) == H5T_SGN_2;
         *bigEndian = H5Tget_order(type) == H5T_ORDER_BE;
-        *text = QStringLiteral("%1int%2 %3").arg(isSigned ? QString() : QStringLiteral("u")).arg(size * 8).arg(*bigEndian ? QStringLiteral("BE") : QStringLiteral("LE"));
+        *text = QStringLiteral("%1int%2 %3")
+                    .arg(isSigned ? QString() : QStringLiteral("u"))
+                    .arg(size * 8)
+                    .arg(*bigEndian ? QStringLiteral("BE") : QStringLiteral("LE"));
         switch (size) {
         case 1:
             *memoryType = isSigned ? H5T_NATIVE_INT8 : H5T_NATIVE_UINT8;
@@ -91,7 +92,8 @@ DType typeOf(hid_t type, hid_t* memoryType, QString* text, bool* bigEndian)
     }
     case H5T_FLOAT:
         *bigEndian = H5Tget_order(type) == H5T_ORDER_BE;
-        *text = QStringLiteral("float%1 %2").arg(size * 8).arg(*bigEndian ? QStringLiteral("BE") : QStringLiteral("LE"));
+        *text
+            = QStringLiteral("float%1 %2").arg(size * 8).arg(*bigEndian ? QStringLiteral("BE") : QStringLiteral("LE"));
         if (size == 4) {
             *memoryType = H5T_NATIVE_FLOAT;
             return DType::Float32;
@@ -154,7 +156,8 @@ struct Selection
     QVector<qint64> start, stride, count;
 };
 
-QString describeDataset(const QString& path, hid_t dataset, const QString& name, const LoadOptions& options, Selection* sel)
+QString describeDataset(const QString& path, hid_t dataset, const QString& name, const LoadOptions& options,
+                        Selection* sel)
 {
     const Handle type(H5Dget_type(dataset), H5Tclose);
     const Handle space(H5Dget_space(dataset), H5Sclose);
@@ -162,7 +165,8 @@ QString describeDataset(const QString& path, hid_t dataset, const QString& name,
         return QStringLiteral("%1: cannot read dataset '%2'").arg(path, name);
     sel->dtype = typeOf(type.get(), &sel->memoryType, &sel->typeText, &sel->bigEndian);
     if (sel->dtype == DType::Invalid)
-        return QStringLiteral("%1: dataset '%2' has type %3; only bool, int8..uint64, float32 and float64 are supported")
+        return QStringLiteral(
+                   "%1: dataset '%2' has type %3; only bool, int8..uint64, float32 and float64 are supported")
             .arg(path, name, sel->typeText);
     if (!shapeOf(space.get(), &sel->fileShape))
         return QStringLiteral("%1: dataset '%2' has no data or more than %3 dimensions").arg(path, name).arg(kMaxDims);
@@ -312,7 +316,9 @@ std::shared_ptr<SharedArray> loadLocked(const QString& path, const LoadOptions& 
         const Handle memorySpace(H5Screate_simple(ndim, count.data(), nullptr), H5Sclose);
         populatePages(out + row * rowBytes, rows * rowBytes, true);
         if (H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), stride.data(), count.data(), nullptr) < 0
-            || H5Dread(dataset.get(), sel.memoryType, memorySpace.get(), fileSpace.get(), H5P_DEFAULT, out + row * rowBytes) < 0) {
+            || H5Dread(dataset.get(), sel.memoryType, memorySpace.get(), fileSpace.get(), H5P_DEFAULT,
+                       out + row * rowBytes)
+                < 0) {
             *error = QStringLiteral("%1: cannot read dataset '%2' (damaged file?)").arg(path, name);
             return nullptr;
         }
@@ -350,8 +356,8 @@ QString probeLocked(const QString& path, const LoadOptions& options, ArrayProbe*
 
 } // namespace
 
-QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector<qint64>* start, QVector<qint64>* stride,
-                       QVector<qint64>* count)
+QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector<qint64>* start,
+                       QVector<qint64>* stride, QVector<qint64>* count)
 {
     start->clear();
     stride->clear();
@@ -365,7 +371,10 @@ QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector
         return {};
     const QStringList parts = text.split(QLatin1Char(','));
     if (parts.size() > dims.size())
-        return QStringLiteral("slice '%1' has %2 parts, the dataset %3 dimensions").arg(text).arg(parts.size()).arg(dims.size());
+        return QStringLiteral("slice '%1' has %2 parts, the dataset %3 dimensions")
+            .arg(text)
+            .arg(parts.size())
+            .arg(dims.size());
     for (int d = 0; d < parts.size(); ++d) {
         const QString part = parts[d].trimmed();
         const qint64 n = dims[d];
@@ -440,17 +449,20 @@ hid_t memoryTypeOf(DType dtype)
     return H5T_NATIVE_DOUBLE;
 }
 
-QString writeLocked(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes)
+QString writeLocked(const QString& path, const QVector<Hdf5Dataset>& datasets,
+                    const QList<QPair<QString, QString>>& attributes)
 {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    const Handle file(H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    const Handle file(H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                      H5Fclose);
     if (!file.valid())
         return QStringLiteral("cannot create HDF5 file %1").arg(path);
     for (const Hdf5Dataset& d : datasets) {
         QVector<hsize_t> dims;
         for (qint64 dim : d.meta.shape)
             dims.append(hsize_t(dim));
-        const Handle space(dims.isEmpty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
+        const Handle space(dims.isEmpty() ? H5Screate(H5S_SCALAR)
+                                          : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
                            H5Sclose);
         const hid_t type = memoryTypeOf(d.meta.dtype);
         const Handle dataset(H5Dcreate2(file.get(), d.name.toUtf8().constData(), type, space.get(), H5P_DEFAULT,
@@ -466,8 +478,9 @@ QString writeLocked(const QString& path, const QVector<Hdf5Dataset>& datasets, c
         H5Tset_size(type.get(), H5T_VARIABLE);
         H5Tset_cset(type.get(), H5T_CSET_UTF8);
         const Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-        const Handle attribute(H5Acreate2(file.get(), name.toUtf8().constData(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                               H5Aclose);
+        const Handle attribute(
+            H5Acreate2(file.get(), name.toUtf8().constData(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose);
         const char* pointer = text.constData();
         if (!attribute.valid() || H5Awrite(attribute.get(), type.get(), &pointer) < 0)
             return QStringLiteral("cannot write attribute '%1' to %2").arg(name, path);
@@ -479,7 +492,8 @@ QString writeLocked(const QString& path, const QVector<Hdf5Dataset>& datasets, c
 
 } // namespace
 
-QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes)
+QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets,
+                  const QList<QPair<QString, QString>>& attributes)
 {
     // Written beside the target and renamed over it: a failed write leaves no half file.
     const QString temporary = path + QStringLiteral(".part");
@@ -503,8 +517,8 @@ FormatHandler hdf5Format()
     FormatHandler handler;
     handler.name = QStringLiteral("hdf5");
     handler.extensions = { QStringLiteral("h5"), QStringLiteral("hdf5"), QStringLiteral("he5") };
-    handler.load = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
-                      const std::atomic_bool* cancel) {
+    handler.load = [](const QString& path, const LoadOptions& options, QString* error,
+                      const SharedArray::Progress& progress, const std::atomic_bool* cancel) {
         QMutexLocker lock(&hdf5Mutex());
         return loadLocked(path, options, error, progress, cancel);
     };

@@ -11,8 +11,8 @@ FormatHandler hdf5Format();
 
 /// Parses a hyperslab "START:STOP[:STEP],..." (Python slice rules, one per leading dimension;
 /// a plain index keeps its dimension with size 1) against `dims` into start, stride and count.
-QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector<qint64>* start, QVector<qint64>* stride,
-                       QVector<qint64>* count);
+QString parseHyperslab(const QString& text, const QVector<qint64>& dims, QVector<qint64>* start,
+                       QVector<qint64>* stride, QVector<qint64>* count);
 
 /// One array to write into an HDF5 file: a dataset name, its native data and its meta.
 struct Hdf5Dataset
@@ -24,6 +24,7 @@ struct Hdf5Dataset
 
 /// Writes datasets (and string attributes on the root group) to a new HDF5 file, replacing
 /// `path` only once the file is complete. Returns an error text.
-QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets, const QList<QPair<QString, QString>>& attributes);
+QString writeHdf5(const QString& path, const QVector<Hdf5Dataset>& datasets,
+                  const QList<QPair<QString, QString>>& attributes);
 
 } // namespace sharedmap

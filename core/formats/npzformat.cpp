@@ -5,7 +5,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-
 #include <zip.h>
 
 namespace sharedmap {
@@ -28,7 +27,8 @@ Archive openArchive(const QString& path, QString* error)
     if (!archive) {
         zip_error_t zipError;
         zip_error_init_with_code(&zipError, code);
-        *error = QStringLiteral("%1: not a readable .npz (zip) file: %2").arg(path, QString::fromUtf8(zip_error_strerror(&zipError)));
+        *error = QStringLiteral("%1: not a readable .npz (zip) file: %2")
+                     .arg(path, QString::fromUtf8(zip_error_strerror(&zipError)));
         zip_error_fini(&zipError);
     }
     return archive;
@@ -72,27 +72,29 @@ QString openArray(const QString& path, zip_t* archive, const QString& dataset, Q
     qint64 index = -1;
     if (dataset.isEmpty()) {
         if (members.size() != 1)
-            return members.isEmpty()
-                ? QStringLiteral("%1: the archive holds no .npy arrays").arg(path)
-                : QStringLiteral("%1: the archive holds %2 arrays; pick one with --dataset (%3)")
-                      .arg(path)
-                      .arg(members.size())
-                      .arg(names.join(QLatin1String(", ")));
+            return members.isEmpty() ? QStringLiteral("%1: the archive holds no .npy arrays").arg(path)
+                                     : QStringLiteral("%1: the archive holds %2 arrays; pick one with --dataset (%3)")
+                                           .arg(path)
+                                           .arg(members.size())
+                                           .arg(names.join(QLatin1String(", ")));
         index = 0;
     } else {
         index = names.indexOf(dataset);
         if (index < 0)
-            return QStringLiteral("%1: no array named '%2' (arrays: %3)").arg(path, dataset, names.join(QLatin1String(", ")));
+            return QStringLiteral("%1: no array named '%2' (arrays: %3)")
+                .arg(path, dataset, names.join(QLatin1String(", ")));
     }
     *name = members[index].first;
     zip_stat_t stat;
     zip_stat_init(&stat);
     if (zip_stat_index(archive, members[index].second, 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE))
-        return QStringLiteral("%1: cannot read the entry of '%2': %3").arg(path, *name, QString::fromUtf8(zip_strerror(archive)));
+        return QStringLiteral("%1: cannot read the entry of '%2': %3")
+            .arg(path, *name, QString::fromUtf8(zip_strerror(archive)));
     *memberBytes = qint64(stat.size);
     member->reset(zip_fopen_index(archive, members[index].second, 0));
     if (!*member)
-        return QStringLiteral("%1: cannot open array '%2': %3").arg(path, *name, QString::fromUtf8(zip_strerror(archive)));
+        return QStringLiteral("%1: cannot open array '%2': %3")
+            .arg(path, *name, QString::fromUtf8(zip_strerror(archive)));
     QByteArray bytes(12, Qt::Uninitialized);
     if (*memberBytes < 12 || !readExactly(member->get(), bytes.data(), 12))
         return QStringLiteral("%1: array '%2' is not a .npy file (too short)").arg(path, *name);
@@ -127,8 +129,9 @@ FormatHandler npzFormat()
     FormatHandler handler;
     handler.name = QStringLiteral("npz");
     handler.extensions = { QStringLiteral("npz") };
-    handler.load = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
-                      const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
+    handler.load
+        = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
+             const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
         Archive archive = openArchive(path, error);
         if (!archive)
             return nullptr;
@@ -171,7 +174,8 @@ FormatHandler npzFormat()
         QStringList names;
         for (const auto& m : arrayMembers(archive.get()))
             names.append(m.first);
-        probe->details = { QStringLiteral("dataset: %1").arg(name), QStringLiteral("arrays: %1").arg(names.join(QLatin1String(", "))) };
+        probe->details = { QStringLiteral("dataset: %1").arg(name),
+                           QStringLiteral("arrays: %1").arg(names.join(QLatin1String(", "))) };
         return QString();
     };
     handler.list = [](const QString& path, QVector<DatasetInfo>* datasets) {

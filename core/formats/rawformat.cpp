@@ -82,10 +82,14 @@ QString checkRaw(const QString& path, const LoadOptions& options, ArrayMeta* met
         return QStringLiteral("%1: no such file").arg(path);
     *fileSize = info.size();
     if (options.offset < 0 || options.offset > *fileSize)
-        return QStringLiteral("%1: offset %2 lies past the end of the file (%3 bytes)").arg(path).arg(options.offset).arg(*fileSize);
+        return QStringLiteral("%1: offset %2 lies past the end of the file (%3 bytes)")
+            .arg(path)
+            .arg(options.offset)
+            .arg(*fileSize);
     const qint64 available = *fileSize - options.offset;
     if (available != meta->byteSize())
-        return QStringLiteral("%1: size mismatch: shape %2 of %3 needs %4 bytes, the file holds %5 bytes after offset %6")
+        return QStringLiteral(
+                   "%1: size mismatch: shape %2 of %3 needs %4 bytes, the file holds %5 bytes after offset %6")
             .arg(path, meta->shapeText(), dtypeName(meta->dtype))
             .arg(meta->byteSize())
             .arg(available)
@@ -100,7 +104,8 @@ QString shmPath(const QString& input, QString* path)
     if (name.startsWith(QLatin1Char('/')))
         name = name.mid(1);
     if (name.isEmpty() || name.contains(QLatin1Char('/')) || name == QLatin1String("..") || name == QLatin1String("."))
-        return QStringLiteral("'%1' is not a shared-memory block name (use shm:NAME, as Python's SharedMemory.name)").arg(input);
+        return QStringLiteral("'%1' is not a shared-memory block name (use shm:NAME, as Python's SharedMemory.name)")
+            .arg(input);
     *path = QStringLiteral("/dev/shm/") + name;
     if (!QFileInfo(*path).isFile())
         return QStringLiteral("%1: no shared-memory block named '%2' in /dev/shm").arg(input, name);
@@ -114,8 +119,9 @@ FormatHandler rawFormat()
     FormatHandler handler;
     handler.name = QStringLiteral("raw");
     handler.extensions = { QStringLiteral("raw"), QStringLiteral("bin") };
-    handler.load = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
-                      const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
+    handler.load
+        = [](const QString& path, const LoadOptions& options, QString* error, const SharedArray::Progress& progress,
+             const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
         ArrayMeta meta;
         qint64 fileSize = 0;
         QString problem = checkRaw(path, options, &meta, &fileSize);
@@ -125,7 +131,9 @@ FormatHandler rawFormat()
         }
         if (options.map) {
             if (meta.sourceBigEndian) {
-                *error = QStringLiteral("%1: big-endian data cannot be mapped (the kernels read native order); load a copy").arg(path);
+                *error = QStringLiteral(
+                             "%1: big-endian data cannot be mapped (the kernels read native order); load a copy")
+                             .arg(path);
                 return nullptr;
             }
             return SharedArray::mapFile(path, options.offset, meta, error);
@@ -171,7 +179,8 @@ FormatHandler shmFormat()
             return nullptr;
         }
         if (meta.sourceBigEndian) {
-            *error = QStringLiteral("%1: a big-endian block cannot be used in place (the kernels read native order)").arg(input);
+            *error = QStringLiteral("%1: a big-endian block cannot be used in place (the kernels read native order)")
+                         .arg(input);
             return nullptr;
         }
         // Always mapped: the block is already shared memory, a copy would defeat it.
@@ -236,7 +245,8 @@ std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error)
     }
     // Fortran order is fine (views carry strides); foreign byte order and misaligned data are not.
     if (header.meta.sourceBigEndian && dtypeSize(header.meta.dtype) > 1) {
-        *error = QStringLiteral("%1: big-endian data cannot be mapped (the kernels read native order); use --load copy").arg(path);
+        *error = QStringLiteral("%1: big-endian data cannot be mapped (the kernels read native order); use --load copy")
+                     .arg(path);
         return nullptr;
     }
     if (header.dataOffset % qMax(1, dtypeSize(header.meta.dtype)) != 0) {

@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "sharedarray.h"
 
+#include <cmath>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -21,8 +22,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
-
-#include <cmath>
 
 using namespace sharedmap;
 
@@ -95,21 +94,21 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("SharedMapTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_importdialogs"));
         QVERIFY(m_dir.isValid());
-        QVERIFY(runPython(QStringLiteral(
-                              "import numpy as np, h5py\n"
-                              "rng = np.random.default_rng(4)\n"
-                              "T = rng.normal(size=(57, 6)) * 10\n"
-                              "np.savetxt('table.csv', T, delimiter=';', header='a;b;c;d;e;f', comments='')\n"
-                              "np.save('table_cols_sum.npy', T[:, [1, 3, 4]].sum(1))\n"
-                              "V = rng.normal(size=(40, 6)).astype(np.float32)\n"
-                              "with h5py.File('data.h5', 'w') as f:\n"
-                              "    f.create_dataset('group/values', data=V)\n"
-                              "    f.create_dataset('group/sub/ints', data=np.arange(12, dtype='>i2').reshape(3, 4))\n"
-                              "    f.create_dataset('text', data=np.array([b'x', b'y']))\n"
-                              "np.save('values_slab_sum.npy', V[5:25, 1:4].astype(np.float64).sum(1))\n"
-                              "np.savez_compressed('pair.npz', first=T, second=V)\n"
-                              "V.tofile('values.raw')\n"),
-                          m_dir.path()));
+        QVERIFY(runPython(
+            QStringLiteral("import numpy as np, h5py\n"
+                           "rng = np.random.default_rng(4)\n"
+                           "T = rng.normal(size=(57, 6)) * 10\n"
+                           "np.savetxt('table.csv', T, delimiter=';', header='a;b;c;d;e;f', comments='')\n"
+                           "np.save('table_cols_sum.npy', T[:, [1, 3, 4]].sum(1))\n"
+                           "V = rng.normal(size=(40, 6)).astype(np.float32)\n"
+                           "with h5py.File('data.h5', 'w') as f:\n"
+                           "    f.create_dataset('group/values', data=V)\n"
+                           "    f.create_dataset('group/sub/ints', data=np.arange(12, dtype='>i2').reshape(3, 4))\n"
+                           "    f.create_dataset('text', data=np.array([b'x', b'y']))\n"
+                           "np.save('values_slab_sum.npy', V[5:25, 1:4].astype(np.float64).sum(1))\n"
+                           "np.savez_compressed('pair.npz', first=T, second=V)\n"
+                           "V.tofile('values.raw')\n"),
+            m_dir.path()));
     }
 
     void csvPreview_data()
@@ -121,10 +120,12 @@ private slots:
         QTest::addColumn<QString>("firstLabel");
         QTest::addColumn<bool>("ok");
         QTest::addColumn<QString>("status");
-        QTest::newRow("detected") << "" << -1 << "" << 6 << "0: a" << true << "Delimiter: ;, header lines: 1, 6 columns";
+        QTest::newRow("detected") << "" << -1 << "" << 6 << "0: a" << true
+                                  << "Delimiter: ;, header lines: 1, 6 columns";
         QTest::newRow("columns") << "" << -1 << "4,0" << 2 << "4: e" << true << "header lines: 1";
         QTest::newRow("blanks") << " " << -1 << "" << 1 << "0: a;b;c;d;e;f" << false << "is not a number";
-        QTest::newRow("no header") << ";" << 0 << "" << 6 << "0" << false << "Data line 1, column 0: 'a' is not a number";
+        QTest::newRow("no header") << ";" << 0 << "" << 6 << "0" << false
+                                   << "Data line 1, column 0: 'a' is not a number";
         QTest::newRow("missing column") << "" << -1 << "6" << 0 << "" << false << "Column 6 does not exist";
         QTest::newRow("bad column list") << "" << -1 << "1,x" << 0 << "" << false << "columns must be a list";
     }
@@ -281,12 +282,18 @@ private slots:
         QTest::addColumn<QString>("shape");
         QTest::addColumn<int>("offset");
         QTest::addColumn<bool>("fits");
-        QTest::newRow("float32 40x6") << "float32" << "40x6" << 0 << true;
-        QTest::newRow("uint8 960") << "uint8" << "960" << 0 << true;
-        QTest::newRow("float32 40x6 + offset") << "float32" << "40x6" << 4 << false;
-        QTest::newRow("float64 40x6") << "float64" << "40x6" << 0 << false;
-        QTest::newRow("float32 39x6 + 24") << "float32" << "39x6" << 24 << true;
-        QTest::newRow("bad shape") << "float32" << "40xx" << 0 << false;
+        QTest::newRow("float32 40x6") << "float32"
+                                      << "40x6" << 0 << true;
+        QTest::newRow("uint8 960") << "uint8"
+                                   << "960" << 0 << true;
+        QTest::newRow("float32 40x6 + offset") << "float32"
+                                               << "40x6" << 4 << false;
+        QTest::newRow("float64 40x6") << "float64"
+                                      << "40x6" << 0 << false;
+        QTest::newRow("float32 39x6 + 24") << "float32"
+                                           << "39x6" << 24 << true;
+        QTest::newRow("bad shape") << "float32"
+                                   << "40xx" << 0 << false;
     }
 
     void rawSizeCheck()

@@ -11,6 +11,8 @@
 #include "npyformat.h"
 #include "sharedarray.h"
 
+#include <cmath>
+#include <cstring>
 #include <QColor>
 #include <QFile>
 #include <QImage>
@@ -20,9 +22,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <cmath>
-#include <cstring>
 
 using namespace sharedmap;
 
@@ -124,10 +123,11 @@ void TestFormats::goodFiles_data()
         QVERIFY(!list.isEmpty());
         for (const QJsonValue& value : list) {
             const QJsonObject c = value.toObject();
-            const QString tag = QStringLiteral("%1 %2").arg(QLatin1String(kind), c.value(QStringLiteral("tag")).toString());
-            QTest::newRow(qPrintable(tag)) << file(c.value(QStringLiteral("file")).toString())
-                                           << c.value(QStringLiteral("options")).toObject()
-                                           << file(c.value(QStringLiteral("ref")).toString());
+            const QString tag
+                = QStringLiteral("%1 %2").arg(QLatin1String(kind), c.value(QStringLiteral("tag")).toString());
+            QTest::newRow(qPrintable(tag))
+                << file(c.value(QStringLiteral("file")).toString()) << c.value(QStringLiteral("options")).toObject()
+                << file(c.value(QStringLiteral("ref")).toString());
         }
     }
 }
@@ -372,7 +372,8 @@ void TestFormats::images_data()
     QTest::addColumn<bool>("lossless");
     for (const char* suffix : { "png", "bmp", "tiff", "jpg" }) {
         for (bool grey : { false, true }) {
-            QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(suffix), grey ? QStringLiteral("grey") : QStringLiteral("colour"))))
+            QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(
+                QLatin1String(suffix), grey ? QStringLiteral("grey") : QStringLiteral("colour"))))
                 << QString::fromLatin1(suffix) << grey << (qstrcmp(suffix, "jpg") != 0);
         }
     }
@@ -464,18 +465,25 @@ void TestFormats::mapRefusals_data()
     QTest::addColumn<QJsonObject>("options");
     QTest::addColumn<QString>("message");
     QTest::newRow("big-endian npy") << file(QStringLiteral("raw_f8_be.bin")) // raw bytes, big-endian
-                                    << QJsonObject { { "dtype", "float64" }, { "shape", QJsonArray { 6, 10 } },
-                                                     { "offset", 26 }, { "byte_order", "big" }, { "load", "map" } }
+                                    << QJsonObject { { "dtype", "float64" },
+                                                     { "shape", QJsonArray { 6, 10 } },
+                                                     { "offset", 26 },
+                                                     { "byte_order", "big" },
+                                                     { "load", "map" } }
                                     << "big-endian data cannot be mapped";
     QTest::newRow("unaligned") << file(QStringLiteral("raw_f8.bin"))
-                               << QJsonObject { { "dtype", "float64" }, { "shape", QJsonArray { 6, 10 } },
-                                                { "offset", 26 }, { "load", "map" } }
+                               << QJsonObject { { "dtype", "float64" },
+                                                { "shape", QJsonArray { 6, 10 } },
+                                                { "offset", 26 },
+                                                { "load", "map" } }
                                << "not aligned for float64";
-    QTest::newRow("shm without dtype") << "shm:whatever" << QJsonObject { { "shape", QJsonArray { 3 } } } << "needs --dtype";
+    QTest::newRow("shm without dtype") << "shm:whatever" << QJsonObject { { "shape", QJsonArray { 3 } } }
+                                       << "needs --dtype";
     QTest::newRow("shm missing") << "shm:sharedmap-test-no-such-block"
                                  << QJsonObject { { "dtype", "float64" }, { "shape", QJsonArray { 3 } } }
                                  << "no shared-memory block named 'sharedmap-test-no-such-block'";
-    QTest::newRow("shm escapes") << "shm:../etc/passwd" << QJsonObject { { "dtype", "uint8" }, { "shape", QJsonArray { 3 } } }
+    QTest::newRow("shm escapes") << "shm:../etc/passwd"
+                                 << QJsonObject { { "dtype", "uint8" }, { "shape", QJsonArray { 3 } } }
                                  << "is not a shared-memory block name";
 }
 
@@ -499,10 +507,16 @@ void TestFormats::loadOptionsJson_data()
     QTest::addColumn<QJsonObject>("json");
     QTest::addColumn<QString>("error");
     QTest::newRow("empty") << QJsonObject() << "";
-    QTest::newRow("all") << QJsonObject { { "format", "raw" },        { "dataset", "g/v" },   { "slice", "1:2" },
-                                          { "dtype", "int16" },       { "shape", QJsonArray { 2, 3 } },
-                                          { "byte_order", "big" },    { "offset", 12 },       { "delimiter", ";" },
-                                          { "header_rows", 2 },       { "columns", QJsonArray { 2, 0 } },
+    QTest::newRow("all") << QJsonObject { { "format", "raw" },
+                                          { "dataset", "g/v" },
+                                          { "slice", "1:2" },
+                                          { "dtype", "int16" },
+                                          { "shape", QJsonArray { 2, 3 } },
+                                          { "byte_order", "big" },
+                                          { "offset", 12 },
+                                          { "delimiter", ";" },
+                                          { "header_rows", 2 },
+                                          { "columns", QJsonArray { 2, 0 } },
                                           { "load", "map" } }
                          << "";
     QTest::newRow("unknown key") << QJsonObject { { "delimeter", "," } } << "unknown key 'input_options.delimeter'";
@@ -565,20 +579,34 @@ void TestFormats::formatFromExtension_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("format");
-    QTest::newRow("npy") << "a.npy" << "npy";
-    QTest::newRow("CSV upper") << "A.CSV" << "csv";
-    QTest::newRow("txt") << "a.txt" << "csv";
-    QTest::newRow("tsv") << "a.tsv" << "tsv";
-    QTest::newRow("npz") << "a.npz" << "npz";
-    QTest::newRow("h5") << "a.h5" << "hdf5";
-    QTest::newRow("hdf5") << "a.hdf5" << "hdf5";
-    QTest::newRow("bin") << "a.bin" << "raw";
-    QTest::newRow("raw") << "a.raw" << "raw";
-    QTest::newRow("png") << "a.png" << "image";
-    QTest::newRow("jpeg") << "a.jpeg" << "image";
-    QTest::newRow("tif") << "a.tif" << "image";
-    QTest::newRow("shm") << "shm:psm_1234" << "shm";
-    QTest::newRow("unknown") << "a.xls" << "";
+    QTest::newRow("npy") << "a.npy"
+                         << "npy";
+    QTest::newRow("CSV upper") << "A.CSV"
+                               << "csv";
+    QTest::newRow("txt") << "a.txt"
+                         << "csv";
+    QTest::newRow("tsv") << "a.tsv"
+                         << "tsv";
+    QTest::newRow("npz") << "a.npz"
+                         << "npz";
+    QTest::newRow("h5") << "a.h5"
+                        << "hdf5";
+    QTest::newRow("hdf5") << "a.hdf5"
+                          << "hdf5";
+    QTest::newRow("bin") << "a.bin"
+                         << "raw";
+    QTest::newRow("raw") << "a.raw"
+                         << "raw";
+    QTest::newRow("png") << "a.png"
+                         << "image";
+    QTest::newRow("jpeg") << "a.jpeg"
+                          << "image";
+    QTest::newRow("tif") << "a.tif"
+                         << "image";
+    QTest::newRow("shm") << "shm:psm_1234"
+                         << "shm";
+    QTest::newRow("unknown") << "a.xls"
+                             << "";
 }
 
 void TestFormats::formatFromExtension()

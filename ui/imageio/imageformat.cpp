@@ -2,11 +2,10 @@
 
 #include "arrayloader.h"
 
+#include <cstring>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
-
-#include <cstring>
 
 namespace sharedmap {
 
@@ -100,8 +99,8 @@ void registerImageFormat()
     handler.name = QStringLiteral("image");
     // A fixed list: asking Qt which plug-ins exist would load them all at every start. A missing
     // plug-in (TIFF comes with qt6-image-formats-plugins) shows as "not a readable image".
-    handler.extensions = { QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("tif"),
-                           QStringLiteral("tiff"), QStringLiteral("bmp") };
+    handler.extensions = { QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
+                           QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("bmp") };
     handler.load = loadImage;
     handler.probe = probeImage;
     ArrayLoader::instance().registerFormat(handler);
