@@ -1,6 +1,7 @@
 // Drives the import dialogs offscreen on files NumPy and h5py wrote: the CSV options dialog and
 // its live preview, the HDF5/.npz picker, the raw size check, then loads through the window and
 // runs a job with real workers, checking the results against NumPy.
+#include "arraylistmodel.h"
 #include "arraystore.h"
 #include "importdialogs.h"
 #include "jobpanel.h"
@@ -107,7 +108,9 @@ private slots:
                            "    f.create_dataset('text', data=np.array([b'x', b'y']))\n"
                            "np.save('values_slab_sum.npy', V[5:25, 1:4].astype(np.float64).sum(1))\n"
                            "np.savez_compressed('pair.npz', first=T, second=V)\n"
-                           "V.tofile('values.raw')\n"),
+                           "V.tofile('values.raw')\n"
+                           "np.save('table.npy', T)\n"
+                           "np.save('table_sum.npy', T.sum(1))\n"),
             m_dir.path()));
     }
 
@@ -274,6 +277,35 @@ private slots:
         QVERIFY(dialog.selectDataset(QStringLiteral("second")));
         QCOMPARE(dialog.options().dataset, QStringLiteral("second"));
         QVERIFY(dialog.options().slice.isEmpty());
+    }
+
+    void mappedNpyRuns()
+    {
+        // A .npy mapped read-only in place (no copy) runs like a loaded one; the Data panel says so.
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        LoadOptions options;
+        options.map = true;
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        QSignalSpy failed(window.store(), &ArrayStore::loadFailed);
+        window.loadFile(m_dir.filePath(QStringLiteral("table.npy")), options);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty() || !failed.isEmpty(), 10000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+        const int id = loaded.first().first().toInt();
+        QVERIFY(window.store()->array(id)->isFileMapped());
+        auto* model = window.findChild<ArrayListModel*>();
+        QVERIFY(model);
+        QCOMPARE(model->rowCount(), 1);
+        QVERIFY(model->data(model->index(0, ArrayListModel::SegmentColumn), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QLatin1String("mapped read-only")));
+        const QVector<double> expected = loadDoubles(m_dir.filePath(QStringLiteral("table_sum.npy")));
+        const QVector<double> got = runRowSum(window);
+        QCOMPARE(got.size(), 57);
+        for (int i = 0; i < got.size(); ++i)
+            QVERIFY(std::abs(got[i] - expected[i]) < 1e-9);
+        QVERIFY(window.lastResult().spec.inputOptions.map);
     }
 
     void rawSizeCheck_data()
