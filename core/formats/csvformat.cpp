@@ -62,6 +62,8 @@ private:
         if (stop > m_pos && m_buffer.at(stop - 1) == '\r')
             --stop;
         *line = Field(m_buffer.constData() + m_pos, size_t(stop - m_pos));
+        if (m_line == 0 && line->substr(0, 3) == "\xEF\xBB\xBF")
+            line->remove_prefix(3); // the UTF-8 byte order mark spreadsheet programs write
         m_consumed += next - m_pos;
         m_pos = next;
         ++m_line;
