@@ -181,14 +181,17 @@ void MainWindow::createActions()
         });
     });
     file->addSeparator();
-    m_exportAction = file->addAction(themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
-        chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv)"), true, [this](const QString& path) {
-            const QString error = exportResults(path);
-            showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error, !error.isEmpty());
+    m_exportAction = file->addAction(
+        themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
+            chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5)"), true,
+                       [this](const QString& path) {
+                           const QString error = exportResults(path);
+                           showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error,
+                                      !error.isEmpty());
+                       });
         });
-    });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
-    m_exportAction->setToolTip(tr("Write the results to .npy or .csv (Ctrl+E)"));
+    m_exportAction->setToolTip(tr("Write the results to .npy, .csv or HDF5 (Ctrl+E)"));
     m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
         chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true, [this](const QString& path) {
             const QString error = savePlot(path);
@@ -414,7 +417,8 @@ QString MainWindow::exportResults(const QString& path)
 {
     if (!m_hasResult)
         return tr("No results to export yet: run a job first.");
-    const QString error = checkOutputPath(path, { QStringLiteral("npy"), QStringLiteral("csv") });
+    const QString error = checkOutputPath(
+        path, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
     if (!error.isEmpty())
         return error;
     return writeResults(m_lastResult, path);

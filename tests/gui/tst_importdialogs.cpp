@@ -243,6 +243,17 @@ private slots:
         QCOMPARE(got.size(), 20);
         for (int i = 0; i < got.size(); ++i)
             QVERIFY(std::abs(got[i] - expected[i]) < 1e-4);
+
+        // Export to HDF5 and read the results back.
+        const QString exported = m_dir.filePath(QStringLiteral("exported.h5"));
+        QCOMPARE(window.exportResults(exported), QString());
+        LoadOptions results;
+        results.dataset = QStringLiteral("results");
+        QString error;
+        const auto back = loadArray(exported, results, &error);
+        QVERIFY2(back, qPrintable(error));
+        const auto* written = reinterpret_cast<const double*>(back->view().data);
+        QCOMPARE(QVector<double>(written, written + back->meta().elementCount()), got);
     }
 
     void hdf5PickerThroughTheWindow()

@@ -261,7 +261,9 @@ void TestFormats::csvDetection_data()
     QTest::newRow("spaces") << QByteArray("  1.0   2.0  3.0\n4 5 6\n") << "txt" << QChar(' ') << 0 << 3;
     QTest::newRow("comments first") << QByteArray("# made by numpy\n\n1|2\n3|4\n") << "csv" << QChar('|') << 0 << 2;
     QTest::newRow("header with nan") << QByteArray("nan,b\n1,2\n") << "csv" << QChar(',') << 1 << 2;
-    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF" "1.5,2\r\n3,4\r\n") << "csv" << QChar(',') << 0 << 2;
+    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF"
+                                                   "1.5,2\r\n3,4\r\n")
+                                     << "csv" << QChar(',') << 0 << 2;
     QTest::newRow("single column") << QByteArray("1\n2\n3\n") << "csv" << QChar(' ') << 0 << 1;
 }
 
