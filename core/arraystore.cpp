@@ -30,17 +30,21 @@ std::shared_ptr<std::atomic_bool> ArrayStore::beginEntry(int id, const QString& 
     return cancel;
 }
 
-int ArrayStore::load(const QString& path)
+int ArrayStore::load(const QString& path, const LoadOptions& options)
 {
     const int id = m_nextId++;
-    const auto cancel = beginEntry(id, QFileInfo(path).fileName(), path);
-    m_threads.start([this, id, path, cancel] {
+    QString name = path.startsWith(QLatin1String("shm:")) ? path : QFileInfo(path).fileName();
+    if (!options.dataset.isEmpty())
+        name += QLatin1Char(':') + options.dataset;
+    const auto cancel = beginEntry(id, name, path);
+    m_entries[id].options = options;
+    m_threads.start([this, id, path, options, cancel] {
         QString error;
         auto progress = [this, id](qint64 done, qint64 total) {
             QMetaObject::invokeMethod(
                 this, [this, id, done, total] { emit loadProgress(id, done, total); }, Qt::QueuedConnection);
         };
-        std::shared_ptr<SharedArray> array = SharedArray::loadNpy(path, &error, progress, cancel.get());
+        std::shared_ptr<SharedArray> array = loadArray(path, options, &error, progress, cancel.get());
         QMetaObject::invokeMethod(
             this, [this, id, array, error] { finishLoad(id, array, error); }, Qt::QueuedConnection);
     });

@@ -1,14 +1,14 @@
 #pragma once
 
+#include "arrayloader.h"
 #include "generator.h"
 #include "sharedarray.h"
 
+#include <atomic>
+#include <memory>
 #include <QHash>
 #include <QObject>
 #include <QThreadPool>
-
-#include <atomic>
-#include <memory>
 
 namespace sharedmap {
 
@@ -24,14 +24,16 @@ public:
         int id = 0;
         QString name; ///< file name, or the generated array's name
         QString path; ///< empty for generated arrays
+        LoadOptions options; ///< how the file was read
         std::shared_ptr<SharedArray> array; ///< null while loading
     };
 
     explicit ArrayStore(QObject* parent = nullptr);
     ~ArrayStore() override;
 
-    /// Starts loading a `.npy` file; returns the id the signals will carry.
-    int load(const QString& path);
+    /// Starts loading a file of any registered format (see ArrayLoader) with `options`; returns
+    /// the id the signals will carry.
+    int load(const QString& path, const LoadOptions& options = {});
     /// Starts generating an array in shared memory; returns its id.
     int generate(const QString& name, const ArrayMeta& meta, Distribution distribution, quint64 seed);
     /// Stops a load in progress (loadFailed follows with "cancelled").

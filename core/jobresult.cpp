@@ -1,14 +1,15 @@
 #include "jobresult.h"
 
+#include "formats/hdf5format.h"
 #include "jobsegment.h"
 #include "npyformat.h"
 #include "version.h"
 
+#include <cmath>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSaveFile>
-
-#include <cmath>
 
 namespace sharedmap {
 
@@ -152,14 +153,17 @@ QString writeResults(const JobResult& result, const QString& path)
     const bool counts = !result.accumulatorText.isEmpty();
     if (suffix == QLatin1String("csv"))
         return counts ? writeAccumulatorCsv(result, path) : writeCsv(result, path);
-    if (suffix != QLatin1String("npy"))
-        return QStringLiteral("output %1 has an unknown extension (use .npy or .csv)").arg(path);
+    if (suffix != QLatin1String("npy") && suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5"))
+        return QStringLiteral("output %1 has an unknown extension (use .npy, .csv or .h5)").arg(path);
     ArrayMeta meta;
     if (counts) {
         // Counts stay integers, as np.histogram returns them.
         meta.dtype = DType::Int64;
         meta.shape = { result.accumulator.size() };
-        return writeNpy(path, meta, result.accumulator.constData());
+        if (suffix == QLatin1String("npy"))
+            return writeNpy(path, meta, result.accumulator.constData());
+        return writeHdf5(path, { { QStringLiteral("counts"), meta, result.accumulator.constData() } },
+                         { { QStringLiteral("kernel"), result.kernelName }, { QStringLiteral("input"), result.inputPath } });
     }
     meta.dtype = DType::Float64;
     meta.shape = { result.taskCount() };
@@ -167,7 +171,22 @@ QString writeResults(const JobResult& result, const QString& path)
         meta.shape += result.resultShape;
     else if (result.resultWidth > 1)
         meta.shape.append(result.resultWidth);
-    return writeNpy(path, meta, result.values.constData());
+    if (suffix == QLatin1String("npy"))
+        return writeNpy(path, meta, result.values.constData());
+    // HDF5: the results, the index of each position, and what produced them as attributes.
+    QVector<qint64> indices(result.taskCount());
+    for (qint64 p = 0; p < result.taskCount(); ++p)
+        indices[p] = result.indices.at(p);
+    ArrayMeta indexMeta;
+    indexMeta.dtype = DType::Int64;
+    indexMeta.shape = { result.taskCount() };
+    return writeHdf5(path,
+                     { { QStringLiteral("results"), meta, result.values.constData() },
+                       { QStringLiteral("indices"), indexMeta, indices.constData() } },
+                     { { QStringLiteral("kernel"), result.kernelName },
+                       { QStringLiteral("input"), result.inputPath },
+                       { QStringLiteral("job"),
+                         QString::fromUtf8(QJsonDocument(result.spec.toJson()).toJson(QJsonDocument::Compact)) } });
 }
 
 } // namespace sharedmap

@@ -83,8 +83,8 @@ struct JobResult
     QJsonObject summaryJson() const;
 };
 
-/// Writes the results: `.npy` (float64, shape (n,) or (n, k)) or `.csv` (header, then
-/// `index,value[,value...]`). Returns an error text.
+/// Writes the results: `.npy` (float64, shape (n,) or (n, k)), `.csv` (header, then
+/// `index,value[,value...]`) or HDF5 (`results`, `indices`). Returns an error text.
 QString writeResults(const JobResult& result, const QString& path);
 
 /// Position, count and timing of one finished chunk, seconds from the job's start.

@@ -96,7 +96,8 @@ QString JobSpec::validationError() const
     if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
         return QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1").arg(taskTimeoutS);
     if (!output.isEmpty()) {
-        error = checkOutputPath(output, { QStringLiteral("npy"), QStringLiteral("csv") });
+        error = checkOutputPath(
+            output, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
         if (!error.isEmpty())
             return error;
     }
@@ -150,6 +151,8 @@ QJsonObject JobSpec::toJson() const
 {
     QJsonObject json;
     json[QStringLiteral("input")] = input;
+    if (!inputOptions.isDefault()) // absent when default: older readers keep working
+        json[QStringLiteral("input_options")] = inputOptions.toJson();
     json[QStringLiteral("kernel")] = kernel;
     json[QStringLiteral("params")] = QJsonObject::fromVariantMap(params);
     json[QStringLiteral("indices")] = indices;
@@ -168,10 +171,12 @@ QJsonObject JobSpec::toJson() const
 JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
 {
     JobSpec spec;
-    static const QStringList known = { QStringLiteral("input"), QStringLiteral("kernel"), QStringLiteral("params"),
-                                       QStringLiteral("indices"), QStringLiteral("workers"), QStringLiteral("chunksize"),
-                                       QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
-                                       QStringLiteral("output"), QStringLiteral("summary"), QStringLiteral("plugins") };
+    static const QStringList known
+        = { QStringLiteral("input"),       QStringLiteral("kernel"),         QStringLiteral("params"),
+            QStringLiteral("indices"),     QStringLiteral("workers"),        QStringLiteral("chunksize"),
+            QStringLiteral("max_retries"), QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
+            QStringLiteral("output"),      QStringLiteral("summary"),        QStringLiteral("plugins"),
+            QStringLiteral("input_options") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -228,6 +233,19 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
             return {};
         }
         spec.taskTimeoutS = timeout.toDouble();
+    }
+    const QJsonValue inputOptions = json.value(QStringLiteral("input_options"));
+    if (!inputOptions.isUndefined() && !inputOptions.isNull()) {
+        if (!inputOptions.isObject()) {
+            *error = QStringLiteral("job file: 'input_options' must be an object");
+            return {};
+        }
+        QString problem;
+        spec.inputOptions = LoadOptions::fromJson(inputOptions.toObject(), &problem);
+        if (!problem.isEmpty()) {
+            *error = problem;
+            return {};
+        }
     }
     const QJsonValue params = json.value(QStringLiteral("params"));
     if (!params.isUndefined() && !params.isNull()) {
@@ -287,7 +305,7 @@ JobSpec JobSpec::load(const QString& path, QString* error)
     // Relative paths in a job file are relative to the file's folder.
     const QDir base = QFileInfo(path).absoluteDir();
     auto rebase = [&base](QString& p) {
-        if (!p.isEmpty() && QFileInfo(p).isRelative())
+        if (!p.isEmpty() && QFileInfo(p).isRelative() && !p.startsWith(QLatin1String("shm:")))
             p = QDir::cleanPath(base.filePath(p));
     };
     rebase(spec.input);
@@ -316,10 +334,10 @@ QString JobSpec::save(const QString& path) const
 
 bool JobSpec::operator==(const JobSpec& other) const
 {
-    return input == other.input && kernel == other.kernel && params == other.params && indices == other.indices
-        && workers == other.workers && chunkSize == other.chunkSize && maxRetries == other.maxRetries
-        && taskTimeoutS == other.taskTimeoutS && mode == other.mode && output == other.output && summary == other.summary
-        && plugins == other.plugins;
+    return input == other.input && inputOptions == other.inputOptions && kernel == other.kernel
+        && params == other.params && indices == other.indices && workers == other.workers
+        && chunkSize == other.chunkSize && maxRetries == other.maxRetries && taskTimeoutS == other.taskTimeoutS
+        && mode == other.mode && output == other.output && summary == other.summary && plugins == other.plugins;
 }
 
 } // namespace sharedmap

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "arrayloader.h"
 #include "arraymeta.h"
 #include "indexlist.h"
 
@@ -16,6 +17,8 @@ struct JobSpec
 {
     /// Path of the input array; empty when the kernel takes no input.
     QString input;
+    /// How to read the input (format, dataset, dtype, ...); the default picks by extension.
+    LoadOptions inputOptions;
     QString kernel;
     /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
     QVariantMap params;
@@ -34,7 +37,7 @@ struct JobSpec
     /// SharedMap) or `copy` (each worker receives its own copy through its pipe first, as
     /// process_map does when the array is passed as an argument — for teaching and comparison).
     QString mode = QStringLiteral("shared");
-    /// Result file (.npy or .csv) and summary file (.json); empty for none.
+    /// Result file (.npy, .csv or .h5) and summary file (.json); empty for none.
     QString output;
     QString summary;
     /// Kernel plugins (.so files) to load before the kernel is looked up.

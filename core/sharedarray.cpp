@@ -2,11 +2,14 @@
 
 #include "npyformat.h"
 
+#include <cstring>
+#include <fcntl.h>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-
-#include <cstring>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace sharedmap {
 
@@ -136,6 +139,92 @@ std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString*
     return array;
 }
 
+QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
+{
+    const QByteArray local = QFile::encodeName(path);
+    const int fd = ::open(local.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    struct stat info = {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        return QStringLiteral("%1: not a regular file").arg(path);
+    }
+    if (offset < 0 || bytes < 0 || offset > info.st_size || info.st_size - offset < bytes) {
+        ::close(fd);
+        return QStringLiteral("%1: holds %2 bytes, the array needs %3 bytes from offset %4")
+            .arg(path)
+            .arg(qint64(info.st_size))
+            .arg(bytes)
+            .arg(offset);
+    }
+    // mmap wants a page-aligned offset: map from the page the data starts in.
+    const qint64 page = ::sysconf(_SC_PAGESIZE);
+    const qint64 start = offset / page * page;
+    const size_t length = size_t(qMax<qint64>(1, offset - start + bytes));
+    void* address = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, start);
+    const int mapErrno = errno;
+    ::close(fd);
+    if (address == MAP_FAILED)
+        return QStringLiteral("%1: cannot map: %2").arg(path, QString::fromLocal8Bit(std::strerror(mapErrno)));
+    m_mapping = std::shared_ptr<void>(address, [length](void* p) { ::munmap(p, length); });
+    m_mappedData = static_cast<const char*>(address) + (offset - start);
+    return {};
+}
+
+std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
+                                                  QString* error)
+{
+    const qint64 dataBytes = meta.byteSize();
+    if (dataBytes < 0 || meta.shape.size() > kMaxDims || dtypeSize(meta.dtype) == 0) {
+        *error = QStringLiteral("array shape %1 is too large").arg(meta.shapeText());
+        return nullptr;
+    }
+    if (offset % dtypeSize(meta.dtype) != 0) {
+        *error = QStringLiteral("%1: the data starts at byte %2, not aligned for %3; load a copy instead")
+                     .arg(path)
+                     .arg(offset)
+                     .arg(dtypeName(meta.dtype));
+        return nullptr;
+    }
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_meta = meta;
+    array->m_sourcePath = path;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QString problem = array->mapRange(absolute, offset, dataBytes);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
+    // The descriptor segment: the usual header, then the file's path for workers to map.
+    const QByteArray encoded = QFile::encodeName(absolute);
+    array->m_segment
+        = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
+    if (!array->m_segment)
+        return nullptr;
+    auto* header = reinterpret_cast<ArraySegmentHeader*>(array->m_segment->data());
+    std::memset(header, 0, sizeof(ArraySegmentHeader));
+    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
+    header->version = ArraySegmentHeader::kVersion;
+    header->headerBytes = sizeof(ArraySegmentHeader);
+    header->dtype = quint8(meta.dtype);
+    header->fortranOrder = meta.fortranOrder;
+    header->sourceBigEndian = meta.sourceBigEndian;
+    header->backing = quint8(ArrayBacking::File);
+    header->ndim = quint32(meta.shape.size());
+    header->dataOffset = offset;
+    header->dataBytes = dataBytes;
+    header->elementCount = meta.elementCount();
+    header->ownerPid = QCoreApplication::applicationPid();
+    const QVector<qint64> strides = meta.strides();
+    for (int d = 0; d < meta.shape.size(); ++d) {
+        header->shape[d] = meta.shape[d];
+        header->strides[d] = strides[d];
+    }
+    std::memcpy(array->m_segment->data() + kArrayDataOffset, encoded.constData(), size_t(encoded.size()));
+    return array;
+}
+
 std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* error)
 {
     std::shared_ptr<SharedArray> array(new SharedArray);
@@ -159,6 +248,17 @@ std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* e
     meta.sourceBigEndian = header.sourceBigEndian;
     for (quint32 d = 0; d < header.ndim; ++d)
         meta.shape.append(header.shape[d]);
+    if (ArrayBacking(header.backing) == ArrayBacking::File) {
+        const char* begin = array->m_segment->constData() + kArrayDataOffset;
+        const QString path = QFile::decodeName(
+            QByteArray(begin, int(strnlen(begin, size_t(array->m_segment->size() - kArrayDataOffset)))));
+        const QString mapError = array->mapRange(path, header.dataOffset, header.dataBytes);
+        if (!mapError.isEmpty()) {
+            *error = QStringLiteral("segment %1: %2").arg(name, mapError);
+            return nullptr;
+        }
+        array->m_sourcePath = path;
+    }
     return array;
 }
 
@@ -169,13 +269,13 @@ ArrayView SharedArray::view() const
     view.shape = m_meta.shape;
     view.strides = m_meta.strides();
     view.fortranOrder = m_meta.fortranOrder;
-    view.data = m_segment->constData() + kArrayDataOffset;
+    view.data = m_mapping ? m_mappedData : m_segment->constData() + kArrayDataOffset;
     return view;
 }
 
 char* SharedArray::mutableData()
 {
-    return m_segment->isOwner() ? m_segment->data() + kArrayDataOffset : nullptr;
+    return m_segment->isOwner() && !m_mapping ? m_segment->data() + kArrayDataOffset : nullptr;
 }
 
 QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentBytes)
@@ -196,9 +296,16 @@ QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentByte
     const qint64 bytes = meta.byteSize();
     if (bytes < 0 || bytes != header.dataBytes || meta.elementCount() != header.elementCount)
         return QStringLiteral("array segment sizes are inconsistent");
-    if (header.dataOffset < qint64(sizeof(ArraySegmentHeader)) || header.dataOffset % 64 != 0
-        || header.dataOffset > segmentBytes || segmentBytes - header.dataOffset < bytes)
+    if (ArrayBacking(header.backing) == ArrayBacking::File) {
+        // The data lies in a file whose NUL-terminated path follows the header.
+        if (header.dataOffset < 0 || segmentBytes <= kArrayDataOffset)
+            return QStringLiteral("array segment names no file to map");
+    } else if (header.backing != quint8(ArrayBacking::Segment)) {
+        return QStringLiteral("array segment has an unknown backing");
+    } else if (header.dataOffset < qint64(sizeof(ArraySegmentHeader)) || header.dataOffset % 64 != 0
+               || header.dataOffset > segmentBytes || segmentBytes - header.dataOffset < bytes) {
         return QStringLiteral("array segment is smaller than its header says");
+    }
     const QVector<qint64> strides = meta.strides();
     for (quint32 d = 0; d < header.ndim; ++d) {
         if (strides[d] != header.strides[d])

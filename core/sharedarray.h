@@ -23,14 +23,22 @@ struct ArraySegmentHeader
     quint8 dtype; ///< DType
     quint8 fortranOrder;
     quint8 sourceBigEndian;
-    quint8 reserved0;
+    quint8 backing; ///< ArrayBacking: the data follows the header, or lies in a file (path after the header)
     quint32 ndim;
-    qint64 dataOffset; ///< from the segment start, a multiple of 64
+    qint64 dataOffset; ///< from the segment start, a multiple of 64 (for a file backing: from the file's start)
     qint64 dataBytes;
     qint64 elementCount;
     qint64 ownerPid;
     qint64 shape[kMaxDims];
     qint64 strides[kMaxDims]; ///< bytes
+};
+
+/// Where an array segment's data lives.
+enum class ArrayBacking : quint8
+{
+    Segment = 0, ///< in the segment, after the header
+    File
+    = 1, ///< in a file mapped read-only (a `.npy` mapped in place, a `/dev/shm` block); its path follows the header
 };
 
 /// Data start offset of an array segment: the header rounded up to a cache line.
@@ -65,6 +73,11 @@ public:
                                                 const std::atomic_bool* cancel = nullptr);
     /// Creates a zero-filled array to be written by the caller (generated data).
     static std::shared_ptr<SharedArray> create(const ArrayMeta& meta, QString* error);
+    /// Maps `bytes` of a file at `offset` read-only as an array described by `meta` (native byte
+    /// order), with no copy: a `.npy` mapped in place or a Python `shared_memory` block in
+    /// /dev/shm. A small descriptor segment carries the path, so workers map the same file.
+    static std::shared_ptr<SharedArray> mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
+                                                QString* error);
     /// Attaches to an array segment by name (in a worker) after validating its header.
     static std::shared_ptr<SharedArray> attach(const QString& name, QString* error);
 
@@ -78,14 +91,21 @@ public:
     char* mutableData();
     /// The file the array came from, if any.
     QString sourcePath() const { return m_sourcePath; }
+    void setSourcePath(const QString& path) { m_sourcePath = path; }
+    /// True when the data is a read-only mapping of a file rather than a copy in the segment.
+    bool isFileMapped() const { return m_mapping != nullptr; }
 
 private:
     SharedArray() = default;
     static std::unique_ptr<SharedSegment> createSegment(const ArrayMeta& meta, QString* error);
+    /// Maps [offset, offset + bytes) of `path` read-only into m_mapping / m_mappedData.
+    QString mapRange(const QString& path, qint64 offset, qint64 bytes);
 
     std::unique_ptr<SharedSegment> m_segment;
     ArrayMeta m_meta;
     QString m_sourcePath;
+    std::shared_ptr<void> m_mapping; ///< the mmap of a file backing (unmapped by its deleter)
+    const char* m_mappedData = nullptr;
 };
 
 /// Checks an array segment header against the segment's size; returns an error text.

@@ -8,7 +8,8 @@ SHAREDMAP_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-qpa-plugins qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libqcustomplot-dev libqcustomplot2.1-qt6
-    python3 python3-numpy python3-tqdm python3-joblib
+    libzip-dev libhdf5-dev qt6-image-formats-plugins
+    python3 python3-numpy python3-tqdm python3-joblib python3-h5py
     xvfb xauth
     qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
     dpkg-dev file appstream desktop-file-utils

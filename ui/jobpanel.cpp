@@ -307,7 +307,7 @@ void JobPanel::validate()
     } else {
         problem = job.validationError();
         if (problem.isEmpty() && def->info.needsInput && !m_hasInput)
-            problem = tr("Load or generate an array first (File ▸ Open, or drop a .npy file here).");
+            problem = tr("Load or generate an array first (File ▸ Open, or drop a file here).");
         if (problem.isEmpty()) {
             JobPlan plan;
             problem = planJob(job, m_hasInput ? &m_inputMeta : nullptr, &plan);

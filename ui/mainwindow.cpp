@@ -5,6 +5,7 @@
 #include "datapanel.h"
 #include "demos.h"
 #include "generatedialog.h"
+#include "importdialogs.h"
 #include "jobpanel.h"
 #include "kernel.h"
 #include "kernelmenu.h"
@@ -13,10 +14,10 @@
 #include "monitorpanel.h"
 #include "pool.h"
 #include "progressformat.h"
-#include "sharedsegment.h"
 #include "resultsmodel.h"
 #include "resultspanel.h"
 #include "settings.h"
+#include "sharedsegment.h"
 
 #include <QAction>
 #include <QApplication>
@@ -152,12 +153,17 @@ MainWindow::~MainWindow()
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    m_openAction = file->addAction(themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
-        chooseFile(tr("Open array"), tr("NumPy arrays (*.npy);;All files (*)"), false,
-                   [this](const QString& path) { openFile(path); });
-    });
+    m_openAction = file->addAction(
+        themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
+            chooseFile(
+                tr("Open array"),
+                tr("All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin "
+                   "*.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;"
+                   "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)"),
+                false, [this](const QString& path) { openFile(path); });
+        });
     m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Load a .npy file into shared memory (Ctrl+O)"));
+    m_openAction->setToolTip(tr("Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_generateAction = file->addAction(themeIcon("document-new", QStyle::SP_FileIcon), tr("&Generate array…"), this, [this] {
         auto* dialog = new GenerateDialog(this);
@@ -184,14 +190,17 @@ void MainWindow::createActions()
         });
     });
     file->addSeparator();
-    m_exportAction = file->addAction(themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
-        chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv)"), true, [this](const QString& path) {
-            const QString error = exportResults(path);
-            showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error, !error.isEmpty());
+    m_exportAction = file->addAction(
+        themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
+            chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5)"), true,
+                       [this](const QString& path) {
+                           const QString error = exportResults(path);
+                           showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error,
+                                      !error.isEmpty());
+                       });
         });
-    });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
-    m_exportAction->setToolTip(tr("Write the results to .npy or .csv (Ctrl+E)"));
+    m_exportAction->setToolTip(tr("Write the results to .npy, .csv or HDF5 (Ctrl+E)"));
     m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
         chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true, [this](const QString& path) {
             const QString error = savePlot(path);
@@ -412,8 +421,39 @@ bool MainWindow::loadDemo(const QString& id)
 
 void MainWindow::openFile(const QString& path)
 {
-    m_logPanel->append(tr("Loading %1").arg(path));
-    m_store->load(path);
+    QString error;
+    const FormatHandler* handler = ArrayLoader::instance().handlerFor(path, LoadOptions(), &error);
+    const QString format = handler ? handler->name : QString();
+    QDialog* dialog = nullptr;
+    std::function<LoadOptions()> options;
+    if (format == QLatin1String("csv") || format == QLatin1String("tsv")) {
+        auto* csv = new CsvImportDialog(path, this);
+        options = [csv] { return csv->options(); };
+        dialog = csv;
+    } else if (format == QLatin1String("npz") || format == QLatin1String("hdf5")) {
+        auto* picker = new DatasetPickerDialog(path, this);
+        options = [picker] { return picker->options(); };
+        dialog = picker;
+    } else if (format == QLatin1String("raw")) {
+        auto* raw = new RawImportDialog(path, this);
+        options = [raw] { return raw->options(); };
+        dialog = raw;
+    }
+    if (!dialog) {
+        loadFile(path, LoadOptions()); // unknown types fail in the store, with its message
+        return;
+    }
+    // Window-modal and asynchronous, like the file dialog: a running job keeps updating.
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, path, options] { loadFile(path, options()); });
+    dialog->open();
+}
+
+void MainWindow::loadFile(const QString& path, const LoadOptions& options)
+{
+    m_logPanel->append(options.dataset.isEmpty() ? tr("Loading %1").arg(path)
+                                                 : tr("Loading %1 from %2").arg(options.dataset, path));
+    m_store->load(path, options);
 }
 
 bool MainWindow::runJob()
@@ -445,8 +485,10 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>
     const KernelDef* def = KernelRegistry::instance().find(spec.kernel);
     // A kernel without input (mandelbrot, the race) does not hold on to the selected array.
     const auto array = def && !def->info.needsInput ? nullptr : m_store->array(arrayId);
-    if (array)
+    if (array) {
         spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
+        spec.inputOptions = m_store->entry(arrayId).options;
+    }
     QString error;
     const quint64 jobId = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
     if (jobId == 0) {
@@ -493,7 +535,8 @@ QString MainWindow::exportResults(const QString& path)
 {
     if (!m_hasResult)
         return tr("No results to export yet: run a job first.");
-    const QString error = checkOutputPath(path, { QStringLiteral("npy"), QStringLiteral("csv") });
+    const QString error = checkOutputPath(
+        path, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
     if (!error.isEmpty())
         return error;
     return writeResults(m_lastResult, path);
@@ -514,8 +557,10 @@ QString MainWindow::saveJob(const QString& path)
 {
     JobSpec spec = m_jobPanel->spec();
     const int id = m_dataPanel->currentId();
-    if (m_store->contains(id))
+    if (m_store->contains(id)) {
         spec.input = m_store->entry(id).path;
+        spec.inputOptions = m_store->entry(id).options;
+    }
     return spec.save(path);
 }
 
@@ -527,7 +572,7 @@ QString MainWindow::openJob(const QString& path)
         return error;
     m_jobPanel->setSpec(spec);
     if (!spec.input.isEmpty())
-        openFile(spec.input);
+        loadFile(spec.input, spec.inputOptions); // a job file says how to read its input
     return {};
 }
 
@@ -595,14 +640,20 @@ void MainWindow::showGuide()
         "like Python's <tt>process_map(fn, indices, max_workers, chunksize)</tt>. The array is put <b>once</b> in "
         "shared memory and every worker reads the same bytes: no copies.</p>"
         "<h3>The window</h3>"
-        "<ul><li><b>Data</b>: the arrays in shared memory. Open a .npy file (Ctrl+O), drop one on the window, or "
-        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its values.</li>"
-        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like <tt>0:100:2</tt>, "
-        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a time).</li>"
-        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row per "
+        "<ul><li><b>Data</b>: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; "
+        "Ctrl+O), drop one on the window, or "
+        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its "
+        "values.</li>"
+        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like "
+        "<tt>0:100:2</tt>, "
+        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a "
+        "time).</li>"
+        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row "
+        "per "
         "worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, "
         "a timeline of which worker computed which chunk, and memory over time next to the array's size.</li>"
-        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with times.</li></ul>"
+        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with "
+        "times.</li></ul>"
         "<h3>Plots</h3><p>Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.</p>"
         "<h3>Shortcuts</h3><p>Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.</p>"));
     browser->resize(640, 560);

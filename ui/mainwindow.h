@@ -1,5 +1,6 @@
 #pragma once
 
+#include "arrayloader.h"
 #include "guioptions.h"
 #include "jobresult.h"
 
@@ -38,7 +39,10 @@ public:
     /// Loads the built-in demo array: the tutorial's uniform N×N float64 matrix.
     void loadDemoArray();
     /// Opens a `.npy` file (off the GUI thread).
+    /// Opens a file: formats that need options (text tables, containers, raw) ask for them first.
     void openFile(const QString& path);
+    /// Loads a file with the given options, without asking.
+    void loadFile(const QString& path, const LoadOptions& options);
 
     /// Sets up a teaching demo in one step: its job, its data (generated in shared memory unless
     /// already there) and its explanation beside it. Returns false for an unknown id.

@@ -1,6 +1,8 @@
 #include "cliapp.h"
+#include "imageformat.h"
 
 int main(int argc, char** argv)
 {
+    sharedmap::registerImageFormat();
     return sharedmap::cli::main(argc, argv);
 }

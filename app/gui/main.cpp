@@ -1,4 +1,5 @@
 #include "guioptions.h"
+#include "imageformat.h"
 #include "language.h"
 #include "mainwindow.h"
 #include "settings.h"
@@ -11,6 +12,7 @@
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    sharedmap::registerImageFormat();
     QApplication::setOrganizationName(QStringLiteral("SharedMap"));
     QApplication::setApplicationName(QStringLiteral("SharedMap"));
     QApplication::setApplicationVersion(QStringLiteral(SHAREDMAP_VERSION));

@@ -1,5 +1,7 @@
 #include "cliapp.h"
 
+#include "arrayloader.h"
+#include "formats/rawformat.h"
 #include "generator.h"
 #include "jobspec.h"
 #include "kernel.h"
@@ -10,6 +12,9 @@
 #include "sharedsegment.h"
 #include "version.h"
 
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -19,10 +24,6 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSocketNotifier>
-
-#include <csignal>
-#include <cstdio>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,7 +38,7 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "Commands:\n"
                       "  run        run a kernel over the indices of an array with worker processes\n"
                       "  kernels    list the kernels, their descriptions and parameters\n"
-                      "  info       describe a .npy file: dtype, shape, order, bytes\n"
+                      "  info       describe an input file: dtype, shape, order, bytes\n"
                       "  generate   write a .npy file of demo data\n"
                       "  cleanup    remove shared memory left by SharedMap runs that were killed\n"
                       "\n"
@@ -77,6 +78,119 @@ int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const
     }
     return -1;
 }
+
+// --- input options (run, info) -----------------------------------------------------------------
+
+/// The options that say how to read an input file, shared by run and info.
+struct InputOptionSet
+{
+    QCommandLineOption format { QStringLiteral("format"),
+                                QStringLiteral(
+                                    "Input format: csv, tsv, npy, npz, hdf5, raw, image or shm (default: from the "
+                                    "extension, or shm: for shm:NAME)."),
+                                QStringLiteral("FORMAT") };
+    QCommandLineOption dataset {
+        QStringLiteral("dataset"),
+        QStringLiteral("Array of a .npz, or dataset path of an HDF5 file (e.g. group/values)."), QStringLiteral("NAME")
+    };
+    QCommandLineOption slice { QStringLiteral("slice"),
+                               QStringLiteral("HDF5 hyperslab: START:STOP[:STEP] per dimension, comma-separated."),
+                               QStringLiteral("SLICE") };
+    QCommandLineOption dtype {
+        QStringLiteral("dtype"),
+        QStringLiteral("Element type of raw and shm: input (required), or of a text table (default float64)."),
+        QStringLiteral("DTYPE")
+    };
+    QCommandLineOption shape { QStringLiteral("shape"), QStringLiteral("Shape of raw and shm: input, e.g. 480x640."),
+                               QStringLiteral("SHAPE") };
+    QCommandLineOption byteOrder { QStringLiteral("byte-order"),
+                                   QStringLiteral("Byte order of raw input: little (default) or big."),
+                                   QStringLiteral("ORDER") };
+    QCommandLineOption offset { QStringLiteral("offset"), QStringLiteral("Bytes to skip before raw data (default 0)."),
+                                QStringLiteral("BYTES") };
+    QCommandLineOption delimiter {
+        QStringLiteral("delimiter"),
+        QStringLiteral("Text table delimiter: one character, tab or space (default: detected)."), QStringLiteral("CHAR")
+    };
+    QCommandLineOption headerRows { QStringLiteral("header-rows"),
+                                    QStringLiteral("Header lines of a text table (default: detected, 0 or 1)."),
+                                    QStringLiteral("N") };
+    QCommandLineOption columns {
+        QStringLiteral("columns"),
+        QStringLiteral("Text table columns to keep, counted from 0, e.g. 0,2,5 (default: all)."), QStringLiteral("LIST")
+    };
+    QCommandLineOption load { QStringLiteral("load"),
+                              QStringLiteral("copy (default) the input into shared memory, or map a .npy or raw file "
+                                             "read-only in place."),
+                              QStringLiteral("copy|map") };
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.addOptions(
+            { format, dataset, slice, dtype, shape, byteOrder, offset, delimiter, headerRows, columns, load });
+    }
+
+    /// Applies the options given on the command line over `options`; returns an error text.
+    QString read(const QCommandLineParser& parser, LoadOptions* options) const
+    {
+        if (parser.isSet(format)) {
+            options->format = parser.value(format).toLower();
+            if (options->format == QLatin1String("h5"))
+                options->format = QStringLiteral("hdf5");
+            if (!ArrayLoader::instance().find(options->format))
+                return QStringLiteral("unknown format '%1' (formats: %2)")
+                    .arg(parser.value(format), ArrayLoader::instance().formatNames().join(QLatin1String(", ")));
+        }
+        if (parser.isSet(dataset))
+            options->dataset = parser.value(dataset);
+        if (parser.isSet(slice))
+            options->slice = parser.value(slice);
+        if (parser.isSet(dtype)) {
+            options->dtype = dtypeFromName(parser.value(dtype));
+            if (options->dtype == DType::Invalid)
+                return QStringLiteral("unknown dtype '%1' (use bool, int8..int64, uint8..uint64, float32, float64)")
+                    .arg(parser.value(dtype));
+        }
+        if (parser.isSet(shape)) {
+            const QString error = parseShape(parser.value(shape), &options->shape);
+            if (!error.isEmpty())
+                return error;
+        }
+        if (parser.isSet(byteOrder) && !byteOrderFromName(parser.value(byteOrder), &options->bigEndian))
+            return QStringLiteral("--byte-order must be little or big, not '%1'").arg(parser.value(byteOrder));
+        if (parser.isSet(offset)) {
+            bool ok = false;
+            options->offset = parser.value(offset).toLongLong(&ok);
+            if (!ok || options->offset < 0)
+                return QStringLiteral("--offset must be a non-negative number of bytes, not '%1'")
+                    .arg(parser.value(offset));
+        }
+        if (parser.isSet(delimiter)) {
+            const QString error = delimiterFromName(parser.value(delimiter), &options->delimiter);
+            if (!error.isEmpty())
+                return error;
+        }
+        if (parser.isSet(headerRows)) {
+            bool ok = false;
+            options->headerRows = parser.value(headerRows).toInt(&ok);
+            if (!ok || options->headerRows < 0)
+                return QStringLiteral("--header-rows must be a non-negative integer, not '%1'")
+                    .arg(parser.value(headerRows));
+        }
+        if (parser.isSet(columns)) {
+            const QString error = parseColumns(parser.value(columns), &options->columns);
+            if (!error.isEmpty())
+                return error;
+        }
+        if (parser.isSet(load)) {
+            const QString mode = parser.value(load);
+            if (mode != QLatin1String("copy") && mode != QLatin1String("map"))
+                return QStringLiteral("--load must be copy or map, not '%1'").arg(mode);
+            options->map = mode == QLatin1String("map");
+        }
+        return {};
+    }
+};
 
 // --- kernels ---------------------------------------------------------------------------------
 
@@ -168,52 +282,95 @@ int infoCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of text."));
-    parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .npy file."));
-    if (const int code = parseCommand(parser, arguments, QStringLiteral("Describe a .npy file without loading its data."));
+    const QCommandLineOption list(QStringLiteral("list"), QStringLiteral("List the arrays of a .npz or HDF5 file."));
+    const InputOptionSet inputOptions;
+    parser.addOptions({ json, list });
+    inputOptions.addTo(parser);
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"),
+        QStringLiteral("An input file (.npy, .npz, .h5, .csv, .tsv, .txt, raw, image) or shm:NAME."));
+    if (const int code
+        = parseCommand(parser, arguments, QStringLiteral("Describe an input array without loading its data."));
         code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("info takes exactly one FILE"));
     const QString path = parser.positionalArguments().first();
-    QFile file(path);
-    if (!QFileInfo(path).isFile())
-        return usageError(QStringLiteral("%1: no such file").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        return usageError(QStringLiteral("%1: %2").arg(path, file.errorString()));
-    NpyHeader header;
-    const QString error = readNpyHeader(file, file.size(), &header);
+    LoadOptions options;
+    QString error = inputOptions.read(parser, &options);
     if (!error.isEmpty())
-        return usageError(QStringLiteral("%1: %2").arg(path, error));
-    const ArrayMeta& meta = header.meta;
-    const QString byteOrder = dtypeSize(meta.dtype) == 1 ? QStringLiteral("not applicable")
-        : meta.sourceBigEndian                            ? QStringLiteral("big-endian")
-                                                          : QStringLiteral("little-endian");
+        return usageError(error);
+    if (parser.isSet(list)) {
+        QVector<DatasetInfo> datasets;
+        error = listDatasets(path, options, &datasets);
+        if (!error.isEmpty())
+            return usageError(error);
+        QJsonArray entries;
+        QString text;
+        for (const DatasetInfo& info : datasets) {
+            QJsonArray shape;
+            for (qint64 dim : info.meta.shape)
+                shape.append(dim);
+            entries.append(QJsonObject {
+                { QStringLiteral("name"), info.name },
+                { QStringLiteral("kind"), info.isGroup ? QStringLiteral("group") : QStringLiteral("dataset") },
+                { QStringLiteral("dtype"),
+                  info.meta.dtype == DType::Invalid ? QJsonValue() : QJsonValue(dtypeName(info.meta.dtype)) },
+                { QStringLiteral("shape"), shape },
+                { QStringLiteral("stored_type"), info.typeText } });
+            text += info.isGroup ? QStringLiteral("%1/\n").arg(info.name)
+                : info.meta.dtype == DType::Invalid
+                ? QStringLiteral("%1  (unsupported: %2)\n").arg(info.name, info.typeText)
+                : QStringLiteral("%1  %2 %3\n").arg(info.name, dtypeName(info.meta.dtype), info.meta.shapeText());
+        }
+        printOut(parser.isSet(json) ? QString::fromUtf8(QJsonDocument(entries).toJson(QJsonDocument::Indented)) : text);
+        return ExitOk;
+    }
+    ArrayProbe probe;
+    error = probeArray(path, options, &probe);
+    if (!error.isEmpty())
+        return usageError(error);
+    const ArrayMeta& meta = probe.meta;
+    const QString byteOrder = byteOrderText(meta);
     if (parser.isSet(json)) {
         QJsonArray shape;
         for (qint64 dim : meta.shape)
             shape.append(dim);
-        const QJsonObject object { { QStringLiteral("path"), path },
-                                   { QStringLiteral("format_version"), QStringLiteral("%1.%2").arg(header.major).arg(header.minor) },
-                                   { QStringLiteral("dtype"), dtypeName(meta.dtype) },
-                                   { QStringLiteral("byte_order"), byteOrder },
-                                   { QStringLiteral("shape"), shape },
-                                   { QStringLiteral("order"), meta.orderText() },
-                                   { QStringLiteral("elements"), meta.elementCount() },
-                                   { QStringLiteral("bytes"), meta.byteSize() } };
+        QJsonObject object { { QStringLiteral("path"), path },
+                             { QStringLiteral("format"), probe.format },
+                             { QStringLiteral("dtype"), dtypeName(meta.dtype) },
+                             { QStringLiteral("byte_order"), byteOrder },
+                             { QStringLiteral("shape"), shape },
+                             { QStringLiteral("order"), meta.orderText() },
+                             { QStringLiteral("elements"), meta.elementCount() },
+                             { QStringLiteral("bytes"), meta.byteSize() } };
+        for (const QString& detail : std::as_const(probe.details)) {
+            const qsizetype colon = detail.indexOf(QLatin1String(": "));
+            object.insert(detail.left(colon), detail.mid(colon + 2));
+        }
         printOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
         return ExitOk;
     }
-    printOut(QStringLiteral("file:     %1\nformat:   .npy %2.%3\ndtype:    %4 (%5)\nshape:    %6\norder:    %7\n"
-                            "elements: %8\nbytes:    %9 (%10)\n")
-                 .arg(path)
-                 .arg(header.major)
-                 .arg(header.minor)
-                 .arg(dtypeName(meta.dtype), byteOrder, meta.shapeText(),
-                      meta.fortranOrder ? QStringLiteral("F (Fortran)") : QStringLiteral("C"))
-                 .arg(meta.elementCount())
-                 .arg(meta.byteSize())
-                 .arg(formatBytes(meta.byteSize())));
+    // .npy keeps its historical first lines ("format:   .npy 1.0").
+    QString format = probe.format;
+    QStringList details = probe.details;
+    if (format == QLatin1String("npy") && !details.isEmpty()
+        && details.first().startsWith(QLatin1String("format_version: "))) {
+        format = QStringLiteral(".npy ") + details.takeFirst().mid(16);
+        details.clear();
+    }
+    QString text = QStringLiteral("file:     %1\nformat:   %2\ndtype:    %3 (%4)\nshape:    %5\norder:    %6\n"
+                                  "elements: %7\nbytes:    %8 (%9)\n")
+                       .arg(path, format, dtypeName(meta.dtype), byteOrder, meta.shapeText(),
+                            meta.fortranOrder ? QStringLiteral("F (Fortran)") : QStringLiteral("C"))
+                       .arg(meta.elementCount())
+                       .arg(meta.byteSize())
+                       .arg(formatBytes(meta.byteSize()));
+    for (const QString& detail : std::as_const(details)) {
+        const qsizetype colon = detail.indexOf(QLatin1String(": "));
+        text += QStringLiteral("%1 %2\n").arg(detail.left(colon) + QLatin1Char(':'), -9).arg(detail.mid(colon + 2));
+    }
+    printOut(text);
     return ExitOk;
 }
 
@@ -327,7 +484,11 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     QCommandLineParser parser;
     const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
                                  QStringLiteral("JOB.json"));
-    const QCommandLineOption input(QStringLiteral("input"), QStringLiteral("Input array (.npy)."), QStringLiteral("FILE"));
+    const QCommandLineOption input(
+        QStringLiteral("input"),
+        QStringLiteral("Input array: .npy, .npz, .h5, .csv, .tsv, .txt, raw, an image, or shm:NAME."),
+        QStringLiteral("FILE"));
+    const InputOptionSet inputOptions;
     const QCommandLineOption kernel(QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
                                     QStringLiteral("NAME"));
     const QCommandLineOption param(QStringLiteral("param"),
@@ -346,7 +507,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     const QCommandLineOption timeout(QStringLiteral("task-timeout"),
                                      QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
                                      QStringLiteral("SECONDS"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("Write results to FILE.npy or FILE.csv."),
+    const QCommandLineOption output(QStringLiteral("output"),
+                                    QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
                                     QStringLiteral("FILE"));
     const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
                                      QStringLiteral("FILE.json"));
@@ -365,6 +527,7 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
                                     QStringLiteral("PATH"));
     parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary, resume,
                         quietOption, plugin });
+    inputOptions.addTo(parser);
     if (const int code = parseCommand(parser, arguments,
                                       QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
@@ -380,6 +543,9 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     }
     if (parser.isSet(input))
         spec->input = parser.value(input);
+    error = inputOptions.read(parser, &spec->inputOptions);
+    if (!error.isEmpty())
+        return usageError(error);
     if (parser.isSet(kernel))
         spec->kernel = parser.value(kernel);
     spec->plugins += parser.values(plugin);
@@ -479,7 +645,7 @@ int RunCommand::exec(const QStringList& arguments)
         QElapsedTimer clock;
         clock.start();
         QString error;
-        m_input = SharedArray::loadNpy(m_spec.input, &error);
+        m_input = loadArray(m_spec.input, m_spec.inputOptions, &error);
         if (!m_input)
             return usageError(error);
         m_loadS = double(clock.nsecsElapsed()) / 1e9;

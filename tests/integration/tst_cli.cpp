@@ -35,6 +35,8 @@ private slots:
     void sigkill();
     void progressOutput_data();
     void progressOutput();
+    void badInputFiles_data();
+    void badInputFiles();
 
 private:
     double diagonal(qint64 i) const { return m_b[int(i * kN + i)]; }
@@ -199,6 +201,73 @@ void TestCli::sigkill()
           qPrintable(files.join(QLatin1Char(' '))));
     QVERIFY(procwatch::shmSegmentsOf(pid).isEmpty());
     QVERIFY(procwatch::keyFilesOf(pid).isEmpty());
+}
+
+void TestCli::badInputFiles_data()
+{
+    QTest::addColumn<QByteArray>("content"); // written to the file named below
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<bool>("infoFails"); // info reads no values, so a bad value is found by run only
+    QTest::newRow("ragged csv") << QByteArray("a,b,c\n1,2,3\n4,5\n") << "t.csv" << QStringList()
+                                << "line 3 has 2 values, expected 3 as on line 2" << true;
+    QTest::newRow("bad value") << QByteArray("1;2\n3;4\n5;x\n") << "t.csv" << QStringList()
+                               << "line 3, column 2: 'x' is not a number" << false;
+    QTest::newRow("int with NaN") << QByteArray("1\t2\n\t4\n") << "t.tsv" << QStringList { "--dtype", "int8" }
+                                  << "line 2, column 1: '' is empty" << false;
+    QTest::newRow("raw size")
+        << QByteArray(100, 'x') << "r.bin" << QStringList { "--dtype", "int32", "--shape", "5x6" }
+        << "size mismatch: shape (5, 6) of int32 needs 120 bytes, the file holds 100 bytes after offset 0" << true;
+    QTest::newRow("raw offset") << QByteArray(100, 'x') << "r.bin"
+                                << QStringList { "--dtype", "int32", "--shape", "5x5", "--offset", "4" }
+                                << "needs 100 bytes, the file holds 96 bytes after offset 4" << true;
+    QTest::newRow("raw no shape") << QByteArray(100, 'x') << "r.raw" << QStringList { "--dtype", "uint8" }
+                                  << "needs --shape" << true;
+    QTest::newRow("not a zip") << QByteArray("PK not really") << "a.npz" << QStringList() << "not a readable .npz"
+                               << true;
+    QTest::newRow("not hdf5") << QByteArray("plain text") << "a.h5" << QStringList() << "not an HDF5 file" << true;
+    QTest::newRow("not an image") << QByteArray("plain text") << "a.png" << QStringList() << "not a readable image"
+                                  << true;
+    QTest::newRow("unknown type") << QByteArray("1,2") << "a.xls" << QStringList() << "unknown file type '.xls'"
+                                  << true;
+    QTest::newRow("unknown format") << QByteArray("1,2") << "a.csv" << QStringList { "--format", "excel" }
+                                    << "unknown format 'excel'" << true;
+}
+
+void TestCli::badInputFiles()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, fileName);
+    QFETCH(QStringList, options);
+    QFETCH(QString, message);
+    QFETCH(bool, infoFails);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(fileName);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    for (const QString& command : { QStringLiteral("run"), QStringLiteral("info") }) {
+        if (command == QLatin1String("info") && !infoFails)
+            continue;
+        QProcess cli;
+        const QStringList arguments = command == QLatin1String("run")
+            ? QStringList { "run", "--input", path, "--kernel", "row_sum", "--output", dir.filePath("o.npy") } + options
+            : QStringList { "info", path } + options;
+        cli.start(QStringLiteral(SHAREDMAP_CLI), arguments);
+        QVERIFY(cli.waitForStarted());
+        const qint64 pid = cli.processId();
+        QVERIFY(cli.waitForFinished(10000));
+        const QString errors = QString::fromUtf8(cli.readAllStandardError());
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY2(errors.startsWith(QLatin1String("sharedmap-cli: error: ")) && errors.count(QLatin1Char('\n')) == 1,
+                 qPrintable(errors));
+        QVERIFY2(errors.contains(message), qPrintable(errors));
+        QVERIFY(!QFile::exists(dir.filePath("o.npy")));
+        QVERIFY(procwatch::shmSegmentsOf(pid).isEmpty());
+        QCOMPARE(procwatch::keyFilesOf(pid), QStringList());
+    }
 }
 
 void TestCli::progressOutput_data()

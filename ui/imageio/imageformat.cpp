@@ -1,0 +1,109 @@
+#include "imageformat.h"
+
+#include "arrayloader.h"
+
+#include <cstring>
+#include <QFileInfo>
+#include <QImage>
+#include <QImageReader>
+
+namespace sharedmap {
+
+namespace {
+
+/// Grey formats load as (H, W); everything else as (H, W, 3).
+bool isGreyFormat(QImage::Format format)
+{
+    return format == QImage::Format_Grayscale8 || format == QImage::Format_Grayscale16 || format == QImage::Format_Mono
+        || format == QImage::Format_MonoLSB || format == QImage::Format_Alpha8;
+}
+
+QString openReader(const QString& path, QImageReader* reader)
+{
+    if (!QFileInfo(path).isFile())
+        return QStringLiteral("%1: no such file").arg(path);
+    reader->setFileName(path);
+    if (!reader->canRead())
+        return QStringLiteral("%1: not a readable image (%2)").arg(path, reader->errorString());
+    return {};
+}
+
+std::shared_ptr<SharedArray> loadImage(const QString& path, const LoadOptions&, QString* error,
+                                       const SharedArray::Progress& progress, const std::atomic_bool* cancel)
+{
+    QImageReader reader;
+    *error = openReader(path, &reader);
+    if (!error->isEmpty())
+        return nullptr;
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = QStringLiteral("%1: cannot decode the image: %2").arg(path, reader.errorString());
+        return nullptr;
+    }
+    if (cancel && cancel->load()) {
+        *error = QStringLiteral("%1: loading cancelled").arg(path);
+        return nullptr;
+    }
+    const bool grey = isGreyFormat(image.format()) || (image.colorCount() > 0 && image.isGrayscale());
+    image = image.convertToFormat(grey ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
+    ArrayMeta meta;
+    meta.dtype = DType::UInt8;
+    meta.shape = { image.height(), image.width() };
+    if (!grey)
+        meta.shape.append(3);
+    QString problem;
+    auto array = SharedArray::create(meta, &problem);
+    if (!array) {
+        *error = QStringLiteral("%1: %2").arg(path, problem);
+        return nullptr;
+    }
+    array->setSourcePath(path);
+    // Scan lines are padded to 4 bytes in a QImage: copy row by row.
+    const qint64 rowBytes = meta.byteSize() / qMax(1, image.height());
+    char* out = array->mutableData();
+    for (int y = 0; y < image.height(); ++y)
+        std::memcpy(out + y * rowBytes, image.constScanLine(y), size_t(rowBytes));
+    if (progress)
+        progress(meta.byteSize(), meta.byteSize());
+    return array;
+}
+
+QString probeImage(const QString& path, const LoadOptions&, ArrayProbe* probe)
+{
+    QImageReader reader;
+    const QString error = openReader(path, &reader);
+    if (!error.isEmpty())
+        return error;
+    const QSize size = reader.size();
+    if (!size.isValid())
+        return QStringLiteral("%1: the image does not tell its size without decoding").arg(path);
+    probe->meta.dtype = DType::UInt8;
+    probe->meta.shape = { size.height(), size.width() };
+    bool grey = isGreyFormat(reader.imageFormat());
+    if (reader.imageFormat() == QImage::Format_Indexed8) {
+        // Only the palette tells whether an indexed image is grey: decode it.
+        const QImage image = reader.read();
+        grey = !image.isNull() && image.isGrayscale();
+    }
+    if (!grey)
+        probe->meta.shape.append(3);
+    probe->details = { QStringLiteral("image_format: %1").arg(QString::fromLatin1(reader.format())) };
+    return {};
+}
+
+} // namespace
+
+void registerImageFormat()
+{
+    FormatHandler handler;
+    handler.name = QStringLiteral("image");
+    // A fixed list: asking Qt which plug-ins exist would load them all at every start. A missing
+    // plug-in (TIFF comes with qt6-image-formats-plugins) shows as "not a readable image".
+    handler.extensions = { QStringLiteral("png"), QStringLiteral("jpg"),  QStringLiteral("jpeg"),
+                           QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("bmp") };
+    handler.load = loadImage;
+    handler.probe = probeImage;
+    ArrayLoader::instance().registerFormat(handler);
+}
+
+} // namespace sharedmap
