@@ -260,8 +260,8 @@ void addArrayKernels(std::deque<KernelDef>* kernels)
     mandelbrot.info.name = QStringLiteral("mandelbrot");
     mandelbrot.info.description = QT_TRANSLATE_NOOP("Kernels", "Escape counts of the Mandelbrot set, one image row per index "
                                                                "(no input array)");
-    mandelbrot.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "image rows: height");
-    mandelbrot.info.resultText = QT_TRANSLATE_NOOP("Kernels", "a row of width escape counts");
+    mandelbrot.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "image rows: `height`");
+    mandelbrot.info.resultText = QT_TRANSLATE_NOOP("Kernels", "a row of `width` escape counts");
     mandelbrot.info.needsInput = false;
     mandelbrot.info.params = {
         { QStringLiteral("width"), ParamType::Int, qint64(800), qint64(1), qint64(100000),

@@ -219,6 +219,11 @@ FormatHandler npyFormat()
              const std::atomic_bool* cancel) -> std::shared_ptr<SharedArray> {
         if (options.map)
             return mapNpy(path, error);
+        if (options.preferMap) {
+            QString ignored; // a file that cannot be mapped is copied (and a bad one reported) below
+            if (auto mapped = mapNpy(path, &ignored))
+                return mapped;
+        }
         return SharedArray::loadNpy(path, error, progress, cancel);
     };
     handler.probe = [](const QString& path, const LoadOptions&, ArrayProbe* probe) { return probeNpy(path, probe); };

@@ -36,6 +36,12 @@ struct LoadOptions
     QVector<int> columns;
     /// `.npy` and shm: copy into a segment (default) or map the file read-only in place.
     bool map = false;
+    /// A front end's policy, not part of the job: map a `.npy` in place when it can be (native byte
+    /// order, aligned data), else copy it. The CLI sets it unless `--load` is given: mapping costs
+    /// no load time and workers' first pass is 3× faster (docs/PERFORMANCE.md §5). The window
+    /// keeps copies: it holds arrays for a long time and reads them itself, and a file rewritten
+    /// in place (np.save truncates) would take a mapped array away under it.
+    bool preferMap = false;
 
     bool isDefault() const;
     QJsonObject toJson() const;

@@ -264,7 +264,7 @@ void addTeachingKernels(std::deque<KernelDef>* kernels)
     histogram.info.description = QT_TRANSLATE_NOOP("Kernels", "Counts the values of the indexed rows into one shared "
                                                               "histogram (np.histogram with range=(min, max))");
     histogram.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "rows (first axis)");
-    histogram.info.resultText = QT_TRANSLATE_NOOP("Kernels", "values of row a inside [min, max]");
+    histogram.info.resultText = QT_TRANSLATE_NOOP("Kernels", "number of values of row a inside [min, max]");
     histogram.info.accumulatorText = QT_TRANSLATE_NOOP("Kernels", "the counts per bin, shape (bins,)");
     histogram.info.params = {
         { QStringLiteral("bins"), ParamType::Int, qint64(10), qint64(1), qint64(10000000), QT_TRANSLATE_NOOP("Kernels", "Number of bins") },

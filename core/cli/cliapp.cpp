@@ -120,8 +120,8 @@ struct InputOptionSet
         QStringLiteral("Text table columns to keep, counted from 0, e.g. 0,2,5 (default: all)."), QStringLiteral("LIST")
     };
     QCommandLineOption load { QStringLiteral("load"),
-                              QStringLiteral("copy (default) the input into shared memory, or map a .npy or raw file "
-                                             "read-only in place."),
+                              QStringLiteral("copy the input into shared memory, or map a .npy or raw file read-only "
+                                             "in place (default for a .npy in native byte order: no load time)."),
                               QStringLiteral("copy|map") };
 
     void addTo(QCommandLineParser& parser) const
@@ -546,6 +546,9 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     error = inputOptions.read(parser, &spec->inputOptions);
     if (!error.isEmpty())
         return usageError(error);
+    // A one-shot run maps a .npy in place when it can (no load, a faster first pass), unless
+    // --load says otherwise.
+    spec->inputOptions.preferMap = !parser.isSet(inputOptions.load) && !spec->inputOptions.map;
     if (parser.isSet(kernel))
         spec->kernel = parser.value(kernel);
     spec->plugins += parser.values(plugin);

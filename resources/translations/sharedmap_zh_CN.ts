@@ -2,6 +2,100 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>Demos</name>
+    <message>
+        <source>Copy vs shared memory</source>
+        <translation>复制与共享内存</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Python&apos;s &lt;code&gt;process_map(f, indices)&lt;/code&gt; pickles every argument into every worker: pass it a big NumPy array and each worker holds its &lt;b&gt;own copy&lt;/b&gt;. With 2 workers an 800 MB array costs 2.4 GB, and a bigger one ends in &lt;code&gt;MemoryError&lt;/code&gt;.&lt;/p&gt;&lt;p&gt;This demo loads a 200 MB array and sets the job to &lt;b&gt;Copy per worker&lt;/b&gt;. Press &lt;b&gt;Run&lt;/b&gt; and watch the &lt;b&gt;Memory&lt;/b&gt; tab: the total climbs to about three times the array (the app&apos;s copy and one per worker), and the start-up includes sending the copies. Switch &lt;i&gt;Memory&lt;/i&gt; in the Job panel to &lt;b&gt;Shared memory&lt;/b&gt; and run again: the workers read the one shared copy, the total stays at the array&apos;s size, and they start at once. The results are identical.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Demos ▸ Compare shared vs copy&lt;/b&gt; runs both and puts them side by side.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Python 的 &lt;code&gt;process_map(f, indices)&lt;/code&gt; 会把每个参数序列化（pickle）后传给每个工作进程：传入一个大型 NumPy 数组，每个工作进程就各持有&lt;b&gt;一份副本&lt;/b&gt;。2 个工作进程时，800 MB 的数组要占用 2.4 GB，更大的数组则以 &lt;code&gt;MemoryError&lt;/code&gt; 告终。&lt;/p&gt;&lt;p&gt;本演示载入一个 200 MB 的数组，并将任务设为&lt;b&gt;每个工作进程一份副本&lt;/b&gt;。按&lt;b&gt;运行&lt;/b&gt;并观察&lt;b&gt;内存&lt;/b&gt;标签页：总量升至约为数组的三倍（应用自身一份，加上每个工作进程各一份），且启动时间包含了发送副本的时间。将任务面板中的&lt;i&gt;内存&lt;/i&gt;切换为&lt;b&gt;共享内存&lt;/b&gt;后再次运行：工作进程读取同一份共享数据，总量保持在数组大小，且立即启动。两次结果完全相同。&lt;/p&gt;&lt;p&gt;&lt;b&gt;演示 ▸ 比较共享与复制&lt;/b&gt;会运行两种方式并将结果并排对比。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>A race: counting without a lock</source>
+        <translation>竞态：不加锁的计数</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Every task adds 1 to &lt;b&gt;one shared counter&lt;/b&gt; 2,000,000 times, spread over 0.1 s so you can watch. All workers start together. Adding 1 is three steps: read the counter, add, write it back. When two workers read the same value, both write value + 1 and one update is &lt;b&gt;lost&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Run&lt;/b&gt; and watch the &lt;b&gt;Race&lt;/b&gt; tab: the counter falls behind the expected line; the summary tells how many updates were lost. Run again: the loss changes every time — that is what makes races hard to find.&lt;/p&gt;&lt;p&gt;Fix it with &lt;b&gt;lock = mutex&lt;/b&gt; (one worker at a time in the critical section) or &lt;b&gt;lock = atomic&lt;/b&gt; (the processor does read-add-write as one step): see the next demos.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每个任务对&lt;b&gt;同一个共享计数器&lt;/b&gt;加 1，共 2,000,000 次，分散在 0.1 秒内完成，便于观察。所有工作进程同时开始。加 1 分为三步：读取计数器、加 1、写回。当两个工作进程读到同一个值时，二者都会写入“该值 + 1”，于是有一次更新&lt;b&gt;丢失&lt;/b&gt;。&lt;/p&gt;&lt;p&gt;按&lt;b&gt;运行&lt;/b&gt;并观察&lt;b&gt;竞态&lt;/b&gt;标签页：计数器会落后于期望线；摘要会给出丢失了多少次更新。再运行一次：每次丢失的数量都不同——这正是竞态难以发现的原因。&lt;/p&gt;&lt;p&gt;可用 &lt;b&gt;lock = mutex&lt;/b&gt;（每次只有一个工作进程进入临界区）或 &lt;b&gt;lock = atomic&lt;/b&gt;（由处理器把读-加-写作为一步完成）来修复：见后面的演示。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The race fixed with a mutex</source>
+        <translation>用互斥锁修复竞态</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The same counter, now behind a &lt;b&gt;process-shared mutex&lt;/b&gt; that lives in the job&apos;s shared memory: only one worker at a time reads, adds and writes. No update is lost — the counter follows the expected line exactly — but the workers now wait for each other, so it is slower.&lt;/p&gt;&lt;p&gt;The mutex is &lt;i&gt;robust&lt;/i&gt;: if a worker dies while holding it, the next worker to lock it takes it over and the job goes on (SharedMap retries the dead worker&apos;s task).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同一个计数器，现在由位于任务共享内存中的&lt;b&gt;进程间共享互斥锁&lt;/b&gt;保护：每次只有一个工作进程执行读取、加 1 和写回。没有任何更新丢失——计数器与期望线完全吻合——但工作进程之间需要互相等待，因此速度更慢。&lt;/p&gt;&lt;p&gt;该互斥锁是&lt;i&gt;健壮的&lt;/i&gt;（robust）：如果某个工作进程在持有锁时意外终止，下一个加锁的工作进程会接管该锁，任务得以继续（SharedMap 会重试已终止工作进程的任务）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The race fixed with an atomic add</source>
+        <translation>用原子加法修复竞态</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The same counter, incremented with an &lt;b&gt;atomic add&lt;/b&gt;: the processor performs read-add-write as one indivisible step, so no update is lost and no worker waits for a lock. For a single number this is the fastest correct choice; a mutex is for updates of several places at once.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同一个计数器，改用&lt;b&gt;原子加法&lt;/b&gt;递增：处理器把读-加-写作为一个不可分割的步骤执行，因此不会丢失更新，也没有工作进程需要等待锁。对单个数值而言，这是最快的正确做法；互斥锁适用于需要同时更新多个位置的情况。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>A shared histogram</source>
+        <translation>共享直方图</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Every task counts the values of one row into &lt;b&gt;one shared array of counts&lt;/b&gt; — tasks write the same places, so each count is added atomically. Watch the bell curve of normal data build up in the &lt;b&gt;Histogram&lt;/b&gt; tab. The counts equal NumPy&apos;s &lt;code&gt;np.histogram(B, 60, range=(-4, 4))&lt;/code&gt;; &lt;i&gt;File ▸ Export results&lt;/i&gt; saves them.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每个任务把一行的值计入&lt;b&gt;同一个共享计数数组&lt;/b&gt;——多个任务会写入相同的位置，因此每次计数都以原子方式累加。在&lt;b&gt;直方图&lt;/b&gt;标签页中观察正态分布数据的钟形曲线逐渐形成。这些计数与 NumPy 的 &lt;code&gt;np.histogram(B, 60, range=(-4, 4))&lt;/code&gt; 相同；&lt;i&gt;文件 ▸ 导出结果&lt;/i&gt;可将其保存。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Monte Carlo π</source>
+        <translation>蒙特卡洛法估算 π</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Each task throws one batch of 200,000 random points into the unit square and counts those inside the quarter circle: 4 × inside / all estimates π. The &lt;b&gt;π estimate&lt;/b&gt; tab shows the mean of the batches done so far converging to π, with its 95 % band narrowing as 1/√n.&lt;/p&gt;&lt;p&gt;Every batch has its own seed, derived from the run&apos;s seed and its index, so the results are the same for any number of workers — parallel and reproducible.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每个任务向单位正方形中投入一批 200,000 个随机点，并统计落在四分之一圆内的点数：4 × 圆内点数 / 总点数即为 π 的估计值。&lt;b&gt;π 估计&lt;/b&gt;标签页显示已完成批次的均值向 π 收敛，其 95 % 置信带按 1/√n 收窄。&lt;/p&gt;&lt;p&gt;每个批次都有自己的种子，由本次运行的种子和该批次的索引推导而来，因此无论使用多少个工作进程，结果都相同——既并行又可复现。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Mandelbrot, live</source>
+        <translation>曼德博集合（实时绘制）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Each index is one row of the image; workers write their rows straight into the shared results, so no lock is needed and the image comes out in order. Watch the &lt;b&gt;Image&lt;/b&gt; tab fill in; tick &lt;i&gt;Colour bands by worker&lt;/i&gt; to see who computed what. Rows inside the set are slow, rows outside are fast: the chunks adapt so both workers stay busy (see the &lt;b&gt;Timeline&lt;/b&gt;).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每个索引对应图像的一行；工作进程把各自的行直接写入共享结果，因此无需加锁，各行也都落在正确的位置。观察&lt;b&gt;图像&lt;/b&gt;标签页逐步填满；勾选&lt;i&gt;按工作进程着色&lt;/i&gt;可查看每一行由谁计算。集合内部的行计算较慢，外部的行较快：分块会自动调整，使两个工作进程都保持忙碌（见&lt;b&gt;时间线&lt;/b&gt;）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Blurring an image in bands</source>
+        <translation>分条带模糊图像</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;A Gaussian blur of a noisy 900 × 1200 image: each task computes one output row from the rows around it, reading the shared input and writing its own row of the output. Neighbouring tasks read the same input rows but never write the same place. Change &lt;i&gt;sigma&lt;/i&gt; to blur more or less; open a photo with File ▸ Open to blur it instead.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;对一幅带噪声的 900 × 1200 图像做高斯模糊：每个任务根据周围的若干行计算一行输出，从共享输入中读取，并写入输出中属于自己的那一行。相邻任务会读取相同的输入行，但绝不会写入同一位置。修改 &lt;i&gt;sigma&lt;/i&gt; 可调整模糊程度；也可以用“文件 ▸ 打开数组”打开一张照片来模糊它。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>FormulaEditor</name>
+    <message>
+        <source>Sum of squares</source>
+        <translation>平方和</translation>
+    </message>
+    <message>
+        <source>Largest magnitude</source>
+        <translation>最大绝对值</translation>
+    </message>
+    <message>
+        <source>Count of positive elements</source>
+        <translation>正元素个数</translation>
+    </message>
+    <message>
+        <source>Weighted mean (weights j)</source>
+        <translation>加权平均（权重为 j）</translation>
+    </message>
+    <message>
+        <source>Diagonal, doubled (the tutorial&apos;s kernel)</source>
+        <translation>对角元素乘以 2（教程中的内核）</translation>
+    </message>
+    <message>
+        <source>Last minus first element of the row</source>
+        <translation>行的末元素减首元素</translation>
+    </message>
+</context>
+<context>
     <name>GuiOptions</name>
     <message>
         <source>SharedMap: a parallel map over arrays in shared memory.</source>
@@ -55,6 +149,14 @@
         <source>--chunksize must be at least 1 or auto</source>
         <translation>--chunksize 必须至少为 1，或为 auto</translation>
     </message>
+    <message>
+        <source>Start with a teaching demo (copy, race, mutex, atomic, histogram, pi, mandelbrot, blur).</source>
+        <translation>启动时打开一个教学演示（copy、race、mutex、atomic、histogram、pi、mandelbrot、blur）。</translation>
+    </message>
+    <message>
+        <source>Load a kernel plugin (repeatable).</source>
+        <translation>载入内核插件（可重复）。</translation>
+    </message>
 </context>
 <context>
     <name>Kernels</name>
@@ -97,6 +199,166 @@
     <message>
         <source>Euclidean (L2) norm of row a</source>
         <translation>第 a 行的欧几里得（L2）范数</translation>
+    </message>
+    <message>
+        <source>Row a scaled to unit L2 norm</source>
+        <translation>将第 a 行缩放为单位 L2 范数</translation>
+    </message>
+    <message>
+        <source>the normalised row (shape of a row)</source>
+        <translation>归一化后的行（形状同一行）</translation>
+    </message>
+    <message>
+        <source>Running sum along row a (flattened)</source>
+        <translation>沿第 a 行的累积和（展平）</translation>
+    </message>
+    <message>
+        <source>the running sums (row length values)</source>
+        <translation>累积和（与行长度相同个数的值）</translation>
+    </message>
+    <message>
+        <source>Gaussian blur of a 2-D array or an H×W×C image; index a is output row a</source>
+        <translation>对二维数组或 H×W×C 图像做高斯模糊；索引 a 即输出的第 a 行</translation>
+    </message>
+    <message>
+        <source>the blurred row (W or W×C values)</source>
+        <translation>模糊后的行（W 或 W×C 个值）</translation>
+    </message>
+    <message>
+        <source>Standard deviation of the Gaussian, in pixels</source>
+        <translation>高斯核的标准差（像素）</translation>
+    </message>
+    <message>
+        <source>Escape counts of the Mandelbrot set, one image row per index (no input array)</source>
+        <translation>曼德博集合的逃逸次数，每个索引对应图像的一行（无需输入数组）</translation>
+    </message>
+    <message>
+        <source>image rows: `height`</source>
+        <translation>图像行：`height`</translation>
+    </message>
+    <message>
+        <source>a row of `width` escape counts</source>
+        <translation>一行 `width` 个逃逸次数</translation>
+    </message>
+    <message>
+        <source>Image width in pixels</source>
+        <translation>图像宽度（像素）</translation>
+    </message>
+    <message>
+        <source>Image height in pixels (the index space)</source>
+        <translation>图像高度（像素，即索引空间）</translation>
+    </message>
+    <message>
+        <source>Left edge (real part)</source>
+        <translation>左边界（实部）</translation>
+    </message>
+    <message>
+        <source>Right edge (real part)</source>
+        <translation>右边界（实部）</translation>
+    </message>
+    <message>
+        <source>Bottom edge (imaginary part)</source>
+        <translation>下边界（虚部）</translation>
+    </message>
+    <message>
+        <source>Top edge (imaginary part)</source>
+        <translation>上边界（虚部）</translation>
+    </message>
+    <message>
+        <source>Iterations before a point counts as inside</source>
+        <translation>迭代多少次后判定点在集合内</translation>
+    </message>
+    <message>
+        <source>Your formula (muparser): per element x of row a, reduced; or per index with B(r, c) reads when reduce=none</source>
+        <translation>自定义公式（muparser）：对第 a 行的每个元素 x 求值后归约；reduce=none 时按索引求值，用 B(r, c) 读取元素</translation>
+    </message>
+    <message>
+        <source>Expression in x (element), i (row index a), j (position in the row), n (row length); B(r, c) and B(k) read the input</source>
+        <translation>关于 x（元素）、i（行索引 a）、j（在行中的位置）、n（行长度）的表达式；B(r, c) 和 B(k) 读取输入</translation>
+    </message>
+    <message>
+        <source>sum, mean, min, max, or none (evaluate once per index)</source>
+        <translation>sum、mean、min、max 或 none（每个索引求值一次）</translation>
+    </message>
+    <message>
+        <source>one value</source>
+        <translation>一个值</translation>
+    </message>
+    <message>
+        <source>Every task adds 1 to one shared counter `iterations` times; lock=none loses updates, mutex and atomic do not (no input array)</source>
+        <translation>每个任务对同一个共享计数器加 1，共 `iterations` 次；lock=none 会丢失更新，mutex 和 atomic 不会（无需输入数组）</translation>
+    </message>
+    <message>
+        <source>tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>the counter as the task left it</source>
+        <translation>该任务结束时计数器的值</translation>
+    </message>
+    <message>
+        <source>Increments per task</source>
+        <translation>每个任务的递增次数</translation>
+    </message>
+    <message>
+        <source>none (a race), mutex (a process-shared lock) or atomic (an atomic add)</source>
+        <translation>none（竞态）、mutex（进程间共享的互斥锁）或 atomic（原子加法）</translation>
+    </message>
+    <message>
+        <source>Number of tasks (the index space)</source>
+        <translation>任务数（即索引空间）</translation>
+    </message>
+    <message>
+        <source>Spread each task&apos;s increments over this time (busy), to watch the race</source>
+        <translation>将每个任务的递增分散在这段时间内（忙等），以便观察竞态</translation>
+    </message>
+    <message>
+        <source>Counts the values of the indexed rows into one shared histogram (np.histogram with range=(min, max))</source>
+        <translation>将所选索引各行的值计入同一个共享直方图（np.histogram，range=(min, max)）</translation>
+    </message>
+    <message>
+        <source>number of values of row a inside [min, max]</source>
+        <translation>第 a 行落在 [min, max] 内的值的个数</translation>
+    </message>
+    <message>
+        <source>the counts per bin, shape (bins,)</source>
+        <translation>每个区间的计数，形状为 (bins,)</translation>
+    </message>
+    <message>
+        <source>Number of bins</source>
+        <translation>区间数</translation>
+    </message>
+    <message>
+        <source>Lower edge of the first bin</source>
+        <translation>第一个区间的下边界</translation>
+    </message>
+    <message>
+        <source>Upper edge of the last bin (closed)</source>
+        <translation>最后一个区间的上边界（包含该值）</translation>
+    </message>
+    <message>
+        <source>Estimates π from `samples` random points per batch, seeded per index: the same results for any number of workers (no input array)</source>
+        <translation>每批用 `samples` 个随机点估算 π，按索引设定种子：无论多少个工作进程，结果都相同（无需输入数组）</translation>
+    </message>
+    <message>
+        <source>batches</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <source>the batch&apos;s estimate 4 · hits / samples</source>
+        <translation>该批次的估计值 4 · hits / samples</translation>
+    </message>
+    <message>
+        <source>Random points per batch</source>
+        <translation>每批随机点数</translation>
+    </message>
+    <message>
+        <source>Number of batches (the index space)</source>
+        <translation>批次数（即索引空间）</translation>
+    </message>
+    <message>
+        <source>Seed of the whole run</source>
+        <translation>整次运行的种子</translation>
     </message>
 </context>
 <context>
@@ -156,12 +418,303 @@
         <source>Segment</source>
         <translation>内存段</translation>
     </message>
+    <message>
+        <source>Descriptor segment; the data is %1 mapped read-only in place</source>
+        <translation>描述符内存段；数据为文件 %1，以只读方式原地映射</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::ArrayStore</name>
     <message>
         <source>loading cancelled</source>
         <translation>载入已取消</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::ComparePlot</name>
+    <message>
+        <source>time since the run&apos;s start (s)</source>
+        <translation>自运行开始的时间（秒）</translation>
+    </message>
+    <message>
+        <source>total memory, app + workers (MiB)</source>
+        <translation>总内存，应用 + 工作进程（MiB）</translation>
+    </message>
+    <message>
+        <source>shared: one copy for all workers</source>
+        <translation>shared：所有工作进程共用一份</translation>
+    </message>
+    <message>
+        <source>copy: one copy per worker</source>
+        <translation>copy：每个工作进程一份副本</translation>
+    </message>
+    <message>
+        <source>the array (%1 MiB)</source>
+        <translation>数组（%1 MiB）</translation>
+    </message>
+    <message>
+        <source>%1 × the array (%2 MiB)</source>
+        <translation>%1 × 数组（%2 MiB）</translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB at %3 s</source>
+        <translation>%1：%3 秒时 %2 MiB</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::CompareView</name>
+    <message>
+        <source>Compare &amp;again</source>
+        <translation>再次比较(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Compare shared vs copy</source>
+        <translation>比较共享与复制</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The same job runs twice, one run after the other. &lt;b&gt;shared&lt;/b&gt;: the array is in shared memory &lt;b&gt;once&lt;/b&gt; and every worker reads the same pages, so the total stays near one array whatever the number of workers. &lt;b&gt;copy&lt;/b&gt;: each worker first receives &lt;b&gt;its own copy&lt;/b&gt; of the array through its pipe, as Python&apos;s &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; does when the array is passed as an argument. The copies cost memory (about workers + 1 arrays in all) and time before the first task (the start-up column). Results are the same. When the copies cannot fit, copy mode is refused before it starts: that is the tutorial&apos;s &lt;tt&gt;MemoryError&lt;/tt&gt;, explained instead of a crash.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同一个任务先后运行两次。&lt;b&gt;shared&lt;/b&gt;：数组在共享内存中只保存&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的内存页，因此无论工作进程有多少，总量都保持在约一个数组大小。&lt;b&gt;copy&lt;/b&gt;：每个工作进程先通过各自的管道接收&lt;b&gt;一份自己的副本&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; 以参数形式传递数组时那样。副本既占内存（总共约为工作进程数 + 1 个数组），也会推迟第一个任务的开始（见“启动”列）。两次结果相同。如果副本放不下，复制模式会在开始前被拒绝：这就是教程中的 &lt;tt&gt;MemoryError&lt;/tt&gt;，只不过这里给出解释而不是崩溃。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>总用时</translation>
+    </message>
+    <message>
+        <source>Start-up</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>峰值内存</translation>
+    </message>
+    <message>
+        <source>× array</source>
+        <translation>× 数组</translation>
+    </message>
+    <message>
+        <source>From the start to the first task: starting the workers and, in copy mode, sending the copies</source>
+        <translation>从开始到第一个任务的时间：启动工作进程，以及在复制模式下发送副本</translation>
+    </message>
+    <message>
+        <source>Highest total PSS of the app and its workers during the run</source>
+        <translation>运行期间应用及其工作进程 PSS 总和的最大值</translation>
+    </message>
+    <message>
+        <source>shared first</source>
+        <translation>先共享</translation>
+    </message>
+    <message>
+        <source>copy first</source>
+        <translation>先复制</translation>
+    </message>
+    <message>
+        <source>Which mode runs first; the other runs when it ends</source>
+        <translation>先运行哪种模式；另一种在其结束后运行</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation>顺序：</translation>
+    </message>
+    <message>
+        <source>A comparison is running: cancel it before starting another.</source>
+        <translation>正在进行一次比较：请先取消，再开始新的比较。</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Copy mode was refused before it started. This is the tutorial&apos;s MemoryError, caught up front: %1.</source>
+        <translation>复制模式在开始前即被拒绝。这就是教程中的 MemoryError，这里提前捕获：%1。</translation>
+    </message>
+    <message>
+        <source>The %1 run could not start: %2</source>
+        <translation>%1 模式的运行无法启动：%2</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>The %1 run failed: %2</source>
+        <translation>%1 模式的运行失败：%2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Results identical: yes&lt;/b&gt; — the %1 values of both runs are equal bit for bit.</source>
+        <translation>&lt;b&gt;结果一致：是&lt;/b&gt;——两次运行的 %1 个值逐位相等。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Results identical: no&lt;/b&gt; — %1 values differ.</source>
+        <translation>&lt;b&gt;结果一致：否&lt;/b&gt;——有 %1 个值不同。</translation>
+    </message>
+    <message>
+        <source>Results identical: — (the two runs did not both finish)</source>
+        <translation>结果一致：—（两次运行未全部完成）</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 ×</source>
+        <translation>%1 ×</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::ConvergencePlot</name>
+    <message>
+        <source>batches done</source>
+        <translation>已完成批次</translation>
+    </message>
+    <message>
+        <source>running estimate</source>
+        <translation>累计估计值</translation>
+    </message>
+    <message>
+        <source>95 % band</source>
+        <translation>95 % 置信带</translation>
+    </message>
+    <message>
+        <source>running mean</source>
+        <translation>累计均值</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::CountsPlot</name>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::CsvImportDialog</name>
+    <message>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <source>Comma (,)</source>
+        <translation>逗号（,）</translation>
+    </message>
+    <message>
+        <source>Tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>Semicolon (;)</source>
+        <translation>分号（;）</translation>
+    </message>
+    <message>
+        <source>Blanks (spaces or tabs)</source>
+        <translation>空白（空格或制表符）</translation>
+    </message>
+    <message>
+        <source>Bar (|)</source>
+        <translation>竖线（|）</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Columns to keep, counted from 0 and separated by commas, e.g. 0,2,5</source>
+        <translation>要保留的列，从 0 开始计数，用逗号分隔，例如 0,2,5</translation>
+    </message>
+    <message>
+        <source>Element type of the array; empty cells and NaN need a float type</source>
+        <translation>数组的元素类型；空单元格和 NaN 需要浮点类型</translation>
+    </message>
+    <message>
+        <source>&amp;Delimiter:</source>
+        <translation>分隔符(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Header lines:</source>
+        <translation>表头行数(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Columns:</source>
+        <translation>列(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Column %1 does not exist: the lines have %2 values.</source>
+        <translation>列 %1 不存在：各行只有 %2 个值。</translation>
+    </message>
+    <message>
+        <source>No data lines found with these settings.</source>
+        <translation>按当前设置未找到数据行。</translation>
+    </message>
+    <message>
+        <source>Data line %1, column %2: &apos;%3&apos; is not a number of type %4. Change the header lines or the delimiter.</source>
+        <translation>数据行 %1，列 %2：“%3”不是 %4 类型的数字。请更改表头行数或分隔符。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>制表符</translation>
+    </message>
+    <message>
+        <source>blanks</source>
+        <translation>空白</translation>
+    </message>
+    <message>
+        <source>Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines are shown.</source>
+        <translation>分隔符：%1，表头行数：%2，每行 %3 列。下面显示前 %4 行数据。</translation>
     </message>
 </context>
 <context>
@@ -213,6 +766,111 @@
     <message>
         <source>&lt;br&gt;from %1</source>
         <translation>&lt;br&gt;来自 %1</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::DatasetPickerDialog</name>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Choose a dataset of %1</source>
+        <translation>选择 %1 中的数据集</translation>
+    </message>
+    <message>
+        <source>Choose an array of %1</source>
+        <translation>选择 %1 中的数组</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Part of the dataset to load: START:STOP[:STEP] per dimension, separated by commas, e.g. 0:1000,::2</source>
+        <translation>要载入的数据集部分：每个维度写作 START:STOP[:STEP]，用逗号分隔，例如 0:1000,::2</translation>
+    </message>
+    <message>
+        <source>&amp;Slice (optional):</source>
+        <translation>切片（可选）(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>%1 (not supported)</source>
+        <translation>%1（不支持）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>The file holds no array SharedMap can read.</source>
+        <translation>该文件中没有 SharedMap 能读取的数组。</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::DemoPanel</name>
+    <message>
+        <source>Demos</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Pick a demo from the &lt;b&gt;Demos&lt;/b&gt; menu: it loads its data and its job in one click, and this panel explains what to look at.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;从&lt;b&gt;演示&lt;/b&gt;菜单中选择一个演示：一键载入其数据和任务，本面板会说明需要观察什么。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::FormulaEditor</name>
+    <message>
+        <source>e.g. x^2</source>
+        <translation>例如 x^2</translation>
+    </message>
+    <message>
+        <source>muparser expression. Element mode: x (the element), i (the row index), j (position in the row), n (row length). reduce=none: evaluated once per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, min, max, sum, avg, a ? b : c …</source>
+        <translation>muparser 表达式。元素模式：x（元素）、i（行索引）、j（在行中的位置）、n（行长度）。reduce=none：每个索引求值一次；用 B(r, c) 或 B(k) 读取元素。函数：sin、cos、exp、log、sqrt、abs、min、max、sum、avg、a ? b : c …</translation>
+    </message>
+    <message>
+        <source>How the values of a row&apos;s elements combine into the index&apos;s result; none evaluates the formula once per index</source>
+        <translation>一行中各元素的值如何合并为该索引的结果；none 表示每个索引只对公式求值一次</translation>
+    </message>
+    <message>
+        <source>Examples…</source>
+        <translation>示例…</translation>
+    </message>
+    <message>
+        <source>reduce:</source>
+        <translation>reduce：</translation>
+    </message>
+    <message>
+        <source>Position %1: %2</source>
+        <translation>位置 %1：%2</translation>
+    </message>
+    <message>
+        <source>Preview: the result for the first index shows once an array is loaded.</source>
+        <translation>预览：载入数组后将显示第一个索引的结果。</translation>
+    </message>
+    <message>
+        <source>Preview, index %1: computing…</source>
+        <translation>预览，索引 %1：计算中…</translation>
+    </message>
+    <message>
+        <source>Preview, index %1: %2</source>
+        <translation>预览，索引 %1：%2</translation>
+    </message>
+    <message>
+        <source>Preview, index %1 fails: %2</source>
+        <translation>预览，索引 %1 计算失败：%2</translation>
     </message>
 </context>
 <context>
@@ -387,15 +1045,147 @@
         <source>Choose a kernel.</source>
         <translation>请选择一个内核。</translation>
     </message>
-    <message>
-        <source>Load or generate an array first (File ▸ Open, or drop a .npy file here).</source>
-        <translation>请先载入或生成数组（文件 ▸ 打开，或将 .npy 文件拖放到此处）。</translation>
-    </message>
     <message numerus="yes">
         <source>%n index(es) of %1</source>
         <translation>
             <numerusform>%n 个索引（共 %1 个）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Shared memory (one copy)</source>
+        <translation>共享内存（单份）</translation>
+    </message>
+    <message>
+        <source>Copy per worker (like process_map)</source>
+        <translation>每个工作进程一份副本（同 process_map）</translation>
+    </message>
+    <message>
+        <source>Shared: every worker reads the one array in shared memory. Copy: each worker first receives its own copy through its pipe, as process_map does when the array is passed as an argument — same results, more memory, slower start</source>
+        <translation>共享：每个工作进程读取共享内存中的同一个数组。复制：每个工作进程先通过各自的管道接收一份自己的副本，与以参数形式传递数组时的 process_map 相同——结果相同，但占用更多内存，启动更慢</translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation>内存(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>%1 (plugin)</source>
+        <translation>%1（插件）</translation>
+    </message>
+    <message>
+        <source>%1
+From %2</source>
+        <translation>%1
+来自 %2</translation>
+    </message>
+    <message>
+        <source> · plugin %1</source>
+        <translation> · 插件 %1</translation>
+    </message>
+    <message>
+        <source>Plugin file: %1</source>
+        <translation>插件文件：%1</translation>
+    </message>
+    <message>
+        <source>Load or generate an array first (File ▸ Open, or drop a file here).</source>
+        <translation>请先载入或生成一个数组（文件 ▸ 打开数组，或将文件拖放到此处）。</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::KernelMenu</name>
+    <message>
+        <source>&amp;Kernels</source>
+        <translation>内核(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Load plugin…</source>
+        <translation>载入插件(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Load a kernel plugin (.so) built with the SharedMap SDK; see docs/KERNELS.md</source>
+        <translation>载入用 SharedMap SDK 构建的内核插件（.so）；参见 docs/KERNELS.md</translation>
+    </message>
+    <message>
+        <source>Open the &amp;plugins folder</source>
+        <translation>打开插件文件夹(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Plugins in %1 are loaded when SharedMap starts</source>
+        <translation>SharedMap 启动时会载入 %1 中的插件</translation>
+    </message>
+    <message>
+        <source>Load kernel plugin</source>
+        <translation>载入内核插件</translation>
+    </message>
+    <message>
+        <source>Kernel plugins (*.so)</source>
+        <translation>内核插件 (*.so)</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::KernelViews</name>
+    <message>
+        <source>Colour bands by worker</source>
+        <translation>按工作进程着色</translation>
+    </message>
+    <message>
+        <source>Tint each row with the colour of the worker that computed it (as in the Timeline)</source>
+        <translation>用计算该行的工作进程的颜色为每一行着色（与时间线中相同）</translation>
+    </message>
+    <message>
+        <source>Log colours</source>
+        <translation>对数色标</translation>
+    </message>
+    <message>
+        <source>Colour by the logarithm of the value: for values spanning orders of magnitude</source>
+        <translation>按值的对数着色：适用于跨越多个数量级的值</translation>
+    </message>
+    <message>
+        <source>Save image…</source>
+        <translation>保存图像…</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>保存图像</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>The results as an image, filling in as chunks finish</source>
+        <translation>以图像显示结果，随分块完成逐步填充</translation>
+    </message>
+    <message>
+        <source>Race</source>
+        <translation>竞态</translation>
+    </message>
+    <message>
+        <source>The shared counter against what it should be</source>
+        <translation>共享计数器与其应有值的对比</translation>
+    </message>
+    <message>
+        <source>Histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>The shared counts, as the workers add to them</source>
+        <translation>共享计数，随工作进程的累加而更新</translation>
+    </message>
+    <message>
+        <source>π</source>
+        <translation>π</translation>
+    </message>
+    <message>
+        <source>π estimate</source>
+        <translation>π 估计</translation>
+    </message>
+    <message>
+        <source>The mean of the batches done so far, converging to π</source>
+        <translation>已完成批次的均值，逐渐收敛到 π</translation>
     </message>
 </context>
 <context>
@@ -463,14 +1253,6 @@
         <translation>打开数组</translation>
     </message>
     <message>
-        <source>NumPy arrays (*.npy);;All files (*)</source>
-        <translation>NumPy 数组 (*.npy);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Load a .npy file into shared memory (Ctrl+O)</source>
-        <translation>将 .npy 文件载入共享内存（Ctrl+O）</translation>
-    </message>
-    <message>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
@@ -519,20 +1301,12 @@
         <translation>导出结果</translation>
     </message>
     <message>
-        <source>NumPy array (*.npy);;CSV table (*.csv)</source>
-        <translation>NumPy 数组 (*.npy);;CSV 表格 (*.csv)</translation>
-    </message>
-    <message>
         <source>Results exported to %1</source>
         <translation>结果已导出到 %1</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
-    </message>
-    <message>
-        <source>Write the results to .npy or .csv (Ctrl+E)</source>
-        <translation>将结果写入 .npy 或 .csv（Ctrl+E）</translation>
     </message>
     <message>
         <source>Save &amp;plot…</source>
@@ -695,8 +1469,68 @@
         <translation>SharedMap 使用指南</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap runs a &lt;b&gt;kernel&lt;/b&gt; over the &lt;b&gt;indices&lt;/b&gt; of an array with several &lt;b&gt;worker processes&lt;/b&gt;, like Python&apos;s &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;. The array is put &lt;b&gt;once&lt;/b&gt; in shared memory and every worker reads the same bytes: no copies.&lt;/p&gt;&lt;h3&gt;The window&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Data&lt;/b&gt;: the arrays in shared memory. Open a .npy file (Ctrl+O), drop one on the window, or generate one (Ctrl+G). The selected array is the job&apos;s input; below it, a heatmap and a table of its values.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Job&lt;/b&gt;: the kernel and its parameters, the indices (&lt;tt&gt;all&lt;/tt&gt;, a Python slice like &lt;tt&gt;0:100:2&lt;/tt&gt;, a list like &lt;tt&gt;0,1,2&lt;/tt&gt;), the number of workers and the chunk size (how many indices a worker claims at a time).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Monitor&lt;/b&gt;: the progress bar with tqdm&apos;s figures (done/total [elapsed&amp;lt;remaining, rate]), one row per worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, a timeline of which worker computed which chunk, and memory over time next to the array&apos;s size.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Results&lt;/b&gt; and &lt;b&gt;Log&lt;/b&gt;: the ordered results (Ctrl+C copies them) and what happened, with times.&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;Plots&lt;/h3&gt;&lt;p&gt;Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.&lt;/p&gt;&lt;h3&gt;Shortcuts&lt;/h3&gt;&lt;p&gt;Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap 用多个&lt;b&gt;工作进程&lt;/b&gt;对数组的各个&lt;b&gt;索引&lt;/b&gt;执行同一个&lt;b&gt;内核&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;。数组只在共享内存中存放&lt;b&gt;一份&lt;/b&gt;，所有工作进程读取同一份数据，不做任何复制。&lt;/p&gt;&lt;h3&gt;窗口&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;数据&lt;/b&gt;：共享内存中的数组。打开 .npy 文件（Ctrl+O）、将文件拖放到窗口上，或生成一个数组（Ctrl+G）。选中的数组就是任务的输入，下方以热图和表格显示它的值。&lt;/li&gt;&lt;li&gt;&lt;b&gt;任务&lt;/b&gt;：内核及其参数、索引（&lt;tt&gt;all&lt;/tt&gt;、Python 切片如 &lt;tt&gt;0:100:2&lt;/tt&gt;、列表如 &lt;tt&gt;0,1,2&lt;/tt&gt;）、工作进程数和分块大小（工作进程每次领取的索引数）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;监视&lt;/b&gt;：带有 tqdm 各项数字的进度条（已完成/总数 [已用时间&amp;lt;剩余时间, 速率]）、每个工作进程一行（状态、持有的分块、已完成任务、CPU、内存），以及实时图表：结果随索引的变化、吞吐量、哪个工作进程在何时计算了哪个分块的时间线，以及内存随时间的变化（与数组大小对照）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;结果&lt;/b&gt;和&lt;b&gt;日志&lt;/b&gt;：按索引顺序排列的结果（Ctrl+C 复制）以及带时间的运行记录。&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;图表&lt;/h3&gt;&lt;p&gt;拖动以平移，滚轮缩放，双击重置视图，鼠标悬停可读取数据点。&lt;/p&gt;&lt;h3&gt;快捷键&lt;/h3&gt;&lt;p&gt;Ctrl+R 运行，Esc 取消，Ctrl+O 打开，Ctrl+G 生成，Ctrl+E 导出结果。&lt;/p&gt;</translation>
+        <source>All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin *.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)</source>
+        <translation>所有数组 (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin *.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;文本表格 (*.csv *.tsv *.txt);;图像 (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;原始二进制 (*.bin *.raw);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)</source>
+        <translation>将数组（.npy、.npz、HDF5、CSV、图像、原始二进制）载入共享内存（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5)</source>
+        <translation>NumPy 数组 (*.npy);;CSV 表格 (*.csv);;HDF5 (*.h5)</translation>
+    </message>
+    <message>
+        <source>Write the results to .npy, .csv or HDF5 (Ctrl+E)</source>
+        <translation>将结果写入 .npy、.csv 或 HDF5（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Loaded plugin kernels: %1</source>
+        <translation>已载入插件内核：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Demos</source>
+        <translation>演示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Load this demo&apos;s data and job, with an explanation</source>
+        <translation>载入此演示的数据和任务，并附说明</translation>
+    </message>
+    <message>
+        <source>Compare shared vs &amp;copy…</source>
+        <translation>比较共享与复制(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Run the job twice, with the array shared and with a copy per worker, and compare memory and time</source>
+        <translation>将任务运行两次，分别共享数组和为每个工作进程复制一份，比较内存与时间</translation>
+    </message>
+    <message>
+        <source>Compare needs an input array: open or generate one first.</source>
+        <translation>比较需要输入数组：请先打开或生成一个。</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>There is no demo &apos;%1&apos;.</source>
+        <translation>没有名为“%1”的演示。</translation>
+    </message>
+    <message>
+        <source>Demo: %1</source>
+        <translation>演示：%1</translation>
+    </message>
+    <message>
+        <source>Demo ready: press Run (Ctrl+R)</source>
+        <translation>演示已就绪：请按“运行”（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Loading %1 from %2</source>
+        <translation>正在从 %2 载入 %1</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap runs a &lt;b&gt;kernel&lt;/b&gt; over the &lt;b&gt;indices&lt;/b&gt; of an array with several &lt;b&gt;worker processes&lt;/b&gt;, like Python&apos;s &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;. The array is put &lt;b&gt;once&lt;/b&gt; in shared memory and every worker reads the same bytes: no copies.&lt;/p&gt;&lt;h3&gt;The window&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Data&lt;/b&gt;: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or generate one (Ctrl+G). The selected array is the job&apos;s input; below it, a heatmap and a table of its values.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Job&lt;/b&gt;: the kernel and its parameters, the indices (&lt;tt&gt;all&lt;/tt&gt;, a Python slice like &lt;tt&gt;0:100:2&lt;/tt&gt;, a list like &lt;tt&gt;0,1,2&lt;/tt&gt;), the number of workers and the chunk size (how many indices a worker claims at a time).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Monitor&lt;/b&gt;: the progress bar with tqdm&apos;s figures (done/total [elapsed&amp;lt;remaining, rate]), one row per worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, a timeline of which worker computed which chunk, and memory over time next to the array&apos;s size.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Results&lt;/b&gt; and &lt;b&gt;Log&lt;/b&gt;: the ordered results (Ctrl+C copies them) and what happened, with times.&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;Plots&lt;/h3&gt;&lt;p&gt;Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.&lt;/p&gt;&lt;h3&gt;Shortcuts&lt;/h3&gt;&lt;p&gt;Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap 使用多个&lt;b&gt;工作进程&lt;/b&gt;，对数组的&lt;b&gt;索引&lt;/b&gt;运行&lt;b&gt;内核&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;。数组在共享内存中只存放&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的字节：没有副本。&lt;/p&gt;&lt;h3&gt;窗口&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;数据&lt;/b&gt;：共享内存中的数组。可以打开数组文件（.npy、.npz、HDF5、CSV、图像、原始二进制；Ctrl+O）、将文件拖放到窗口上，或生成一个数组（Ctrl+G）。选中的数组即任务的输入；其下方是它的值的热图和表格。&lt;/li&gt;&lt;li&gt;&lt;b&gt;任务&lt;/b&gt;：内核及其参数、索引（&lt;tt&gt;all&lt;/tt&gt;、Python 切片如 &lt;tt&gt;0:100:2&lt;/tt&gt;、列表如 &lt;tt&gt;0,1,2&lt;/tt&gt;）、工作进程数和分块大小（工作进程每次领取的索引数）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;监视&lt;/b&gt;：带有 tqdm 各项数据的进度条（已完成/总数 [已用时间&amp;lt;剩余时间, 速率]）、每个工作进程一行（状态、持有的分块、已完成任务数、CPU、内存），以及实时图表：结果随索引的分布、吞吐量、显示哪个工作进程计算了哪个分块的时间线，以及内存随时间的变化（与数组大小对照）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;结果&lt;/b&gt;和&lt;b&gt;日志&lt;/b&gt;：按顺序排列的结果（Ctrl+C 复制）以及带时间的运行记录。&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;图表&lt;/h3&gt;&lt;p&gt;拖动以平移，滚动以缩放，双击重置视图，鼠标悬停在点上可读取其值。&lt;/p&gt;&lt;h3&gt;快捷键&lt;/h3&gt;&lt;p&gt;Ctrl+R 运行，Esc 取消，Ctrl+O 打开，Ctrl+G 生成，Ctrl+E 导出结果。&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -806,6 +1640,25 @@
         <comment>ends a sentence</comment>
         <translation>%1。</translation>
     </message>
+    <message>
+        <source>The shared counter reached %1 of %2: %3 updates were lost to the race.</source>
+        <translation>共享计数器达到 %1（应为 %2）：有 %3 次更新因竞态而丢失。</translation>
+    </message>
+    <message>
+        <source>The shared counter reached %1 of %2: no update was lost.</source>
+        <translation>共享计数器达到 %1（应为 %2）：没有丢失任何更新。</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::OutputImageView</name>
+    <message>
+        <source>Each row is the result of one index, drawn as it arrives</source>
+        <translation>每一行是一个索引的结果，到达即绘制</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::Pool</name>
@@ -884,6 +1737,84 @@
     <message>
         <source>Job failed: %1</source>
         <translation>任务失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::RacePlot</name>
+    <message>
+        <source>time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>shared counter</source>
+        <translation>共享计数器</translation>
+    </message>
+    <message>
+        <source>expected (increments made)</source>
+        <translation>期望值（已执行的递增次数）</translation>
+    </message>
+    <message>
+        <source>counter as the workers left it</source>
+        <translation>工作进程写入后的计数器值</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::RawImportDialog</name>
+    <message>
+        <source>Import raw data from %1</source>
+        <translation>从 %1 导入原始数据</translation>
+    </message>
+    <message>
+        <source>e.g. 480x640</source>
+        <translation>例如 480x640</translation>
+    </message>
+    <message>
+        <source>Little-endian (x86, ARM)</source>
+        <translation>小端序（x86、ARM）</translation>
+    </message>
+    <message>
+        <source>Big-endian</source>
+        <translation>大端序</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>Bytes of header to skip before the data</source>
+        <translation>数据之前要跳过的头部字节数</translation>
+    </message>
+    <message>
+        <source>File size:</source>
+        <translation>文件大小：</translation>
+    </message>
+    <message>
+        <source>%1 bytes (%2)</source>
+        <translation>%1 字节（%2）</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Shape:</source>
+        <translation>形状(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Byte order:</source>
+        <translation>字节序(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Header &amp;offset:</source>
+        <translation>头部偏移(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Shape %1 of %2 needs %3 bytes; the file holds %4 bytes after the offset.</source>
+        <translation>形状 %1、类型 %2 需要 %3 字节；文件在偏移之后有 %4 字节。</translation>
+    </message>
+    <message>
+        <source>The shape fits the file exactly.</source>
+        <translation>该形状与文件大小正好相符。</translation>
     </message>
 </context>
 <context>
