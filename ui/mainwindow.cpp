@@ -346,6 +346,13 @@ void MainWindow::createDocks()
 
 void MainWindow::applyOptions(const GuiOptions& options)
 {
+    // A demo sets up its job first; job options on the same command line adjust it
+    // (`sharedmap --demo mandelbrot --param max_iter=5000 --run`).
+    const Demo* demo = options.demo.isEmpty() ? nullptr : findDemo(options.demo);
+    if (!options.demo.isEmpty() && (!demo || !loadDemo(options.demo))) {
+        showBanner(tr("There is no demo '%1'.").arg(options.demo), true);
+        return;
+    }
     if (options.hasJob) {
         JobSpec spec = m_jobPanel->spec();
         if (options.setFields.contains(QStringLiteral("all"))) {
@@ -353,8 +360,10 @@ void MainWindow::applyOptions(const GuiOptions& options)
         } else {
             if (options.setFields.contains(QStringLiteral("kernel")))
                 spec.kernel = options.job.kernel;
-            if (options.setFields.contains(QStringLiteral("params")))
-                spec.params = options.job.params;
+            if (options.setFields.contains(QStringLiteral("params"))) {
+                for (auto it = options.job.params.cbegin(); it != options.job.params.cend(); ++it)
+                    spec.params.insert(it.key(), it.value());
+            }
             if (options.setFields.contains(QStringLiteral("indices")))
                 spec.indices = options.job.indices;
             if (options.setFields.contains(QStringLiteral("workers")))
@@ -367,12 +376,8 @@ void MainWindow::applyOptions(const GuiOptions& options)
         m_jobPanel->setSpec(spec);
     }
     m_runWhenLoaded = options.run;
-    if (!options.demo.isEmpty()) {
-        const Demo* demo = findDemo(options.demo);
-        if (!demo || !loadDemo(options.demo)) {
-            showBanner(tr("There is no demo '%1'.").arg(options.demo), true);
-            m_runWhenLoaded = false;
-        } else if (demo->data.dtype == DType::Invalid && m_runWhenLoaded) {
+    if (demo) {
+        if (demo->data.dtype == DType::Invalid && m_runWhenLoaded) {
             m_runWhenLoaded = false; // nothing to load: run now
             runJob();
         }

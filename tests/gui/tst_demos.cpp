@@ -18,6 +18,7 @@
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -104,6 +105,14 @@ private slots:
                 for (int x = 0; x < picture.width(); x += 41)
                     colours.insert(picture.pixel(x, y));
             QVERIFY2(colours.size() > 5, qPrintable(QString::number(colours.size())));
+            // Save image… writes exactly what is shown, as PNG (lossless round trip).
+            QTemporaryDir dir;
+            const QString png = dir.filePath(QStringLiteral("image.png"));
+            QString error;
+            QVERIFY2(image->save(png, &error), qPrintable(error));
+            const QImage reread(png);
+            QCOMPARE(reread.size(), picture.size());
+            QCOMPARE(reread.convertToFormat(QImage::Format_RGB32), picture.convertToFormat(QImage::Format_RGB32));
             image->setOverlay(true);
             QVERIFY(image->image() != picture);
         }
@@ -151,10 +160,16 @@ private slots:
         GuiOptions options;
         options.demo = QStringLiteral("pi");
         options.run = true;
+        // Job options on the same command line adjust the demo's job.
+        options.hasJob = true;
+        options.setFields = { QStringLiteral("params") };
+        options.job.params.insert(QStringLiteral("batches"), 37);
         QSignalSpy ended(&window, &MainWindow::jobEnded);
         window.applyOptions(options);
         QVERIFY(ended.wait(60000));
         QCOMPARE(window.lastResult().kernelName, QStringLiteral("monte_carlo_pi"));
+        QCOMPARE(window.lastResult().taskCount(), qint64(37));
+        QCOMPARE(window.lastResult().spec.params.value(QStringLiteral("samples")).toLongLong(), qint64(200000));
         options.demo = QStringLiteral("nope");
         window.applyOptions(options);
         QVERIFY(window.bannerText().contains(QLatin1String("nope")));
