@@ -168,7 +168,10 @@ private slots:
               double(shared.peakMemoryBytes) / bytes, double(copy.peakMemoryBytes) / bytes, shared.startupS,
               copy.startupS);
         QVERIFY2(copy.peakMemoryBytes >= 3 * bytes, qPrintable(QString::number(copy.peakMemoryBytes)));
-        QVERIFY2(shared.peakMemoryBytes < bytes * 16 / 10, qPrintable(QString::number(shared.peakMemoryBytes)));
+        // Each worker's copy adds one array to the shared run's total (the test process's own
+        // memory is in both totals, and larger in a sanitizer build, so compare the difference).
+        QVERIFY2(copy.peakMemoryBytes - shared.peakMemoryBytes >= bytes * 18 / 10,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(copy.peakMemoryBytes).arg(shared.peakMemoryBytes)));
         QVERIFY(shared.peakMemoryBytes > bytes * 9 / 10);
 
         // Two curves, the references at the array and 2 × the array.

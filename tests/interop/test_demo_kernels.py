@@ -289,7 +289,9 @@ def test_copy_mode(cli, work, rng):
         check(np.array_equal(outputs["shared"][0], outputs["copy"][0]), "--mode copy gives the same results as shared")
         shared_peak = outputs["shared"][1]["peak_memory_bytes"] / arr.nbytes
         copy_peak = outputs["copy"][1]["peak_memory_bytes"] / arr.nbytes
-        check(copy_peak >= 3.0 and shared_peak < 1.6,
+        # The CLI's and the workers' own memory is in both totals (larger in a sanitizer build):
+        # the copies show as the difference, one array per worker.
+        check(copy_peak >= 3.0 and copy_peak - shared_peak >= 1.8,
               "peak memory: copy %.2f x the array (>= 3: the app's copy and one per worker), shared %.2f x" % (copy_peak, shared_peak))
         check(outputs["copy"][1]["mode"] == "copy" and outputs["shared"][1]["mode"] == "shared", "summary names the mode")
     rc, err = run(cli, "--input", path, "--kernel", "row_sum", "--mode", "copy", "--workers", "1000")
