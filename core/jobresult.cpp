@@ -147,14 +147,47 @@ QString writeAccumulatorCsv(const JobResult& result, const QString& path)
 
 } // namespace
 
+namespace {
+QHash<QString, ResultWriter>& resultWriters()
+{
+    static QHash<QString, ResultWriter> writers;
+    return writers;
+}
+} // namespace
+
+void registerResultWriter(const QString& extension, ResultWriter writer)
+{
+    resultWriters().insert(extension, std::move(writer));
+}
+
+QString checkResultFormat(const QString& path, const QVector<qint64>& resultShape, bool counts)
+{
+    const auto writer = resultWriters().constFind(QFileInfo(path).suffix().toLower());
+    if (writer == resultWriters().constEnd() || !writer->check)
+        return {};
+    const QString problem = writer->check(resultShape, counts);
+    return problem.isEmpty() ? QString() : QStringLiteral("%1: %2").arg(path, problem);
+}
+
+QStringList resultExtensions()
+{
+    QStringList extensions = { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") };
+    QStringList registered = resultWriters().keys();
+    registered.sort();
+    return extensions + registered;
+}
+
 QString writeResults(const JobResult& result, const QString& path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
+    if (const auto writer = resultWriters().constFind(suffix); writer != resultWriters().constEnd())
+        return writer->write(result, path);
     const bool counts = !result.accumulatorText.isEmpty();
     if (suffix == QLatin1String("csv"))
         return counts ? writeAccumulatorCsv(result, path) : writeCsv(result, path);
     if (suffix != QLatin1String("npy") && suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5"))
-        return QStringLiteral("output %1 has an unknown extension (use .npy, .csv or .h5)").arg(path);
+        return QStringLiteral("output %1 has an unknown extension (use .%2)")
+            .arg(path, resultExtensions().join(QStringLiteral(", .")));
     ArrayMeta meta;
     if (counts) {
         // Counts stay integers, as np.histogram returns them.

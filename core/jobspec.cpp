@@ -1,6 +1,7 @@
 #include "jobspec.h"
 
 #include "indexlist.h"
+#include "jobresult.h"
 #include "kernel.h"
 
 #include <QDir>
@@ -96,8 +97,7 @@ QString JobSpec::validationError() const
     if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
         return QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1").arg(taskTimeoutS);
     if (!output.isEmpty()) {
-        error = checkOutputPath(
-            output, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
+        error = checkOutputPath(output, resultExtensions());
         if (!error.isEmpty())
             return error;
     }

@@ -192,7 +192,7 @@ void MainWindow::createActions()
     file->addSeparator();
     m_exportAction = file->addAction(
         themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
-            chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5)"), true,
+            chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)"), true,
                        [this](const QString& path) {
                            const QString error = exportResults(path);
                            showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error,
@@ -540,8 +540,7 @@ QString MainWindow::exportResults(const QString& path)
 {
     if (!m_hasResult)
         return tr("No results to export yet: run a job first.");
-    const QString error = checkOutputPath(
-        path, { QStringLiteral("npy"), QStringLiteral("csv"), QStringLiteral("h5"), QStringLiteral("hdf5") });
+    const QString error = checkOutputPath(path, resultExtensions());
     if (!error.isEmpty())
         return error;
     return writeResults(m_lastResult, path);

@@ -653,6 +653,15 @@ int RunCommand::exec(const QStringList& arguments)
             return usageError(error);
         m_loadS = double(clock.nsecsElapsed()) / 1e9;
     }
+    if (!m_spec.output.isEmpty()) {
+        // The output format must fit the results before any work is done (e.g. PNG needs rows).
+        JobPlan plan;
+        QString error = planJob(m_spec, m_input ? &m_input->meta() : nullptr, &plan);
+        if (error.isEmpty())
+            error = checkResultFormat(m_spec.output, plan.resultShape, plan.accumulatorCells > 0);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
     if (m_signal)
         return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
 

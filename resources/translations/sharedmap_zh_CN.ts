@@ -1477,8 +1477,8 @@ From %2</source>
         <translation>将数组（.npy、.npz、HDF5、CSV、图像、原始二进制）载入共享内存（Ctrl+O）</translation>
     </message>
     <message>
-        <source>NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5)</source>
-        <translation>NumPy 数组 (*.npy);;CSV 表格 (*.csv);;HDF5 (*.h5)</translation>
+        <source>NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)</source>
+        <translation>NumPy 数组 (*.npy);;CSV 表格 (*.csv);;HDF5 (*.h5);;图像形状结果的 PNG 图像 (*.png)</translation>
     </message>
     <message>
         <source>Write the results to .npy, .csv or HDF5 (Ctrl+E)</source>

@@ -12,8 +12,10 @@ import argparse
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 
@@ -303,6 +305,79 @@ def test_copy_mode(cli, work, rng):
     check(rc == 2 and "mode must be shared or copy" in err, "--mode pickled: exit 2 (%s)" % err.strip())
 
 
+def read_png(path):
+    """A minimal PNG reader (8-bit grey or RGB, not interlaced): zlib and NumPy only."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (0, 2) and interlace == 0, "unsupported PNG %s" % (header,)
+    channels = 1 if colour == 0 else 3
+    raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + width * channels)
+    out = np.zeros((height, width * channels), dtype=np.int32)
+    for y in range(height):
+        kind, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+        prev = out[y - 1] if y > 0 else np.zeros_like(line)
+        if kind == 0:
+            row = line
+        elif kind == 2:
+            row = (line + prev) % 256
+        else:  # 1 (sub), 3 (average), 4 (Paeth) depend on the bytes to the left: go byte by byte
+            row = np.zeros_like(line)
+            for x in range(line.size):
+                a = row[x - channels] if x >= channels else 0
+                b = prev[x]
+                c = prev[x - channels] if x >= channels else 0
+                if kind == 1:
+                    pred = a
+                elif kind == 3:
+                    pred = (a + b) // 2
+                else:
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                row[x] = (line[x] + pred) % 256
+        out[y] = row
+    return out.reshape(height, width, channels).squeeze(-1) if channels == 1 else out.reshape(height, width, 3)
+
+
+def test_png_output(cli, work, rng):
+    args = ["--param", "width=160", "--param", "height=120", "--param", "max_iter=60"]
+    values, _, _ = run_ok(cli, work, "png_values", "--kernel", "mandelbrot", *args)
+    png = os.path.join(work, "mandel.png")
+    rc, err = run(cli, "--kernel", "mandelbrot", *args, "--output", png)
+    if values is not None and rc == 0:
+        lo, hi = values.min(), values.max()
+        want = np.floor((values - lo) * 255.0 / (hi - lo) + 0.5).astype(np.int32)
+        check(np.array_equal(read_png(png), want), "mandelbrot --output .png: grey rows scaled min..max, as the .npy says")
+    else:
+        check(False, "mandelbrot --output .png ran (%d, %s)" % (rc, err.strip()))
+    image = (rng.random((30, 40, 3)) * 255).astype(np.uint8)
+    path = os.path.join(work, "photo.npy")
+    np.save(path, image)
+    png = os.path.join(work, "blurred.png")
+    rc, err = run(cli, "--input", path, "--kernel", "blur", "--param", "sigma=1.5", "--output", png)
+    if rc == 0:
+        want = np.clip(np.floor(blur_reference(image, 1.5) + 0.5), 0, 255).astype(np.int32)
+        check(np.array_equal(read_png(png), want), "blur of an RGB image --output .png: the RGB rows, rounded")
+    else:
+        check(False, "blur --output .png ran (%d, %s)" % (rc, err.strip()))
+    for kernel, extra in (("row_sum", ["--input", path]), ("histogram", ["--input", path])):
+        target = os.path.join(work, "nope_%s.png" % kernel)
+        rc, err = run(cli, *extra, "--kernel", kernel, "--output", target)
+        check(rc == 2 and "PNG output needs image-shaped results" in err and not os.path.exists(target),
+              "%s --output .png is refused before the run (%s)" % (kernel, err.strip()))
+
+
 def test_listing(cli):
     proc = subprocess.run([cli, "kernels", "--json"], capture_output=True, text=True, timeout=30)
     listing = {k["name"]: k for k in json.loads(proc.stdout)}
@@ -332,6 +407,7 @@ def main():
     test_histogram(args.cli, args.workdir, rng)
     test_monte_carlo(args.cli, args.workdir)
     test_copy_mode(args.cli, args.workdir, rng)
+    test_png_output(args.cli, args.workdir, rng)
     print("%d checks, %d failed" % (CHECKS, len(FAILURES)))
     return 1 if FAILURES else 0
 

@@ -1,7 +1,9 @@
 #include "imageformat.h"
 
 #include "arrayloader.h"
+#include "jobresult.h"
 
+#include <cmath>
 #include <cstring>
 #include <QFileInfo>
 #include <QImage>
@@ -91,6 +93,66 @@ QString probeImage(const QString& path, const LoadOptions&, ArrayProbe* probe)
     return {};
 }
 
+/// Whether results of this shape make an image: W values per position (grey) or W×3 (RGB).
+QString checkResultImage(const QVector<qint64>& shape, bool counts)
+{
+    if (!counts && (shape.size() == 1 || (shape.size() == 2 && shape[1] == 3)))
+        return {};
+    QStringList parts;
+    for (qint64 extent : shape)
+        parts << QString::number(extent);
+    return QStringLiteral("PNG output needs image-shaped results (W or W×3 values per index), not %1: use .npy, .csv "
+                          "or .h5")
+        .arg(counts ? QStringLiteral("shared counts")
+                    : shape.isEmpty() ? QStringLiteral("one value per index")
+                                      : QStringLiteral("shape (%1) per index").arg(parts.join(QStringLiteral(", "))));
+}
+
+/// Image-shaped results as a PNG: row p of the image is position p's result.
+QString writeResultImage(const JobResult& result, const QString& path)
+{
+    const QVector<qint64>& shape = result.resultShape;
+    if (const QString problem = checkResultImage(shape, !result.accumulatorText.isEmpty()); !problem.isEmpty())
+        return QStringLiteral("%1: %2").arg(path, problem);
+    const bool grey = shape.size() == 1;
+    const qint64 width = shape[0];
+    const qint64 height = result.taskCount();
+    if (width < 1 || height < 1 || width > 65535 || height > 65535)
+        return QStringLiteral("%1: a %2 × %3 image is outside PNG's practical limits").arg(path).arg(width).arg(height);
+    const double* values = result.values.constData();
+    QImage image(int(width), int(height), grey ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
+    if (grey) {
+        // Scaled from the smallest to the largest finite value (NaN: black), rounded half up.
+        double lo = 0, hi = 0;
+        bool any = false;
+        for (qint64 i = 0; i < width * height; ++i) {
+            if (std::isfinite(values[i])) {
+                lo = any ? qMin(lo, values[i]) : values[i];
+                hi = any ? qMax(hi, values[i]) : values[i];
+                any = true;
+            }
+        }
+        for (qint64 y = 0; y < height; ++y) {
+            uchar* line = image.scanLine(int(y));
+            for (qint64 x = 0; x < width; ++x) {
+                const double v = values[y * width + x];
+                line[x] = uchar(!std::isfinite(v) || hi <= lo ? 0 : int(std::floor((v - lo) * 255.0 / (hi - lo) + 0.5)));
+            }
+        }
+    } else {
+        for (qint64 y = 0; y < height; ++y) {
+            uchar* line = image.scanLine(int(y));
+            for (qint64 i = 0; i < width * 3; ++i) {
+                const double v = values[y * width * 3 + i];
+                line[i] = uchar(std::isfinite(v) ? qBound(0, int(std::floor(v + 0.5)), 255) : 0);
+            }
+        }
+    }
+    if (!image.save(path, "PNG"))
+        return QStringLiteral("cannot write %1").arg(path);
+    return {};
+}
+
 } // namespace
 
 void registerImageFormat()
@@ -104,6 +166,7 @@ void registerImageFormat()
     handler.load = loadImage;
     handler.probe = probeImage;
     ArrayLoader::instance().registerFormat(handler);
+    registerResultWriter(QStringLiteral("png"), { checkResultImage, writeResultImage });
 }
 
 } // namespace sharedmap
