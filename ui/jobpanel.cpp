@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalBlocker>
+#include <QResizeEvent>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -133,6 +134,18 @@ void JobPanel::setPreviewInput(std::shared_ptr<const SharedArray> input)
     validate();
 }
 
+void JobPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitDescription();
+}
+
+void JobPanel::fitDescription()
+{
+    const int width = m_description->width() > 50 ? m_description->width() : qMax(200, this->width() / 2);
+    m_description->setMinimumHeight(m_description->heightForWidth(width));
+}
+
 const KernelDef* JobPanel::currentKernel() const
 {
     return KernelRegistry::instance().find(m_kernel->currentData().toString());
@@ -153,6 +166,7 @@ void JobPanel::rebuildParams()
         description += tr(" · plugin %1").arg(QFileInfo(def->pluginPath).fileName());
     m_description->setText(description);
     m_description->setToolTip(def->pluginPath.isEmpty() ? QString() : tr("Plugin file: %1").arg(def->pluginPath));
+    fitDescription();
     if (def->info.name == QLatin1String("formula")) {
         // One editor for the expression and its reducer, with checking, examples and a preview.
         m_formula = new FormulaEditor(m_paramBox);

@@ -45,8 +45,14 @@ public:
 signals:
     void changed();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void rebuildParams();
+    /// Reserves the wrapped description's height for the panel's width: a form in a scroll area
+    /// sizes rows by their minimum hint, which knows nothing of word wrap, so long texts overlapped.
+    void fitDescription();
     void validate();
     const KernelDef* currentKernel() const;
 
