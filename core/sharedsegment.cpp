@@ -60,8 +60,12 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
             segment->m_owner = true;
             return segment;
         }
-        // ftok() can map two names to one key: a collision is retried under a new name.
-        if (segment->m_memory.error() == QSharedMemory::AlreadyExists)
+        // ftok() can map two names to one key: a collision is retried under a new name. So is a
+        // segment that vanished between Qt's shmget and shmat (EINVAL, seen once in CI while
+        // other processes cleaned up stale segments whose key file's inode ours had reused).
+        if (segment->m_memory.error() == QSharedMemory::AlreadyExists
+            || segment->m_memory.error() == QSharedMemory::UnknownError
+            || segment->m_memory.error() == QSharedMemory::NotFound)
             continue;
         *error = QStringLiteral("cannot create a shared-memory segment of %1 bytes: %2")
                      .arg(bytes)
@@ -129,7 +133,10 @@ QVector<StaleSegment> removeStaleSegments()
             // ftok() keeps only 16 bits of the key file's inode, so a dead run's key file can
             // name a live segment of someone else: remove the segment only if the dead owner
             // created it. Otherwise its own segment is long gone and only the key file is left.
-            if (qint64(info.shm_cpid) == pid) {
+            // And the pid may have been reused since, by a live process whose own new segment
+            // got the same key: then leave the segment (a dead owner's leftover waits for the
+            // next clean-up) rather than risk removing live data.
+            if (qint64(info.shm_cpid) == pid && processStartTime(pid) <= 0) {
                 stale.bytes = qint64(info.shm_segsz);
                 if (shmctl(id, IPC_RMID, nullptr) != 0)
                     continue;
