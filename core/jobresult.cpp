@@ -160,6 +160,12 @@ void registerResultWriter(const QString& extension, ResultWriter writer)
     resultWriters().insert(extension, std::move(writer));
 }
 
+bool resultFormatRestrictsShape(const QString& path)
+{
+    const auto writer = resultWriters().constFind(QFileInfo(path).suffix().toLower());
+    return writer != resultWriters().constEnd() && writer->check;
+}
+
 QString checkResultFormat(const QString& path, const QVector<qint64>& resultShape, bool counts)
 {
     const auto writer = resultWriters().constFind(QFileInfo(path).suffix().toLower());

@@ -100,6 +100,9 @@ struct ResultWriter
 };
 /// Registers a writer for an output extension (lower case, no dot). Call at start.
 void registerResultWriter(const QString& extension, ResultWriter writer);
+/// Whether `path`'s format restricts the shape of the results it can hold (so a front end
+/// should call checkResultFormat() with the job's plan before running it).
+bool resultFormatRestrictsShape(const QString& path);
 /// Checks that results of this shape can be written to `path`'s format; an error text.
 QString checkResultFormat(const QString& path, const QVector<qint64>& resultShape, bool counts);
 /// The output extensions writeResults() accepts: npy, csv, h5, hdf5 and the registered ones.

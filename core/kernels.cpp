@@ -130,21 +130,7 @@ public:
         // element type, so the typed loop (and its rounding) is the same as for C order.
         thread_local std::vector<T> buffer;
         buffer.resize(size_t(m_rowLength));
-        const int ndim = m_view.ndim();
-        QVarLengthArray<qint64, kMaxDims> counter(ndim);
-        std::fill(counter.begin(), counter.end(), 0);
-        const char* base = m_view.data + index * m_view.strides[0];
-        qint64 offset = 0;
-        for (qint64 k = 0; k < m_rowLength; ++k) {
-            buffer[size_t(k)] = *reinterpret_cast<const T*>(base + offset);
-            for (int d = ndim - 1; d >= 1; --d) {
-                offset += m_view.strides[d];
-                if (++counter[d] < m_view.shape[d])
-                    break;
-                offset -= m_view.strides[d] * m_view.shape[d];
-                counter[d] = 0;
-            }
-        }
+        gatherRow<T, T>(m_view, index, buffer.data());
         *out = Op::run(buffer.data(), m_rowLength);
         return true;
     }
@@ -240,30 +226,16 @@ QString rowsCount(const ArrayMeta& input, const QVariantMap&, qint64* count)
 
 void readRow(const ArrayView& view, qint64 index, double* out)
 {
-    const qint64 length = view.rowLength();
-    const char* base = view.data + index * view.strides[0];
     dispatchDType(view.dtype, [&](auto tag) {
         using T = decltype(tag);
-        if (view.rowsContiguous()) {
-            const T* row = reinterpret_cast<const T*>(base);
-            for (qint64 k = 0; k < length; ++k)
-                out[k] = double(row[k]);
+        if (!view.rowsContiguous()) {
+            gatherRow<T, double>(view, index, out);
             return;
         }
-        const int ndim = view.ndim();
-        QVarLengthArray<qint64, kMaxDims> counter(ndim);
-        std::fill(counter.begin(), counter.end(), 0);
-        qint64 offset = 0;
-        for (qint64 k = 0; k < length; ++k) {
-            out[k] = double(*reinterpret_cast<const T*>(base + offset));
-            for (int d = ndim - 1; d >= 1; --d) {
-                offset += view.strides[d];
-                if (++counter[d] < view.shape[d])
-                    break;
-                offset -= view.strides[d] * view.shape[d];
-                counter[d] = 0;
-            }
-        }
+        const T* row = reinterpret_cast<const T*>(view.data + index * view.strides[0]);
+        const qint64 length = view.rowLength();
+        for (qint64 k = 0; k < length; ++k)
+            out[k] = double(row[k]);
     });
 }
 

@@ -114,6 +114,8 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         return 0;
     }
     const KernelDef* def = plan.kernel;
+    if (!def->info.needsInput)
+        input.reset(); // a kernel without input (mandelbrot, the race) neither holds nor reports one
     const QVariantMap& params = plan.params;
     const qint64 space = plan.indexSpace;
     const IndexList& indices = plan.indices;

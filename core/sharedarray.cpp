@@ -40,6 +40,32 @@ bool ArrayView::rowsContiguous() const
     return true;
 }
 
+namespace {
+/// Fills the self-describing header at the start of an array segment (zeroing what it does not set).
+void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qint64 dataOffset)
+{
+    auto* header = reinterpret_cast<ArraySegmentHeader*>(at);
+    std::memset(header, 0, sizeof(ArraySegmentHeader));
+    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
+    header->version = ArraySegmentHeader::kVersion;
+    header->headerBytes = sizeof(ArraySegmentHeader);
+    header->dtype = quint8(meta.dtype);
+    header->fortranOrder = meta.fortranOrder;
+    header->sourceBigEndian = meta.sourceBigEndian;
+    header->backing = quint8(backing);
+    header->ndim = quint32(meta.shape.size());
+    header->dataOffset = dataOffset;
+    header->dataBytes = meta.byteSize();
+    header->elementCount = meta.elementCount();
+    header->ownerPid = QCoreApplication::applicationPid();
+    const QVector<qint64> strides = meta.strides();
+    for (int d = 0; d < meta.shape.size(); ++d) {
+        header->shape[d] = meta.shape[d];
+        header->strides[d] = strides[d];
+    }
+}
+} // namespace
+
 std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error)
 {
     const qint64 dataBytes = meta.byteSize();
@@ -50,24 +76,7 @@ std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta,
     auto segment = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + dataBytes, error);
     if (!segment)
         return nullptr;
-    auto* header = reinterpret_cast<ArraySegmentHeader*>(segment->data());
-    std::memset(header, 0, sizeof(ArraySegmentHeader));
-    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
-    header->version = ArraySegmentHeader::kVersion;
-    header->headerBytes = sizeof(ArraySegmentHeader);
-    header->dtype = quint8(meta.dtype);
-    header->fortranOrder = meta.fortranOrder;
-    header->sourceBigEndian = meta.sourceBigEndian;
-    header->ndim = quint32(meta.shape.size());
-    header->dataOffset = kArrayDataOffset;
-    header->dataBytes = dataBytes;
-    header->elementCount = meta.elementCount();
-    header->ownerPid = QCoreApplication::applicationPid();
-    const QVector<qint64> strides = meta.strides();
-    for (int d = 0; d < meta.shape.size(); ++d) {
-        header->shape[d] = meta.shape[d];
-        header->strides[d] = strides[d];
-    }
+    writeArrayHeader(segment->data(), meta, ArrayBacking::Segment, kArrayDataOffset);
     return segment;
 }
 
@@ -202,25 +211,7 @@ std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 of
         = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
     if (!array->m_segment)
         return nullptr;
-    auto* header = reinterpret_cast<ArraySegmentHeader*>(array->m_segment->data());
-    std::memset(header, 0, sizeof(ArraySegmentHeader));
-    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
-    header->version = ArraySegmentHeader::kVersion;
-    header->headerBytes = sizeof(ArraySegmentHeader);
-    header->dtype = quint8(meta.dtype);
-    header->fortranOrder = meta.fortranOrder;
-    header->sourceBigEndian = meta.sourceBigEndian;
-    header->backing = quint8(ArrayBacking::File);
-    header->ndim = quint32(meta.shape.size());
-    header->dataOffset = offset;
-    header->dataBytes = dataBytes;
-    header->elementCount = meta.elementCount();
-    header->ownerPid = QCoreApplication::applicationPid();
-    const QVector<qint64> strides = meta.strides();
-    for (int d = 0; d < meta.shape.size(); ++d) {
-        header->shape[d] = meta.shape[d];
-        header->strides[d] = strides[d];
-    }
+    writeArrayHeader(array->m_segment->data(), meta, ArrayBacking::File, offset);
     std::memcpy(array->m_segment->data() + kArrayDataOffset, encoded.constData(), size_t(encoded.size()));
     return array;
 }

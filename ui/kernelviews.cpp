@@ -83,12 +83,12 @@ void KernelViews::begin(const JobResult& plan)
         layout->addWidget(m_image, 1);
         addTab(page, tr("Image"), tr("The results as an image, filling in as chunks finish"));
     }
-    if (def && def->figures && plan.kernelName == QLatin1String("race_increment")) {
+    if (def && def->figures) { // the race demo's counter figures
         m_race = new RacePlot;
         m_race->addSample(0, 0, 0);
         addTab(m_race, tr("Race"), tr("The shared counter against what it should be"));
     }
-    if (def && def->accumulatorCells && plan.kernelName == QLatin1String("histogram")) {
+    if (plan.kernelName == QLatin1String("histogram")) {
         const qint64 bins = params.value(QStringLiteral("bins")).toLongLong();
         if (bins <= kMaxLiveBins) {
             m_counts = new CountsPlot;

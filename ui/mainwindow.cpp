@@ -7,7 +7,6 @@
 #include "generatedialog.h"
 #include "importdialogs.h"
 #include "jobpanel.h"
-#include "kernel.h"
 #include "kernelmenu.h"
 #include "language.h"
 #include "liveplot.h"
@@ -487,9 +486,7 @@ bool MainWindow::resumeJob()
 bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>* previous)
 {
     JobSpec spec = job;
-    const KernelDef* def = KernelRegistry::instance().find(spec.kernel);
-    // A kernel without input (mandelbrot, the race) does not hold on to the selected array.
-    const auto array = def && !def->info.needsInput ? nullptr : m_store->array(arrayId);
+    const auto array = m_store->array(arrayId);
     if (array) {
         spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
         spec.inputOptions = m_store->entry(arrayId).options;
@@ -504,7 +501,8 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>
     m_lastArrayId = arrayId;
     Settings::instance()->setLastJob(spec);
     m_banner->hide();
-    m_monitorPanel->beginJob(jobId, m_pool->currentJob(), array ? array->meta().byteSize() : 0);
+    const ArrayMeta& input = m_pool->currentJob().inputMeta; // none for a kernel without input
+    m_monitorPanel->beginJob(jobId, m_pool->currentJob(), input.dtype != DType::Invalid ? input.byteSize() : 0);
     statusBar()->showMessage(previous ? tr("Resuming %1…").arg(spec.kernel) : tr("Running %1…").arg(spec.kernel));
     updateActions();
     return true;

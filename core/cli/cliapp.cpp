@@ -653,8 +653,9 @@ int RunCommand::exec(const QStringList& arguments)
             return usageError(error);
         m_loadS = double(clock.nsecsElapsed()) / 1e9;
     }
-    if (!m_spec.output.isEmpty()) {
-        // The output format must fit the results before any work is done (e.g. PNG needs rows).
+    if (resultFormatRestrictsShape(m_spec.output)) {
+        // The output format must fit the results before any work is done (e.g. PNG needs rows);
+        // only such formats pay for planning the job here as well as in the pool.
         JobPlan plan;
         QString error = planJob(m_spec, m_input ? &m_input->meta() : nullptr, &plan);
         if (error.isEmpty())
