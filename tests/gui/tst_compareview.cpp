@@ -1,5 +1,7 @@
 // Drives the Compare view offscreen: a NumPy-written array, real workers in both modes, the
 // engine's own memory readings; and copy mode refused when the copies cannot fit.
+#include "guitest.h"
+#include "procstats.h"
 #include "arraystore.h"
 #include "compareplot.h"
 #include "compareview.h"
@@ -23,30 +25,9 @@
 #include <QTest>
 
 using namespace sharedmap;
+using guitest::runPython;
 
 namespace {
-
-/// Runs /usr/bin/python3 with NumPy; the test waits for it.
-bool runPython(const QString& script, const QString& directory)
-{
-    QProcess python;
-    python.setWorkingDirectory(directory);
-    python.start(QStringLiteral(SHAREDMAP_PYTHON), { QStringLiteral("-c"), script });
-    return python.waitForFinished(120000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
-}
-
-/// MemAvailable from /proc/meminfo, in bytes; -1 when unreadable.
-qint64 availableMemory()
-{
-    QFile file(QStringLiteral("/proc/meminfo"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : file.readAll().split('\n')) {
-        if (line.startsWith("MemAvailable:"))
-            return line.simplified().split(' ').value(1).toLongLong() * 1024;
-    }
-    return -1;
-}
 
 QString cell(CompareView& view, int row, int column)
 {
@@ -73,7 +54,7 @@ private slots:
                                          "A = np.random.default_rng(11).random((1000, 16000))\n"
                                          "np.save('A.npy', A)\n"
                                          "np.save('row_sum.npy', A.sum(1))\n"),
-                          m_dir.path()));
+                          m_dir.path(), 120000));
         QString error;
         m_expected = SharedArray::loadNpy(m_dir.filePath(QStringLiteral("row_sum.npy")), &error);
         QVERIFY2(m_expected, qPrintable(error));
@@ -206,7 +187,7 @@ private slots:
         constexpr qint64 rows = 2048;
         constexpr qint64 columns = 16384; // 256 MiB
         const qint64 bytes = rows * columns * 8;
-        const qint64 available = availableMemory();
+        const qint64 available = availableMemoryBytes(); // the engine's own reading (0 when unreadable)
         QVERIFY(available > 0);
         const qint64 workers = available / bytes * 3 / 2 + 8;
         QVERIFY2(workers <= rows, "this machine has more memory than the test's array can exceed");

@@ -1,6 +1,7 @@
 // Drives the import dialogs offscreen on files NumPy and h5py wrote: the CSV options dialog and
 // its live preview, the HDF5/.npz picker, the raw size check, then loads through the window and
 // runs a job with real workers, checking the results against NumPy.
+#include "guitest.h"
 #include "arraylistmodel.h"
 #include "arraystore.h"
 #include "importdialogs.h"
@@ -25,26 +26,10 @@
 #include <QTreeWidget>
 
 using namespace sharedmap;
+using guitest::loadDoubles;
+using guitest::runPython;
 
 namespace {
-
-bool runPython(const QString& script, const QString& directory)
-{
-    QProcess python;
-    python.setWorkingDirectory(directory);
-    python.start(QStringLiteral(SHAREDMAP_PYTHON), { QStringLiteral("-c"), script });
-    return python.waitForFinished(60000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
-}
-
-QVector<double> loadDoubles(const QString& path)
-{
-    QString error;
-    auto array = SharedArray::loadNpy(path, &error);
-    if (!array || array->meta().dtype != DType::Float64)
-        return {};
-    const double* data = reinterpret_cast<const double*>(array->view().data);
-    return QVector<double>(data, data + array->meta().elementCount());
-}
 
 QPushButton* okButton(QDialog* dialog)
 {

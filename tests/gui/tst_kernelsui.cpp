@@ -2,6 +2,7 @@
 // underlined, Run disabled, examples, a preview equal to NumPy's value) and Kernels ▸ Load plugin
 // (the example plugin's kernels in the picker with their metadata, a job run with one, a plugin
 // of another SDK version refused). Real files written by NumPy, real workers.
+#include "guitest.h"
 #include "arraystore.h"
 #include "formulaeditor.h"
 #include "guioptions.h"
@@ -28,26 +29,10 @@
 #include <QTest>
 
 using namespace sharedmap;
+using guitest::loadDoubles;
+using guitest::runPython;
 
 namespace {
-
-bool runPython(const QString& script, const QString& directory)
-{
-    QProcess python;
-    python.setWorkingDirectory(directory);
-    python.start(QStringLiteral(SHAREDMAP_PYTHON), { QStringLiteral("-c"), script });
-    return python.waitForFinished(60000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
-}
-
-QVector<double> loadDoubles(const QString& path)
-{
-    QString error;
-    auto array = SharedArray::loadNpy(path, &error);
-    if (!array)
-        return {};
-    const double* data = reinterpret_cast<const double*>(array->view().data);
-    return QVector<double>(data, data + array->meta().elementCount());
-}
 
 // Formulas whose value for index 0 NumPy computes in initTestCase (same order as there).
 const char* const kPreviewCases[][2] = {

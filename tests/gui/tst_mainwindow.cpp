@@ -1,4 +1,5 @@
 // Drives the real window offscreen: real files written by NumPy, real workers, real segments.
+#include "guitest.h"
 #include "arraystore.h"
 #include "datapanel.h"
 #include "guioptions.h"
@@ -29,27 +30,10 @@
 #include <cmath>
 
 using namespace sharedmap;
+using guitest::loadDoubles;
+using guitest::runPython;
 
 namespace {
-
-/// Runs /usr/bin/python3 with NumPy; the scripts are tiny and the test waits for them.
-bool runPython(const QString& script, const QString& directory)
-{
-    QProcess python;
-    python.setWorkingDirectory(directory);
-    python.start(QStringLiteral(SHAREDMAP_PYTHON), { QStringLiteral("-c"), script });
-    return python.waitForFinished(60000) && python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
-}
-
-QVector<double> loadDoubles(const QString& path)
-{
-    QString error;
-    auto array = SharedArray::loadNpy(path, &error);
-    if (!array)
-        return {};
-    const double* data = reinterpret_cast<const double*>(array->view().data);
-    return QVector<double>(data, data + array->meta().elementCount());
-}
 
 /// Segments created by this process, from /proc/sysvipc/shm (column cpid).
 int ownSegments()

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import numpy as np
+from checker import Checker
 
 RTOL = 1e-9
 ATOL = 1e-9
@@ -78,19 +79,6 @@ ERROR_CASES = [
     ("", "sum", 0, "empty"),
     ("x", "median", None, "reduce must be"),
 ]
-
-
-class Checker:
-    def __init__(self):
-        self.failures = 0
-        self.checks = 0
-
-    def check(self, ok, title, detail=""):
-        self.checks += 1
-        if not ok:
-            self.failures += 1
-            print("FAIL %s: %s" % (title, detail))
-        return ok
 
 
 def make_arrays(workdir):

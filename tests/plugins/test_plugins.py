@@ -23,18 +23,8 @@ import sys
 
 import numpy as np
 
-
-class Checker:
-    def __init__(self):
-        self.checks = 0
-        self.failures = 0
-
-    def check(self, ok, title, detail=""):
-        self.checks += 1
-        if not ok:
-            self.failures += 1
-            print("FAIL %s: %s" % (title, detail))
-        return ok
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+from checker import Checker  # noqa: E402
 
 
 def run(argv, env=None, timeout=120):
