@@ -15,7 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalBlocker>
-#include <QResizeEvent>
+#include <QEvent>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -46,6 +46,8 @@ JobPanel::JobPanel(QWidget* parent)
     refreshKernels();
     m_kernel->setToolTip(tr("The computation applied to each index (like the function given to process_map)"));
     m_description->setWordWrap(true);
+    m_description->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_description->installEventFilter(this);
     m_description->setStyleSheet(QStringLiteral("color: palette(mid);"));
     m_paramBox->setLayout(m_paramForm);
 
@@ -134,15 +136,17 @@ void JobPanel::setPreviewInput(std::shared_ptr<const SharedArray> input)
     validate();
 }
 
-void JobPanel::resizeEvent(QResizeEvent* event)
+bool JobPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    QWidget::resizeEvent(event);
-    fitDescription();
+    if (watched == m_description && event->type() == QEvent::Resize)
+        fitDescription(); // the label's own new width: the height for it follows
+    return QWidget::eventFilter(watched, event);
 }
 
 void JobPanel::fitDescription()
 {
     const int width = m_description->width() > 50 ? m_description->width() : qMax(200, this->width() / 2);
+    m_description->setMinimumHeight(0); // else QLabel answers with the old minimum
     m_description->setMinimumHeight(m_description->heightForWidth(width));
 }
 
