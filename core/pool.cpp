@@ -148,7 +148,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         // The tutorial's MemoryError, explained before it happens.
         const qint64 needed = qint64(workers) * input->meta().byteSize();
         const qint64 available = availableMemoryBytes();
-        if (available >= 0 && needed > available) {
+        if (available > 0 && needed > available) { // 0: MemAvailable unreadable, as in checkSharedMemoryFits()
             *error = QStringLiteral("copy mode needs %1 × %2 = %3 for the workers' copies, but only %4 of memory is "
                                     "available: use mode shared (one copy for all workers) or fewer workers")
                          .arg(workers)
@@ -230,8 +230,10 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     std::vector<std::unique_ptr<Slot>> earlier = std::move(m_slots);
     m_slots.clear();
     for (int i = 0; i < workers; ++i) {
-        // A copy-mode worker must receive its own copy: it never reuses a warm one.
-        const bool warm = !copy && i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked;
+        // A copy-mode worker must receive its own copy: it never reuses a warm one. Nor is a
+        // parked worker that died reused, even before its QProcess has told (no event loop ran).
+        const bool warm = !copy && i < int(earlier.size()) && earlier[i]->process && earlier[i]->parked
+            && processRunning(earlier[i]->pid);
         if (warm) {
             earlier[i]->resident = earlier[i]->resident && sameInput;
             m_slots.push_back(std::move(earlier[i]));
@@ -781,8 +783,7 @@ void Pool::finish(bool cancelled)
     result.startupS = first > 0 ? double(first - m_job->header()->startNs) / 1e9 : result.elapsedS;
     result.computeS = qMax(0.0, result.elapsedS - result.startupS);
     result.peakMemoryBytes = m_peakMemory;
-    if (const SharedAccumulator* accumulator = m_job->accumulator())
-        result.accumulator = QVector<qint64>(accumulator->cells(), accumulator->cells() + accumulator->cellCount());
+    result.accumulator = readAccumulator();
     result.figures = figures();
     result.workerStats = workers();
     for (WorkerInfo& info : result.workerStats)

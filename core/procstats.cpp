@@ -97,15 +97,29 @@ qint64 sharedSegmentsResidentBytes(qint64 creatorPid)
     return total;
 }
 
-qint64 processStartTime(qint64 pid)
+namespace {
+/// The fields of /proc/PID/stat after the command (field 3, the state, first); empty if gone.
+QList<QByteArray> statFields(qint64 pid)
 {
     const QByteArray stat = readProcFile(QStringLiteral("/proc/%1/stat").arg(pid));
     const int close = stat.lastIndexOf(')');
     if (stat.isEmpty() || close < 0)
-        return -1;
-    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+        return {};
+    return stat.mid(close + 2).split(' ');
+}
+} // namespace
+
+qint64 processStartTime(qint64 pid)
+{
+    const QList<QByteArray> fields = statFields(pid);
     // Fields after the command start at field 3 (state); starttime is field 22.
     return fields.size() > 19 ? fields[19].toLongLong() : -1;
+}
+
+bool processRunning(qint64 pid)
+{
+    const QList<QByteArray> fields = statFields(pid);
+    return !fields.isEmpty() && fields[0] != "Z" && fields[0] != "X";
 }
 
 QString checkSharedMemoryFits(qint64 bytes)

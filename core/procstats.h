@@ -27,6 +27,8 @@ qint64 availableMemoryBytes();
 /// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); -1 when the
 /// process does not exist. A pid and its start time name a process uniquely, across pid reuse.
 qint64 processStartTime(qint64 pid);
+/// Whether `pid` is a running process (not gone, not a zombie waiting to be reaped).
+bool processRunning(qint64 pid);
 
 /// Checks that a new shared-memory segment of `bytes` fits: the kernel's per-segment and total
 /// System V limits and the memory available. Returns an error saying what was needed and what is

@@ -253,15 +253,20 @@ std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* e
     return array;
 }
 
-ArrayView SharedArray::view() const
+ArrayView ArrayView::of(const ArrayMeta& meta, const char* data)
 {
     ArrayView view;
-    view.dtype = m_meta.dtype;
-    view.shape = m_meta.shape;
-    view.strides = m_meta.strides();
-    view.fortranOrder = m_meta.fortranOrder;
-    view.data = m_mapping ? m_mappedData : m_segment->constData() + kArrayDataOffset;
+    view.dtype = meta.dtype;
+    view.shape = meta.shape;
+    view.strides = meta.strides();
+    view.fortranOrder = meta.fortranOrder;
+    view.data = data;
     return view;
+}
+
+ArrayView SharedArray::view() const
+{
+    return ArrayView::of(m_meta, m_mapping ? m_mappedData : m_segment->constData() + kArrayDataOffset);
 }
 
 char* SharedArray::mutableData()

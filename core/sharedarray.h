@@ -53,6 +53,9 @@ struct ArrayView
     const char* data = nullptr;
     bool fortranOrder = false;
 
+    /// A view of `data` laid out as `meta` says (strides from its memory order).
+    static ArrayView of(const ArrayMeta& meta, const char* data);
+
     int ndim() const { return shape.size(); }
     qint64 elementCount() const;
     /// Elements per row when the array is seen as (shape[0], -1): the product of the trailing dims.

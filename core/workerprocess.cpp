@@ -304,16 +304,7 @@ struct InputCopy
     std::unique_ptr<char, Free> data;
     ArrayMeta meta;
 
-    ArrayView view() const
-    {
-        ArrayView v;
-        v.dtype = meta.dtype;
-        v.shape = meta.shape;
-        v.strides = meta.strides();
-        v.data = data.get();
-        v.fortranOrder = meta.fortranOrder;
-        return v;
-    }
+    ArrayView view() const { return ArrayView::of(meta, data.get()); }
 };
 
 /// Copy mode: the pool's first message describes the input, then its bytes follow. Read
