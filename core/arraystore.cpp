@@ -64,7 +64,16 @@ int ArrayStore::generate(const QString& name, const ArrayMeta& meta, Distributio
     return id;
 }
 
-void ArrayStore::finishLoad(int id, std::shared_ptr<SharedArray> array, const QString& error)
+int ArrayStore::adopt(const QString& name, std::shared_ptr<const SharedArray> array)
+{
+    const int id = m_nextId++;
+    beginEntry(id, name, QString());
+    QMetaObject::invokeMethod(
+        this, [this, id, array] { finishLoad(id, array, QString()); }, Qt::QueuedConnection);
+    return id;
+}
+
+void ArrayStore::finishLoad(int id, std::shared_ptr<const SharedArray> array, const QString& error)
 {
     const bool cancelled = m_cancel.contains(id) && m_cancel.value(id)->load();
     m_cancel.remove(id);

@@ -25,7 +25,7 @@ public:
         QString name; ///< file name, or the generated array's name
         QString path; ///< empty for generated arrays
         LoadOptions options; ///< how the file was read
-        std::shared_ptr<SharedArray> array; ///< null while loading
+        std::shared_ptr<const SharedArray> array; ///< null while loading
     };
 
     explicit ArrayStore(QObject* parent = nullptr);
@@ -36,6 +36,9 @@ public:
     int load(const QString& path, const LoadOptions& options = {});
     /// Starts generating an array in shared memory; returns its id.
     int generate(const QString& name, const ArrayMeta& meta, Distribution distribution, quint64 seed);
+    /// Adds an array already in shared memory — a finished job's output — under `name`, with no
+    /// copy; announced like a load (loadStarted, then loaded from the event loop). Returns its id.
+    int adopt(const QString& name, std::shared_ptr<const SharedArray> array);
     /// Stops a load in progress (loadFailed follows with "cancelled").
     void cancelLoad(int id);
     /// Drops an array; its segment goes away once no running job holds it.
@@ -43,7 +46,7 @@ public:
 
     bool contains(int id) const { return m_entries.contains(id); }
     Entry entry(int id) const { return m_entries.value(id); }
-    std::shared_ptr<SharedArray> array(int id) const { return m_entries.value(id).array; }
+    std::shared_ptr<const SharedArray> array(int id) const { return m_entries.value(id).array; }
     /// Ids of loaded arrays (not those still loading), in load order.
     QVector<int> ids() const;
     bool isLoading() const { return !m_cancel.isEmpty(); }
@@ -58,7 +61,7 @@ signals:
 private:
     /// Registers a pending entry and announces it; returns its cancel flag.
     std::shared_ptr<std::atomic_bool> beginEntry(int id, const QString& name, const QString& path);
-    void finishLoad(int id, std::shared_ptr<SharedArray> array, const QString& error);
+    void finishLoad(int id, std::shared_ptr<const SharedArray> array, const QString& error);
 
     QThreadPool m_threads;
     int m_nextId = 1;

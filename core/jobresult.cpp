@@ -13,6 +13,24 @@
 
 namespace sharedmap {
 
+ResultValues::ResultValues(std::shared_ptr<const SharedArray> array)
+    : m_array(std::move(array))
+{
+    if (m_array && m_array->meta().dtype == DType::Float64) {
+        m_data = reinterpret_cast<const double*>(m_array->view().data);
+        m_size = m_array->meta().elementCount();
+    } else {
+        m_array.reset();
+    }
+}
+
+ResultValues::ResultValues(QVector<double> values)
+    : m_memory(std::move(values))
+    , m_data(m_memory.constData())
+    , m_size(m_memory.size())
+{
+}
+
 qint64 JobResult::doneCount() const
 {
     return std::count(status.cbegin(), status.cend(), char(Done));

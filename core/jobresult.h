@@ -4,6 +4,7 @@
 #include "indexlist.h"
 #include "jobsegment.h"
 #include "jobspec.h"
+#include "sharedarray.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -12,6 +13,8 @@
 #include <QVector>
 
 #include <functional>
+#include <initializer_list>
+#include <memory>
 
 namespace sharedmap {
 
@@ -33,6 +36,35 @@ struct WorkerInfo
     qint64 pssBytes = 0;
 };
 
+/// A job's values, read-only: where the job left them — its output array, a shared segment, so
+/// finishing a job copies nothing and the window can hand the array to the next job as its
+/// input — or in memory (results read back from a file, tests). Cheap to copy.
+class ResultValues
+{
+public:
+    ResultValues() = default;
+    /// The values of a float64 array, kept alive while any copy of this object lives.
+    explicit ResultValues(std::shared_ptr<const SharedArray> array);
+    explicit ResultValues(QVector<double> values);
+    ResultValues(std::initializer_list<double> values) : ResultValues(QVector<double>(values)) {}
+
+    qint64 size() const { return m_size; }
+    bool isEmpty() const { return m_size == 0; }
+    const double* constData() const { return m_data; }
+    const double* begin() const { return m_data; }
+    const double* end() const { return m_data + m_size; }
+    double operator[](qint64 i) const { return m_data[i]; }
+    QVector<double> toVector() const { return QVector<double>(begin(), end()); }
+    /// The output array holding the values; null when they are in memory.
+    std::shared_ptr<const SharedArray> array() const { return m_array; }
+
+private:
+    std::shared_ptr<const SharedArray> m_array;
+    QVector<double> m_memory; ///< never written after construction, so m_data stays valid in copies
+    const double* m_data = nullptr;
+    qint64 m_size = 0;
+};
+
 /// Everything a finished (or cancelled) job produced: ordered results, what failed and why, and
 /// the figures of the run. A plain value: safe to keep after the pool moved on.
 struct JobResult
@@ -48,7 +80,8 @@ struct JobResult
     /// Shape of one position's result (empty for a scalar); resultWidth is its product.
     QVector<qint64> resultShape;
     /// resultWidth values per position, in the order of the indices; NaN where not computed.
-    QVector<double> values;
+    /// From a pool, they are the job's output array, shape (taskCount, *resultShape).
+    ResultValues values;
     /// The shared accumulator's cells (histogram counts), for kernels that declare one; then
     /// `--output` saves these instead of the per-position values.
     QVector<qint64> accumulator;

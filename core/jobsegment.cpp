@@ -56,8 +56,6 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     offset = align64(offset + (h.arithmetic ? 0 : tasks * qint64(sizeof(qint64))));
     h.statusOffset = offset;
     offset = align64(offset + tasks);
-    h.resultsOffset = offset;
-    offset = align64(offset + tasks * layout.resultWidth * qint64(sizeof(double)));
     h.specOffset = offset;
     h.specBytes = layout.spec.size();
     offset = align64(offset + h.specBytes);
@@ -75,6 +73,27 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     std::memcpy(h.inputSegment, input.constData(), size_t(input.size()));
 
     std::unique_ptr<JobSegment> job(new JobSegment);
+    ArrayMeta outputMeta;
+    outputMeta.dtype = DType::Float64;
+    outputMeta.shape = { tasks };
+    outputMeta.shape += layout.resultShape.isEmpty() && layout.resultWidth > 1 ? QVector<qint64> { layout.resultWidth }
+                                                                               : layout.resultShape;
+    if (outputMeta.elementCount() != tasks * layout.resultWidth) {
+        *error = QStringLiteral("result shape %1 does not hold %2 values per position")
+                     .arg(outputMeta.shapeText())
+                     .arg(layout.resultWidth);
+        return nullptr;
+    }
+    job->m_output = SharedArray::create(outputMeta, error, SharedArray::kOutputPrefix);
+    if (!job->m_output)
+        return nullptr;
+    const QByteArray output = job->m_output->segmentName().toLatin1();
+    std::memcpy(h.outputSegment, output.constData(), size_t(qMin<qint64>(output.size(), sizeof h.outputSegment - 1)));
+    job->m_results = reinterpret_cast<double*>(job->m_output->mutableData());
+    const qint64 results = tasks * layout.resultWidth;
+    populatePages(job->m_results, results * qint64(sizeof(double)), true);
+    std::fill(job->m_results, job->m_results + results, std::numeric_limits<double>::quiet_NaN());
+
     job->m_segment = SharedSegment::create(QStringLiteral("sharedmap-job"), h.totalBytes, error);
     if (!job->m_segment)
         return nullptr;
@@ -90,8 +109,6 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
         std::memcpy(base + h.indicesOffset, layout.indices.explicitList().constData(),
                     size_t(tasks) * sizeof(qint64));
     }
-    const qint64 results = tasks * layout.resultWidth;
-    std::fill(job->m_results, job->m_results + results, std::numeric_limits<double>::quiet_NaN());
     std::memcpy(base + h.specOffset, layout.spec.constData(), size_t(layout.spec.size()));
     if (h.accumulatorOffset > 0) {
         const int parties = int(qMin<qint64>(layout.slotCount, qMax<qint64>(tasks, 1)));
@@ -121,6 +138,21 @@ std::unique_ptr<JobSegment> JobSegment::attach(const QString& name, QString* err
         return nullptr;
     }
     job->bindPointers();
+    const JobSegmentHeader& h = *job->m_header;
+    const QString outputName = QString::fromLatin1(h.outputSegment);
+    job->m_output = SharedArray::attach(outputName, error, true);
+    if (!job->m_output)
+        return nullptr;
+    const ArrayMeta& meta = job->m_output->meta();
+    job->m_results = reinterpret_cast<double*>(job->m_output->mutableData());
+    if (!job->m_results || meta.dtype != DType::Float64 || meta.fortranOrder || meta.shape.isEmpty()
+        || meta.shape[0] != h.taskCount || meta.elementCount() != h.taskCount * h.resultWidth) {
+        *error = QStringLiteral("job segment %1: its output %2 is not a writable float64 array of %3 × %4 values")
+                     .arg(name, outputName)
+                     .arg(h.taskCount)
+                     .arg(h.resultWidth);
+        return nullptr;
+    }
     return job;
 }
 
@@ -134,23 +166,23 @@ QString JobSegment::validate(const JobSegmentHeader& h, qint64 segmentBytes)
         return QStringLiteral("job segment size does not match its header");
     if (h.slotCount < 1 || h.resultWidth < 1 || h.taskCount < 0 || h.retryCapacity < 1)
         return QStringLiteral("job segment header has bad counts");
-    if (h.inputSegment[sizeof h.inputSegment - 1] != 0)
-        return QStringLiteral("job segment input name is not terminated");
+    if (h.inputSegment[sizeof h.inputSegment - 1] != 0 || h.outputSegment[sizeof h.outputSegment - 1] != 0)
+        return QStringLiteral("job segment array names are not terminated");
     // Every region must lie inside the segment, in order, without overflow.
     struct Region
     {
         qint64 offset;
         qint64 bytes;
     };
-    qint64 indexBytes = 0, resultBytes = 0, slotBytes = 0, retryBytes = 0;
+    qint64 indexBytes = 0, resultValues = 0, slotBytes = 0, retryBytes = 0;
     if (__builtin_mul_overflow(h.slotCount, qint64(sizeof(WorkerSlot)), &slotBytes)
         || __builtin_mul_overflow(h.retryCapacity, qint64(sizeof(RetryRange)), &retryBytes)
         || __builtin_mul_overflow(h.arithmetic ? 0 : h.taskCount, qint64(sizeof(qint64)), &indexBytes)
-        || __builtin_mul_overflow(h.taskCount, qint64(h.resultWidth) * qint64(sizeof(double)), &resultBytes))
+        || __builtin_mul_overflow(h.taskCount, qint64(h.resultWidth), &resultValues))
         return QStringLiteral("job segment sizes overflow");
     const Region regions[] = { { h.slotsOffset, slotBytes }, { h.retryOffset, retryBytes },
                                { h.indicesOffset, indexBytes }, { h.statusOffset, h.taskCount },
-                               { h.resultsOffset, resultBytes }, { h.specOffset, h.specBytes } };
+                               { h.specOffset, h.specBytes } };
     if (h.accumulatorOffset != 0) {
         const qint64 cellBytes = h.accumulatorBytes - qint64(sizeof(AccumulatorHeader));
         if (h.accumulatorOffset % 64 != 0 || cellBytes < 0 || cellBytes % qint64(sizeof(qint64)) != 0
@@ -177,7 +209,6 @@ void JobSegment::bindPointers()
     m_retry = reinterpret_cast<RetryRange*>(base + m_header->retryOffset);
     m_indices = reinterpret_cast<const qint64*>(base + m_header->indicesOffset);
     m_status = reinterpret_cast<quint8*>(base + m_header->statusOffset);
-    m_results = reinterpret_cast<double*>(base + m_header->resultsOffset);
     if (m_header->accumulatorOffset > 0)
         m_accumulator = std::make_unique<SharedAccumulator>(base + m_header->accumulatorOffset);
 }

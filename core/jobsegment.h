@@ -2,6 +2,7 @@
 
 #include "accumulator.h"
 #include "indexlist.h"
+#include "sharedarray.h"
 #include "sharedsegment.h"
 
 #include <atomic>
@@ -53,13 +54,14 @@ struct RetryRange
 };
 
 /// Header of the job segment. Followed, at the offsets it gives, by the worker slots, the retry
-/// ring, the explicit index list (when not arithmetic), one status byte per position, the
-/// results (resultWidth doubles per position, NaN until computed), the spec and, for kernels
-/// that declare one, the shared accumulator.
+/// ring, the explicit index list (when not arithmetic), one status byte per position, the spec
+/// and, for kernels that declare one, the shared accumulator. The results are not here: they
+/// are the job's output array, a segment of their own (`outputSegment`, float64, shape
+/// (taskCount, *result shape), NaN until computed) that outlives the job.
 struct JobSegmentHeader
 {
     static constexpr char kMagic[8] = { 'S', 'M', 'J', 'O', 'B', '0', '0', '1' };
-    static constexpr quint32 kVersion = 2;
+    static constexpr quint32 kVersion = 3;
 
     char magic[8];
     quint32 version;
@@ -79,13 +81,13 @@ struct JobSegmentHeader
     qint64 retryCapacity;
     qint64 indicesOffset;
     qint64 statusOffset;
-    qint64 resultsOffset;
     qint64 specOffset; ///< kernel name and typed parameters as compact JSON
     qint64 specBytes;
     qint64 accumulatorOffset; ///< 0 when the kernel has no accumulator
     qint64 accumulatorBytes;
     qint64 startNs; ///< CLOCK_MONOTONIC when the pool started the job
     char inputSegment[128]; ///< array segment name, empty when the kernel takes no input
+    char outputSegment[128]; ///< the results' array segment, which workers attach writable
 
     alignas(64) std::atomic<qint64> nextPosition; ///< claim counter: fetch_add by workers
     alignas(64) std::atomic<qint64> retryPublished; ///< retry ranges the pool has queued
@@ -105,6 +107,7 @@ public:
     {
         qint32 slotCount = 1;
         qint32 resultWidth = 1;
+        QVector<qint64> resultShape; ///< one position's result; empty for a scalar
         qint64 chunkSize = 0;
         qint64 accumulatorCells = 0; ///< 0: none
         bool copyInput = false;
@@ -114,9 +117,11 @@ public:
         QByteArray spec;
     };
 
-    /// Creates and initialises a segment for `layout` (results NaN, statuses Pending).
+    /// Creates and initialises a segment for `layout` (statuses Pending) and its output array
+    /// (results NaN).
     static std::unique_ptr<JobSegment> create(const Layout& layout, QString* error);
-    /// Attaches (read-write) and validates every offset and size before use.
+    /// Attaches (read-write) to a job segment and its output array, and validates every offset,
+    /// size and the output's shape before use.
     static std::unique_ptr<JobSegment> attach(const QString& name, QString* error);
 
     QString name() const { return m_segment->name(); }
@@ -125,7 +130,11 @@ public:
     WorkerSlot* slot(int i) const { return m_slots + i; }
     RetryRange* retry(qint64 i) const { return m_retry + (i % m_header->retryCapacity); }
     quint8* status() const { return m_status; }
+    /// resultWidth doubles per position, in the output array.
     double* results() const { return m_results; }
+    /// The output array: (taskCount, *result shape) float64. Shared, so a finished job's
+    /// results stay in place for whoever keeps them.
+    std::shared_ptr<SharedArray> output() const { return m_output; }
     /// The shared accumulator, null when the kernel declares none.
     SharedAccumulator* accumulator() const { return m_accumulator.get(); }
     qint64 taskCount() const { return m_header->taskCount; }
@@ -142,6 +151,7 @@ private:
     void bindPointers();
 
     std::unique_ptr<SharedSegment> m_segment;
+    std::shared_ptr<SharedArray> m_output;
     JobSegmentHeader* m_header = nullptr;
     WorkerSlot* m_slots = nullptr;
     RetryRange* m_retry = nullptr;

@@ -97,10 +97,16 @@ Pool::~Pool()
 
 quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
 {
-    return resume(spec, std::move(input), {}, error);
+    return beginJob(spec, std::move(input), nullptr, error);
 }
 
-quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const QVector<double>& previous,
+quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
+                     QString* error)
+{
+    return beginJob(spec, std::move(input), &previous, error);
+}
+
+quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
                      QString* error)
 {
     if (m_job) {
@@ -121,10 +127,10 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     const IndexList& indices = plan.indices;
     const qint64 tasks = indices.size();
     const qint64 width = plan.resultWidth;
-    if (!previous.isEmpty() && previous.size() != tasks * width) {
+    if (previous && previous->size() != tasks * width) {
         *error = QStringLiteral("the partial results hold %1 values, but this job has %2 positions of %3 value(s): "
                                 "resume with the same kernel, input and indices")
-                     .arg(previous.size())
+                     .arg(previous->size())
                      .arg(tasks)
                      .arg(width);
         return 0;
@@ -132,12 +138,12 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     // Positions a previous run completed are not computed again.
     QVector<bool> kept;
     qint64 keptCount = 0;
-    if (!previous.isEmpty()) {
+    if (previous) {
         kept.resize(tasks);
         for (qint64 p = 0; p < tasks; ++p) {
             bool complete = true;
             for (qint64 k = 0; k < width; ++k)
-                complete = complete && !std::isnan(previous[p * width + k]);
+                complete = complete && !std::isnan((*previous)[p * width + k]);
             kept[p] = complete;
             keptCount += complete;
         }
@@ -160,6 +166,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
     JobSegment::Layout layout;
     layout.slotCount = qMax(1, workers);
     layout.resultWidth = qint32(width);
+    layout.resultShape = plan.resultShape;
     layout.accumulatorCells = plan.accumulatorCells;
     layout.copyInput = copy;
     layout.chunkSize = spec.chunkSize;
@@ -181,7 +188,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
         for (qint64 p = 0; p < tasks; ++p) {
             if (!kept[p])
                 continue;
-            std::copy_n(previous.constData() + p * width, size_t(width), m_job->results() + p * width);
+            std::copy_n(previous->constData() + p * width, size_t(width), m_job->results() + p * width);
             m_job->status()[p] = Done;
         }
     }
@@ -764,7 +771,7 @@ void Pool::finish(bool cancelled)
     sampleMemory(true); // every worker is still attached: the memory figure of the whole run
     JobResult& result = m_result;
     const qint64 tasks = m_job->taskCount();
-    result.values = QVector<double>(m_job->results(), m_job->results() + tasks * result.resultWidth);
+    result.values = ResultValues(m_job->output()); // no copy: the output array outlives the job
     result.status = QByteArray(reinterpret_cast<const char*>(m_job->status()), int(tasks));
     result.failureReasons = m_failureReasons;
     for (auto it = m_kernelFailures.cbegin(); it != m_kernelFailures.cend(); ++it) {
@@ -884,6 +891,7 @@ void Pool::release()
     m_timer.stop();
     m_killTimer.stop();
     m_job.reset(); // removes the job segment
+    m_result.values = ResultValues(); // the output array now belongs to whoever took the result
     if (m_input)
         m_warmInput = m_input->segmentName(); // what parked workers keep mapped (a no-input job keeps it)
     m_input.reset();

@@ -57,7 +57,7 @@ public:
     quint64 start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error);
     /// Resumes a job: positions whose values in `previous` (resultWidth values per position, as
     /// written by an earlier run) are all non-NaN are kept as done; only the others are computed.
-    quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const QVector<double>& previous,
+    quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                    QString* error);
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
@@ -99,6 +99,9 @@ signals:
 private:
     struct Slot;
 
+    /// start() and resume(): `previous` is null for a fresh job.
+    quint64 beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
+                     QString* error);
     void launch(int slot);
     void sendCopy(QProcess* process, int slot, bool first);
     void resetSlot(int slot);

@@ -66,14 +66,14 @@ void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qin
 }
 } // namespace
 
-std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error)
+std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error, const char* prefix)
 {
     const qint64 dataBytes = meta.byteSize();
     if (dataBytes < 0 || meta.shape.size() > kMaxDims) {
         *error = QStringLiteral("array shape %1 is too large").arg(meta.shapeText());
         return nullptr;
     }
-    auto segment = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + dataBytes, error);
+    auto segment = SharedSegment::create(QLatin1String(prefix), kArrayDataOffset + dataBytes, error);
     if (!segment)
         return nullptr;
     writeArrayHeader(segment->data(), meta, ArrayBacking::Segment, kArrayDataOffset);
@@ -137,12 +137,12 @@ std::shared_ptr<SharedArray> SharedArray::loadNpy(const QString& path, QString* 
     return array;
 }
 
-std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString* error)
+std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString* error, const char* prefix)
 {
     std::shared_ptr<SharedArray> array(new SharedArray);
     array->m_meta = meta;
     array->m_meta.sourceBigEndian = false;
-    array->m_segment = createSegment(array->m_meta, error);
+    array->m_segment = createSegment(array->m_meta, error, prefix);
     if (!array->m_segment)
         return nullptr;
     return array;
@@ -216,10 +216,10 @@ std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 of
     return array;
 }
 
-std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* error)
+std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* error, bool writable)
 {
     std::shared_ptr<SharedArray> array(new SharedArray);
-    array->m_segment = SharedSegment::attach(name, false, error);
+    array->m_segment = SharedSegment::attach(name, writable, error);
     if (!array->m_segment)
         return nullptr;
     if (array->m_segment->size() < qint64(sizeof(ArraySegmentHeader))) {
@@ -271,7 +271,7 @@ ArrayView SharedArray::view() const
 
 char* SharedArray::mutableData()
 {
-    return m_segment->isOwner() && !m_mapping ? m_segment->data() + kArrayDataOffset : nullptr;
+    return m_segment->isWritable() && !m_mapping ? m_segment->data() + kArrayDataOffset : nullptr;
 }
 
 QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentBytes)

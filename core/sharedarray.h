@@ -74,15 +74,22 @@ public:
     /// is swapped in place. `cancel` (optional) stops a long load.
     static std::shared_ptr<SharedArray> loadNpy(const QString& path, QString* error, const Progress& progress = {},
                                                 const std::atomic_bool* cancel = nullptr);
-    /// Creates a zero-filled array to be written by the caller (generated data).
-    static std::shared_ptr<SharedArray> create(const ArrayMeta& meta, QString* error);
+    /// Segment name prefixes: arrays the front end loads or generates, and jobs' outputs.
+    static constexpr char kArrayPrefix[] = "sharedmap-array";
+    static constexpr char kOutputPrefix[] = "sharedmap-output";
+
+    /// Creates a zero-filled array to be written by the caller (generated data, a job's output,
+    /// then named with kOutputPrefix).
+    static std::shared_ptr<SharedArray> create(const ArrayMeta& meta, QString* error,
+                                               const char* prefix = kArrayPrefix);
     /// Maps `bytes` of a file at `offset` read-only as an array described by `meta` (native byte
     /// order), with no copy: a `.npy` mapped in place or a Python `shared_memory` block in
     /// /dev/shm. A small descriptor segment carries the path, so workers map the same file.
     static std::shared_ptr<SharedArray> mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
                                                 QString* error);
-    /// Attaches to an array segment by name (in a worker) after validating its header.
-    static std::shared_ptr<SharedArray> attach(const QString& name, QString* error);
+    /// Attaches to an array segment by name (in a worker) after validating its header; read-only
+    /// unless `writable` (a job's output, which workers fill).
+    static std::shared_ptr<SharedArray> attach(const QString& name, QString* error, bool writable = false);
 
     /// Segment name, for workers.
     QString segmentName() const { return m_segment->name(); }
@@ -90,7 +97,8 @@ public:
     qint64 segmentBytes() const { return m_segment->size(); }
     const ArrayMeta& meta() const { return m_meta; }
     ArrayView view() const;
-    /// Writable data, only for arrays this process created.
+    /// Writable data: null unless this process created the array or attached it writable (and
+    /// the data is in the segment, not a mapped file).
     char* mutableData();
     /// The file the array came from, if any.
     QString sourcePath() const { return m_sourcePath; }
@@ -100,7 +108,8 @@ public:
 
 private:
     SharedArray() = default;
-    static std::unique_ptr<SharedSegment> createSegment(const ArrayMeta& meta, QString* error);
+    static std::unique_ptr<SharedSegment> createSegment(const ArrayMeta& meta, QString* error,
+                                                        const char* prefix = kArrayPrefix);
     /// Maps [offset, offset + bytes) of `path` read-only into m_mapping / m_mappedData.
     QString mapRange(const QString& path, qint64 offset, qint64 bytes);
 

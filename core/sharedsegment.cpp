@@ -58,6 +58,7 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
         if (segment->m_memory.create(qMax<qint64>(bytes, 1), QSharedMemory::ReadWrite)) {
             segment->m_name = name;
             segment->m_owner = true;
+            segment->m_writable = true;
             return segment;
         }
         // ftok() can map two names to one key: a collision is retried under a new name. So is a
@@ -89,6 +90,7 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
         return nullptr;
     }
     segment->m_name = name;
+    segment->m_writable = writable;
     return segment;
 }
 

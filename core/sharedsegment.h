@@ -29,6 +29,8 @@ public:
     char* data() { return static_cast<char*>(m_memory.data()); }
     const char* constData() const { return static_cast<const char*>(m_memory.constData()); }
     bool isOwner() const { return m_owner; }
+    /// True when this process may write the segment (its creator, or attached writable).
+    bool isWritable() const { return m_writable; }
 
 private:
     SharedSegment() = default;
@@ -37,6 +39,7 @@ private:
     QSharedMemory m_memory;
     QString m_name;
     bool m_owner = false;
+    bool m_writable = false;
 };
 
 /// Maps the pages of [data, data + bytes) in one call instead of a page fault per 4 KiB

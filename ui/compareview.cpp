@@ -227,10 +227,10 @@ void CompareView::runOver()
         m_verdict->setText(tr("<b>Results identical: yes</b> — the %1 values of both runs are equal bit for bit.")
                                .arg(m_results.value(kShared).values.size()));
     } else if (both && !m_results.value(kShared).cancelled && !m_results.value(kCopy).cancelled) {
-        const QVector<double> a = m_results.value(kShared).values;
-        const QVector<double> b = m_results.value(kCopy).values;
+        const ResultValues a = m_results.value(kShared).values;
+        const ResultValues b = m_results.value(kCopy).values;
         qint64 differ = qAbs(a.size() - b.size());
-        for (int i = 0; i < qMin(a.size(), b.size()); ++i)
+        for (qint64 i = 0; i < qMin(a.size(), b.size()); ++i)
             differ += !sameValue(a[i], b[i]);
         m_verdict->setText(tr("<b>Results identical: no</b> — %1 values differ.").arg(differ));
     } else {
@@ -263,7 +263,7 @@ bool CompareView::resultsIdentical() const
     const JobResult& copy = *m_results.find(kCopy);
     if (shared.cancelled || copy.cancelled || shared.values.size() != copy.values.size())
         return false;
-    for (int i = 0; i < shared.values.size(); ++i) {
+    for (qint64 i = 0; i < shared.values.size(); ++i) {
         if (!sameValue(shared.values[i], copy.values[i]))
             return false;
     }

@@ -200,6 +200,9 @@ void MainWindow::createActions()
         });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(tr("Write the results to .npy, .csv or HDF5 (Ctrl+E)"));
+    m_useResultsAction = file->addAction(tr("Use results as &input"), this, &MainWindow::useResultsAsInput);
+    m_useResultsAction->setToolTip(tr("Add the last job's results to the Data panel as an array and select it: no "
+                                      "copy, the next job reads them where the workers wrote them"));
     m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
         chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true, [this](const QString& path) {
             const QString error = savePlot(path);
@@ -483,7 +486,7 @@ bool MainWindow::resumeJob()
     return startJob(m_lastResult.spec, m_lastArrayId, &m_lastResult.values);
 }
 
-bool MainWindow::startJob(const JobSpec& job, int arrayId, const QVector<double>* previous)
+bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* previous)
 {
     JobSpec spec = job;
     const auto array = m_store->array(arrayId);
@@ -523,6 +526,21 @@ void MainWindow::onFinished(const JobResult& result)
         QApplication::alert(this); // a long job ended while the window was in the background
     updateActions();
     emit jobEnded();
+}
+
+int MainWindow::useResultsAsInput()
+{
+    const std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
+    if (!m_hasResult || !array || m_lastResult.taskCount() == 0)
+        return 0;
+    const QString source = QFileInfo(m_lastResult.inputPath).fileName();
+    const QString name = source.isEmpty()
+        ? tr("%1 results (job %2)").arg(m_lastResult.kernelName).arg(m_lastResult.jobId)
+        : tr("%1 of %2 (job %3)").arg(m_lastResult.kernelName, source).arg(m_lastResult.jobId);
+    m_logPanel->append(tr("Results of job %1 (%2 %3) added as the array \"%4\", without a copy")
+                           .arg(m_lastResult.jobId)
+                           .arg(dtypeName(array->meta().dtype), array->meta().shapeText(), name));
+    return m_store->adopt(name, array);
 }
 
 void MainWindow::onFailed(const QString& error)
@@ -586,6 +604,7 @@ void MainWindow::updateActions()
                                                             : m_jobPanel->problem());
     m_cancelAction->setEnabled(running);
     m_exportAction->setEnabled(m_hasResult);
+    m_useResultsAction->setEnabled(m_hasResult && m_lastResult.values.array() && m_lastResult.taskCount() > 0);
     const bool incomplete = m_hasResult && m_lastResult.doneCount() < m_lastResult.taskCount();
     m_resumeAction->setEnabled(!running && incomplete);
     m_jobPanel->setEnabled(!running);

@@ -55,6 +55,9 @@ public:
     bool resumeJob();
     void cancelJob();
     QString exportResults(const QString& path);
+    /// Puts the last job's output array in the Data panel as the next input (no copy) and
+    /// selects it; returns its store id, 0 when there are no results to use.
+    int useResultsAsInput();
     QString savePlot(const QString& path);
     QString saveJob(const QString& path);
     QString openJob(const QString& path);
@@ -75,6 +78,7 @@ public:
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* resumeAction() const { return m_resumeAction; }
     QAction* compareAction() const { return m_compareAction; }
+    QAction* useResultsAction() const { return m_useResultsAction; }
     /// The message banner's text (errors shown in the window).
     QString bannerText() const;
     /// The last finished job's result.
@@ -96,7 +100,7 @@ private:
     void updateActions();
     void updateRecentMenu();
     void showBanner(const QString& text, bool error);
-    bool startJob(const JobSpec& spec, int arrayId, const QVector<double>* previous);
+    bool startJob(const JobSpec& spec, int arrayId, const ResultValues* previous);
     void onFinished(const JobResult& result);
     void onFailed(const QString& error);
     void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
@@ -119,6 +123,7 @@ private:
     QAction* m_cancelAction = nullptr;
     QAction* m_resumeAction = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_useResultsAction = nullptr;
     QAction* m_savePlotAction = nullptr;
     QAction* m_compareAction = nullptr;
     CompareView* m_compareView = nullptr; ///< created on first use, reused (a new comparison clears it)

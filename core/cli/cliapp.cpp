@@ -675,7 +675,7 @@ int RunCommand::exec(const QStringList& arguments)
         QCoreApplication::exit(m_exitCode);
     });
     QString error;
-    QVector<double> previous;
+    ResultValues previous;
     if (!m_resumeFrom.isEmpty()) {
         auto partial = SharedArray::loadNpy(m_resumeFrom, &error);
         if (!partial)
@@ -683,10 +683,7 @@ int RunCommand::exec(const QStringList& arguments)
         if (partial->meta().dtype != DType::Float64 || partial->meta().fortranOrder)
             return usageError(QStringLiteral("%1: partial results must be a C-order float64 array as `run --output` writes")
                                   .arg(m_resumeFrom));
-        const double* values = reinterpret_cast<const double*>(partial->view().data);
-        previous = QVector<double>(values, values + partial->meta().elementCount());
-        if (previous.isEmpty() && partial->meta().elementCount() == 0)
-            previous.append(0); // an empty partial file still means "resume": let the size check speak
+        previous = ResultValues(partial);
     }
     const quint64 id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
                                               : m_pool.resume(m_spec, m_input, previous, &error);

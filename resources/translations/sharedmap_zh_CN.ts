@@ -1532,6 +1532,26 @@ From %2</source>
         <source>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap runs a &lt;b&gt;kernel&lt;/b&gt; over the &lt;b&gt;indices&lt;/b&gt; of an array with several &lt;b&gt;worker processes&lt;/b&gt;, like Python&apos;s &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;. The array is put &lt;b&gt;once&lt;/b&gt; in shared memory and every worker reads the same bytes: no copies.&lt;/p&gt;&lt;h3&gt;The window&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Data&lt;/b&gt;: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or generate one (Ctrl+G). The selected array is the job&apos;s input; below it, a heatmap and a table of its values.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Job&lt;/b&gt;: the kernel and its parameters, the indices (&lt;tt&gt;all&lt;/tt&gt;, a Python slice like &lt;tt&gt;0:100:2&lt;/tt&gt;, a list like &lt;tt&gt;0,1,2&lt;/tt&gt;), the number of workers and the chunk size (how many indices a worker claims at a time).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Monitor&lt;/b&gt;: the progress bar with tqdm&apos;s figures (done/total [elapsed&amp;lt;remaining, rate]), one row per worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, a timeline of which worker computed which chunk, and memory over time next to the array&apos;s size.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Results&lt;/b&gt; and &lt;b&gt;Log&lt;/b&gt;: the ordered results (Ctrl+C copies them) and what happened, with times.&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;Plots&lt;/h3&gt;&lt;p&gt;Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.&lt;/p&gt;&lt;h3&gt;Shortcuts&lt;/h3&gt;&lt;p&gt;Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap 使用多个&lt;b&gt;工作进程&lt;/b&gt;，对数组的&lt;b&gt;索引&lt;/b&gt;运行&lt;b&gt;内核&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;。数组在共享内存中只存放&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的字节：没有副本。&lt;/p&gt;&lt;h3&gt;窗口&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;数据&lt;/b&gt;：共享内存中的数组。可以打开数组文件（.npy、.npz、HDF5、CSV、图像、原始二进制；Ctrl+O）、将文件拖放到窗口上，或生成一个数组（Ctrl+G）。选中的数组即任务的输入；其下方是它的值的热图和表格。&lt;/li&gt;&lt;li&gt;&lt;b&gt;任务&lt;/b&gt;：内核及其参数、索引（&lt;tt&gt;all&lt;/tt&gt;、Python 切片如 &lt;tt&gt;0:100:2&lt;/tt&gt;、列表如 &lt;tt&gt;0,1,2&lt;/tt&gt;）、工作进程数和分块大小（工作进程每次领取的索引数）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;监视&lt;/b&gt;：带有 tqdm 各项数据的进度条（已完成/总数 [已用时间&amp;lt;剩余时间, 速率]）、每个工作进程一行（状态、持有的分块、已完成任务数、CPU、内存），以及实时图表：结果随索引的分布、吞吐量、显示哪个工作进程计算了哪个分块的时间线，以及内存随时间的变化（与数组大小对照）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;结果&lt;/b&gt;和&lt;b&gt;日志&lt;/b&gt;：按顺序排列的结果（Ctrl+C 复制）以及带时间的运行记录。&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;图表&lt;/h3&gt;&lt;p&gt;拖动以平移，滚动以缩放，双击重置视图，鼠标悬停在点上可读取其值。&lt;/p&gt;&lt;h3&gt;快捷键&lt;/h3&gt;&lt;p&gt;Ctrl+R 运行，Esc 取消，Ctrl+O 打开，Ctrl+G 生成，Ctrl+E 导出结果。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Use results as &amp;input</source>
+        <translation>将结果用作输入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Add the last job&apos;s results to the Data panel as an array and select it: no copy, the next job reads them where the workers wrote them</source>
+        <translation>把上一个作业的结果作为数组加入数据面板并选中它：不复制，下一个作业直接读取工作进程写入的位置</translation>
+    </message>
+    <message>
+        <source>%1 results (job %2)</source>
+        <translation>%1 的结果（作业 %2）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (job %3)</source>
+        <translation>%2 的 %1（作业 %3）</translation>
+    </message>
+    <message>
+        <source>Results of job %1 (%2 %3) added as the array &quot;%4&quot;, without a copy</source>
+        <translation>作业 %1 的结果（%2 %3）已作为数组“%4”加入，未复制</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::MemoryPlot</name>

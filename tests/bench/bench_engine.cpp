@@ -138,7 +138,7 @@ double passRows(DType dtype, const char* data, qint64 rows, qint64 cols, int thr
 }
 
 /// Largest relative difference between two result vectors (NaN counts as a mismatch).
-double maxRelDiff(const QVector<double>& a, const std::vector<double>& b)
+double maxRelDiff(const ResultValues& a, const std::vector<double>& b)
 {
     if (a.size() != qsizetype(b.size()))
         return std::numeric_limits<double>::infinity();

@@ -318,7 +318,7 @@ private slots:
     }
 
 private:
-    std::shared_ptr<SharedArray> load(ArrayStore& store)
+    std::shared_ptr<const SharedArray> load(ArrayStore& store)
     {
         QSignalSpy loaded(&store, &ArrayStore::loaded);
         const int id = store.load(m_dir.filePath(QStringLiteral("A.npy")));

@@ -64,7 +64,7 @@ QVector<double> runRowSum(MainWindow& window)
     QSignalSpy ended(&window, &MainWindow::jobEnded);
     if (!window.runJob() || !ended.wait(20000))
         return {};
-    return window.lastResult().values;
+    return window.lastResult().values.toVector();
 }
 
 } // namespace

@@ -95,6 +95,9 @@ private slots:
                                          "np.save('B.npy', B)\n"
                                          "np.save('row_std.npy', B.std(1))\n"
                                          "np.save('diag.npy', np.diag(B))\n"
+                                         "np.save('cumsum_then_sum.npy', np.cumsum(B[0:60:2], 1).sum(1))\n"
+                                         "N = B / np.linalg.norm(B, axis=1, keepdims=True)\n"
+                                         "np.save('normalize_then_std.npy', N[10:20].std(1))\n"
                                          "np.save('bad.npy', np.ones(3, dtype=np.complex128))\n"),
                           m_dir.path()));
     }
@@ -167,7 +170,9 @@ private slots:
         QVERIFY(window.runAction()->isEnabled());
         QVERIFY(!window.cancelAction()->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(childProcesses(), 0, 3000);
-        QCOMPARE(ownSegments(), segmentsBefore);
+        // No job segment is left; the last result's output array stays, for export and resume.
+        QVERIFY(window.lastResult().values.array());
+        QCOMPARE(ownSegments(), segmentsBefore + 1);
         const qint64 doneBefore = window.lastResult().doneCount();
         QVERIFY(doneBefore >= 2);
 
@@ -177,7 +182,7 @@ private slots:
         QVERIFY(ended.wait(20000));
         QVERIFY(!window.lastResult().cancelled);
         QCOMPARE(window.lastResult().resumedPositions, doneBefore);
-        QCOMPARE(window.lastResult().values, loadDoubles(m_dir.filePath(QStringLiteral("diag.npy"))));
+        QCOMPARE(window.lastResult().values.toVector(), loadDoubles(m_dir.filePath(QStringLiteral("diag.npy"))));
         QVERIFY(!window.resumeAction()->isEnabled());
 
         // A new run on the same array works and its results are the new job's.
@@ -187,8 +192,81 @@ private slots:
         QVERIFY(ended.wait(10000));
         QVERIFY(!window.lastResult().cancelled);
         const QVector<double> expected = loadDoubles(m_dir.filePath(QStringLiteral("diag.npy")));
-        QCOMPARE(window.lastResult().values, expected);
+        QCOMPARE(window.lastResult().values.toVector(), expected);
         QCOMPARE(window.monitorPanel()->resultsPlot()->pointCount(), qint64(33));
+        // The earlier results' arrays went with them; only the last one is kept.
+        QTRY_COMPARE_WITH_TIMEOUT(ownSegments(), segmentsBefore + 1, 3000);
+    }
+
+    void resultsBecomeTheNextInput_data()
+    {
+        QTest::addColumn<QString>("first");
+        QTest::addColumn<QString>("firstIndices");
+        QTest::addColumn<QVector<qint64>>("outputShape");
+        QTest::addColumn<QString>("second");
+        QTest::addColumn<QString>("secondIndices");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("row_cumsum, then row_sum") << QStringLiteral("row_cumsum") << QStringLiteral("0:60:2")
+                                                 << QVector<qint64> { 30, 33 } << QStringLiteral("row_sum")
+                                                 << QStringLiteral("all") << QStringLiteral("cumsum_then_sum.npy");
+        QTest::newRow("row_normalize, then row_std of a slice")
+            << QStringLiteral("row_normalize") << QStringLiteral("all") << QVector<qint64> { 60, 33 }
+            << QStringLiteral("row_std") << QStringLiteral("10:20") << QStringLiteral("normalize_then_std.npy");
+    }
+
+    /// A job's output array goes to the Data panel without a copy and feeds the next job.
+    void resultsBecomeTheNextInput()
+    {
+        QFETCH(QString, first);
+        QFETCH(QString, firstIndices);
+        QFETCH(QVector<qint64>, outputShape);
+        QFETCH(QString, second);
+        QFETCH(QString, secondIndices);
+        QFETCH(QString, expected);
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QVERIFY(!window.useResultsAction()->isEnabled()); // nothing has run yet
+        QVERIFY(openB(window));
+        const int inputId = window.dataPanel()->currentId();
+        JobSpec spec;
+        spec.kernel = first;
+        spec.indices = firstIndices;
+        spec.workers = 2;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(20000));
+        QVERIFY(window.useResultsAction()->isEnabled());
+        const std::shared_ptr<const SharedArray> output = window.lastResult().values.array();
+        QVERIFY(output);
+
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        window.useResultsAction()->trigger();
+        QVERIFY(loaded.wait(5000));
+        const int id = loaded.first().first().toInt();
+        QVERIFY(id != inputId);
+        QCOMPARE(window.dataPanel()->currentId(), id); // selected as the next input
+        const std::shared_ptr<const SharedArray> adopted = window.store()->array(id);
+        QCOMPARE(adopted.get(), output.get()); // the same segment: no copy
+        QVERIFY(adopted->segmentName().startsWith(QStringLiteral("sharedmap-output-")));
+        QCOMPARE(adopted->meta().dtype, DType::Float64);
+        QCOMPARE(adopted->meta().shape, outputShape);
+        QVERIFY(window.store()->entry(id).name.contains(first));
+
+        spec.kernel = second;
+        spec.indices = secondIndices;
+        window.jobPanel()->setSpec(spec);
+        QVERIFY2(window.jobPanel()->problem().isEmpty(), qPrintable(window.jobPanel()->problem()));
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(20000));
+        QVERIFY(!window.lastResult().cancelled);
+        QCOMPARE(window.lastResult().inputMeta.shape, outputShape);
+        const QVector<double> reference = loadDoubles(m_dir.filePath(expected));
+        QCOMPARE(window.lastResult().values.size(), reference.size());
+        for (qint64 k = 0; k < reference.size(); ++k)
+            QVERIFY2(std::abs(window.lastResult().values[k] - reference[k]) <= 1e-12 * (1 + std::abs(reference[k])),
+                     qPrintable(QStringLiteral("position %1: %2 vs %3").arg(k).arg(window.lastResult().values[k]).arg(reference[k])));
     }
 
     void malformedFileShowsAnErrorAndTheAppGoesOn()

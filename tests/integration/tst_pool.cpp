@@ -69,12 +69,12 @@ QSet<qint64> shmIds(const QHash<qint64, procwatch::ShmSegment>& segments)
 
 /// Position of the first value whose bits differ (so NaN matches NaN), -1 when none does; the
 /// size when the lengths differ.
-qint64 firstDifference(const QVector<double>& a, const QVector<double>& b)
+qint64 firstDifference(const ResultValues& a, const QVector<double>& b)
 {
     if (a.size() != b.size())
         return qMin(a.size(), b.size());
     for (qint64 p = 0; p < a.size(); ++p) {
-        if (std::memcmp(&a[p], &b[p], sizeof(double)) != 0)
+        if (std::memcmp(a.constData() + p, &b[p], sizeof(double)) != 0)
             return p;
     }
     return -1;
@@ -320,7 +320,8 @@ void TestPool::cancelMidRun()
         // The checks after the cancel can see what they look for.
         QVERIFY(pool.jobSegmentName().startsWith(QStringLiteral("sharedmap-job-%1-").arg(me)));
         QCOMPARE(procwatch::keyFilesOf(me, QStringLiteral("job")).size(), 1);
-        QCOMPARE(procwatch::shmSegmentsOf(me).size(), segmentsBefore.size() + 1);
+        QCOMPARE(procwatch::keyFilesOf(me, QStringLiteral("output")).size(), 1);
+        QCOMPARE(procwatch::shmSegmentsOf(me).size(), segmentsBefore.size() + 2); // the job and its output
     }
 
     QElapsedTimer clock;
@@ -331,29 +332,35 @@ void TestPool::cancelMidRun()
     QTest::qWait(30);
     QCOMPARE(finished.count(), 1);
 
-    const JobResult result = finished.first().first().value<JobResult>();
-    QVERIFY(result.cancelled);
-    QCOMPARE(result.taskCount(), 400);
-    if (delayMs > 0)
-        QVERIFY(result.doneCount() > 0);
-    QVERIFY(result.doneCount() < 400);
-    QVERIFY(result.failedPositions().isEmpty());
     QVector<qint64> rows(400);
     std::iota(rows.begin(), rows.end(), 0);
     const QVector<double> expected = reference(QStringLiteral("row_sum"), rows);
-    for (qint64 p = 0; p < 400; ++p) {
-        const bool pending = quint8(result.status[p]) == Pending;
-        QCOMPARE(std::isnan(result.values[p]), pending);
-        if (!pending)
-            QCOMPARE(result.values[p], expected[p]);
+    {
+        const JobResult result = finished.takeFirst().first().value<JobResult>();
+        QVERIFY(result.cancelled);
+        QCOMPARE(result.taskCount(), 400);
+        if (delayMs > 0)
+            QVERIFY(result.doneCount() > 0);
+        QVERIFY(result.doneCount() < 400);
+        QVERIFY(result.failedPositions().isEmpty());
+        for (qint64 p = 0; p < 400; ++p) {
+            const bool pending = quint8(result.status[p]) == Pending;
+            QCOMPARE(std::isnan(result.values[p]), pending);
+            if (!pending)
+                QCOMPARE(result.values[p], expected[p]);
+        }
+        for (qint64 pid : pids)
+            QVERIFY2(!procwatch::isAlive(pid), qPrintable(QString::number(pid)));
+        QVERIFY(procwatch::children(me).isEmpty());
+        QVERIFY(procwatch::keyFilesOf(me, QStringLiteral("job")).isEmpty());
+        QVERIFY(pool.jobSegmentName().isEmpty());
+        // The results stay in their output segment while the result is kept, and only then.
+        QVERIFY(result.values.array());
+        QCOMPARE(procwatch::keyFilesOf(me, QStringLiteral("output")).size(), 1);
+        QCOMPARE(shmIds(procwatch::shmSegmentsOf(me)).size(), segmentsBefore.size() + 1);
     }
-
-    for (qint64 pid : pids)
-        QVERIFY2(!procwatch::isAlive(pid), qPrintable(QString::number(pid)));
-    QVERIFY(procwatch::children(me).isEmpty());
     QCOMPARE(shmIds(procwatch::shmSegmentsOf(me)), segmentsBefore);
-    QVERIFY(procwatch::keyFilesOf(me, QStringLiteral("job")).isEmpty());
-    QVERIFY(pool.jobSegmentName().isEmpty());
+    QVERIFY(procwatch::keyFilesOf(me, QStringLiteral("output")).isEmpty());
 
     // The same pool runs the next job.
     const JobResult again = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("0:400"), 2, 0), m_rows, 10000);
@@ -529,6 +536,7 @@ void TestPool::refusals()
         pool.cancel();
         QVERIFY(finished.wait(2000));
         QCOMPARE(finished.first().first().value<JobResult>().jobId, running);
+        finished.clear(); // the result holds its output segment
     }
     QCOMPARE(shmIds(procwatch::shmSegmentsOf(getpid())), segmentsBefore);
 }

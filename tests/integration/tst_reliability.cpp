@@ -167,7 +167,7 @@ struct KilledRun
     QString problem; ///< empty when every step went as expected
 };
 
-/// Starts a long run, waits for its workers and both segments, SIGKILLs the CLI and checks that
+/// Starts a long run, waits for its workers and its three segments (input, job, output), SIGKILLs the CLI and checks that
 /// its workers die within a second while its segments stay. The CLI is left unreaped.
 KilledRun killCliMidRun(const QString& input)
 {
@@ -181,7 +181,7 @@ KilledRun killCliMidRun(const QString& input)
     const QSet<qint64> workers = procwatch::waitForWorkers(killed.pid, 2, 5000, 5);
     QElapsedTimer clock;
     clock.start();
-    while (procwatch::keyFilesOf(killed.pid).size() < 2 && clock.elapsed() < 5000)
+    while (procwatch::keyFilesOf(killed.pid).size() < 3 && clock.elapsed() < 5000)
         QThread::msleep(5);
     QThread::msleep(100); // some work gets done
     killed.names = segmentNamesOf(killed.pid);
@@ -197,12 +197,14 @@ KilledRun killCliMidRun(const QString& input)
         killed.problem = QStringLiteral("expected 2 workers, saw %1").arg(workers.size());
     else if (!alive.isEmpty())
         killed.problem = QStringLiteral("%1 worker(s) outlived their SIGKILLed parent by more than 1 s").arg(alive.size());
-    else if (killed.names.size() != 2 || !killed.names[0].startsWith(QStringLiteral("sharedmap-array-%1-").arg(killed.pid))
-             || !killed.names[1].startsWith(QStringLiteral("sharedmap-job-%1-").arg(killed.pid)))
-        killed.problem = QStringLiteral("expected an array and a job key file, got: %1").arg(killed.names.join(QLatin1Char(' ')));
-    else if (killed.shmids.size() != 2)
-        killed.problem = QStringLiteral("expected 2 SysV segments of the CLI, got %1").arg(killed.shmids.size());
-    else if (segmentNamesOf(killed.pid) != killed.names || procwatch::shmSegmentsOf(killed.pid).size() != 2)
+    else if (killed.names.size() != 3 || !killed.names[0].startsWith(QStringLiteral("sharedmap-array-%1-").arg(killed.pid))
+             || !killed.names[1].startsWith(QStringLiteral("sharedmap-job-%1-").arg(killed.pid))
+             || !killed.names[2].startsWith(QStringLiteral("sharedmap-output-%1-").arg(killed.pid)))
+        killed.problem
+            = QStringLiteral("expected an array, a job and an output key file, got: %1").arg(killed.names.join(QLatin1Char(' ')));
+    else if (killed.shmids.size() != 3)
+        killed.problem = QStringLiteral("expected 3 SysV segments of the CLI, got %1").arg(killed.shmids.size());
+    else if (segmentNamesOf(killed.pid) != killed.names || procwatch::shmSegmentsOf(killed.pid).size() != 3)
         killed.problem = QStringLiteral("the segments of the killed CLI vanished while it was still unreaped");
     return killed;
 }
@@ -789,10 +791,10 @@ void TestReliability::cleanupSparesLiveRun()
     const qint64 pid = cli.processId();
     const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
     QCOMPARE(workers.size(), 2);
-    QTRY_COMPARE_WITH_TIMEOUT(segmentNamesOf(pid).size(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(segmentNamesOf(pid).size(), 3, 5000); // input, job, output
     const QStringList names = segmentNamesOf(pid);
     const auto segments = procwatch::shmSegmentsOf(pid);
-    QCOMPARE(segments.size(), 2);
+    QCOMPARE(segments.size(), 3);
     for (const procwatch::ShmSegment& segment : segments) // owner-only
         QVERIFY2(segment.perms == 0600, qPrintable(QString::number(segment.perms, 8)));
 
@@ -801,7 +803,7 @@ void TestReliability::cleanupSparesLiveRun()
         QCOMPARE(cleanup.exitCode, 0);
         QVERIFY2(!cleanup.out.contains(QStringLiteral("-%1-").arg(pid)), qPrintable(cleanup.out));
         QCOMPARE(segmentNamesOf(pid), names);
-        QCOMPARE(procwatch::shmSegmentsOf(pid).size(), 2);
+        QCOMPARE(procwatch::shmSegmentsOf(pid).size(), 3);
         QTest::qWait(100);
     }
     QVERIFY2(cli.state() == QProcess::Running, "the run ended before the clean-up checks were done: make it longer");
@@ -852,6 +854,8 @@ void TestReliability::workerRefusesForeignSegment_data()
     QTest::newRow("a segment that does not exist") << "missing";
     QTest::newRow("a slot the job does not have") << "slot";
     QTest::newRow("a name with a slash") << "slash";
+    QTest::newRow("a job whose output is another array") << "output";
+    QTest::newRow("a job whose output segment is gone") << "output missing";
 }
 
 void TestReliability::workerRefusesForeignSegment()
@@ -867,7 +871,7 @@ void TestReliability::workerRefusesForeignSegment()
         name = QStringLiteral("sharedmap-job-1-1-00000000deadbeef");
     } else if (what == QLatin1String("slash")) {
         name = QStringLiteral("../../etc/passwd");
-    } else if (what == QLatin1String("slot")) {
+    } else if (what != QLatin1String("array")) {
         JobSegment::Layout layout;
         layout.slotCount = 1;
         layout.indexSpace = kRows;
@@ -877,7 +881,17 @@ void TestReliability::workerRefusesForeignSegment()
         job = JobSegment::create(layout, &error);
         QVERIFY2(job, qPrintable(error));
         name = job->name();
-        slot = QStringLiteral("7");
+        if (what == QLatin1String("slot")) {
+            slot = QStringLiteral("7");
+        } else {
+            // The header names another output: the input (not float64 of taskCount values, and
+            // read-only for the worker's purpose) or a segment that no longer exists.
+            const QByteArray other = what == QLatin1String("output") ? array->segmentName().toLatin1()
+                                                                     : QByteArray("sharedmap-output-1-1-00000000deadbeef");
+            char* field = job->header()->outputSegment;
+            std::memset(field, 0, sizeof job->header()->outputSegment);
+            std::memcpy(field, other.constData(), size_t(other.size()));
+        }
     }
     QProcess worker;
     worker.start(QStringLiteral(SHAREDMAP_WORKER), { "--job", name, "--slot", slot });
@@ -889,6 +903,10 @@ void TestReliability::workerRefusesForeignSegment()
     QVERIFY(!errors.isEmpty());
     if (what == QLatin1String("array"))
         QVERIFY2(errors.contains(QLatin1String("magic")) || errors.contains(QLatin1String("too small")), qPrintable(errors));
+    if (what == QLatin1String("output"))
+        QVERIFY2(errors.contains(QLatin1String("is not a writable float64 array")), qPrintable(errors));
+    if (what == QLatin1String("output missing"))
+        QVERIFY2(errors.contains(QLatin1String("sharedmap-output-1-1-00000000deadbeef")), qPrintable(errors));
     if (job) // the job it refused is untouched
         QCOMPARE(job->slot(0)->pid.load(), qint64(0));
 }

@@ -88,7 +88,7 @@ private slots:
 
             const JobResult a = run(pool, first, QStringLiteral("row_sum"), 2, &ok);
             QVERIFY(ok);
-            QCOMPARE(a.values, rowSums(*first));
+            QCOMPARE(a.values.toVector(), rowSums(*first));
             const QSet<qint64> warm = pidsOf(a);
             QCOMPARE(warm.size(), 2);
             // Between jobs: the workers are alive, the job segment is gone.
@@ -105,19 +105,19 @@ private slots:
             const JobResult c = run(pool, second, QStringLiteral("row_sum"), 2, &ok);
             QVERIFY(ok);
             QCOMPARE(pidsOf(c), warm);
-            QCOMPARE(c.values, rowSums(*second));
+            QCOMPARE(c.values.toVector(), rowSums(*second));
 
             // More workers: the warm ones plus a new one; fewer: the extra ones are let go.
             const JobResult d = run(pool, first, QStringLiteral("row_sum"), 3, &ok);
             QVERIFY(ok);
             QVERIFY(pidsOf(d).contains(warm));
             QCOMPARE(pidsOf(d).size(), 3);
-            QCOMPARE(d.values, rowSums(*first));
+            QCOMPARE(d.values.toVector(), rowSums(*first));
             const JobResult e = run(pool, first, QStringLiteral("row_sum"), 1, &ok);
             QVERIFY(ok);
             QCOMPARE(pidsOf(e).size(), 1);
             QVERIFY(pidsOf(d).contains(pidsOf(e)));
-            QCOMPARE(e.values, rowSums(*first));
+            QCOMPARE(e.values.toVector(), rowSums(*first));
             QTRY_COMPARE_WITH_TIMEOUT(procwatch::children(self), pidsOf(e), 5000);
 
             // A parked worker that dies is replaced at the next job.
@@ -127,7 +127,7 @@ private slots:
             const JobResult f = run(pool, first, QStringLiteral("row_sum"), 2, &ok);
             QVERIFY(ok);
             QVERIFY(!pidsOf(f).contains(victim));
-            QCOMPARE(f.values, rowSums(*first));
+            QCOMPARE(f.values.toVector(), rowSums(*first));
 
             // A cancelled job lets its workers go (nothing is left behind); the next job starts anew.
             JobSpec slow;
@@ -147,7 +147,7 @@ private slots:
             QVERIFY(ok);
             QCOMPARE(pidsOf(g).size(), 2);
             QVERIFY(!pidsOf(g).intersects(pidsOf(f)));
-            QCOMPARE(g.values, rowSums(*first));
+            QCOMPARE(g.values.toVector(), rowSums(*first));
         }
         // The pool is gone: so are its workers and every segment but the test's own arrays.
         QTRY_VERIFY_WITH_TIMEOUT(procwatch::children(self).isEmpty(), 3000);

@@ -418,7 +418,8 @@ def run_corpus(args):
 # --------------------------------------------------------------------------------------------
 
 def kill_cli_mid_run(cli, d, env=None):
-    """Starts a long run, SIGKILLs the CLI once both segments exist; returns (pid, segment names)."""
+    """Starts a long run, SIGKILLs the CLI once its three segments (input, job, output) exist; returns
+    (pid, segment names)."""
     arr = os.path.join(d, "rows.npy")
     if not os.path.exists(arr):
         np.save(arr, np.ones((400, 8)))
@@ -426,7 +427,7 @@ def kill_cli_mid_run(cli, d, env=None):
                              "--chunksize", "1", "--quiet"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env or clean_env())
     deadline = time.monotonic() + 5
-    while len(key_files_of(proc.pid)) < 2 and time.monotonic() < deadline:
+    while len(key_files_of(proc.pid)) < 3 and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.1)
     names = sorted(os.path.basename(p)[len("qipc_sharedmemory_"):] for p in key_files_of(proc.pid))
@@ -443,7 +444,7 @@ def bug_cleanup_ignores_tmp_when_tmpdir_set(cli, d):
     other = os.path.join(d, "tmpdir")
     os.makedirs(other, exist_ok=True)
     pid, names = kill_cli_mid_run(cli, d)
-    if len(names) != 2:
+    if len(names) != 3:
         print("setup failed: the killed CLI left %s" % names)
         return 1
     env = clean_env()
@@ -469,7 +470,7 @@ def bug_cleanup_reports_what_it_could_not_remove(cli, d):
         print("needs root to act as a second user (nobody); as a non-root user this check cannot run")
         return 1
     pid, names = kill_cli_mid_run(cli, d)
-    if len(names) != 2:
+    if len(names) != 3:
         print("setup failed: the killed CLI left %s" % names)
         return 1
     run = run_cli(cli, ["cleanup"], 10, preexec=drop_to_nobody)
@@ -505,7 +506,7 @@ def bug_gui_start_leaves_stale_segments(cli, d):
     dead". The CLI does (run, cleanup); the GUI (`sharedmap`) never calls removeStaleSegments()."""
     gui = os.path.join(os.path.dirname(cli), "sharedmap")
     pid, names = kill_cli_mid_run(cli, d)
-    if len(names) != 2:
+    if len(names) != 3:
         print("setup failed: the killed CLI left %s" % names)
         return 1
     env = clean_env()

@@ -89,7 +89,7 @@ void ResultsModel::setResult(const JobResult& result)
     m_width = qMax(result.resultWidth, 1);
     m_rows = qMin<qint64>(result.indices.size(), std::numeric_limits<int>::max());
     m_values.assign(size_t(m_rows) * size_t(m_width), std::numeric_limits<double>::quiet_NaN());
-    std::copy_n(result.values.cbegin(), qMin<qint64>(result.values.size(), qint64(m_values.size())), m_values.begin());
+    std::copy_n(result.values.constData(), qMin<qint64>(result.values.size(), qint64(m_values.size())), m_values.begin());
     m_status.assign(size_t(m_rows), quint8(Pending));
     std::copy_n(result.status.cbegin(), qMin<qint64>(result.status.size(), m_rows), m_status.begin());
     m_failureReasons = result.failureReasons;
