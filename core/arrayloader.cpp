@@ -322,6 +322,16 @@ std::shared_ptr<SharedArray> loadArray(const QString& path, const LoadOptions& o
     return array;
 }
 
+QString ProbeDetail::printed() const
+{
+    if (!text.isEmpty() || !value.isArray())
+        return text.isEmpty() ? value.toVariant().toString() : text;
+    QStringList items;
+    for (const QJsonValue& item : value.toArray())
+        items.append(item.toVariant().toString());
+    return items.join(QLatin1String(", "));
+}
+
 QString probeArray(const QString& path, const LoadOptions& options, ArrayProbe* probe)
 {
     if (path.contains(QChar(0)))

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QStringList>
 
 namespace sharedmap {
@@ -60,12 +61,30 @@ struct DatasetInfo
     QString typeText; ///< the stored type as the format names it
 };
 
+/// One thing a format tells about a file beyond dtype and shape, for `info`: a typed value for
+/// `info --json` and the text its human-readable form prints.
+struct ProbeDetail
+{
+    ProbeDetail(const QString& key, const QJsonValue& value, const QString& text = QString())
+        : key(key)
+        , value(value)
+        , text(text)
+    { }
+
+    QString key;
+    QJsonValue value; ///< a number, string, list or object as `info --json` gives it
+    QString text; ///< how `info` prints it; empty: the value itself, a list joined by ", "
+
+    /// The value as `info` prints it.
+    QString printed() const;
+};
+
 /// What a format knows about a file without loading its data.
 struct ArrayProbe
 {
     QString format;
     ArrayMeta meta;
-    QStringList details; ///< "key: value" lines for `info`
+    QVector<ProbeDetail> details; ///< extras for `info`, in the order it prints them
 };
 
 /// One input format: its extensions and the functions that probe and load it.

@@ -344,19 +344,17 @@ int infoCommand(const QStringList& arguments)
                              { QStringLiteral("order"), meta.orderText() },
                              { QStringLiteral("elements"), meta.elementCount() },
                              { QStringLiteral("bytes"), meta.byteSize() } };
-        for (const QString& detail : std::as_const(probe.details)) {
-            const qsizetype colon = detail.indexOf(QLatin1String(": "));
-            object.insert(detail.left(colon), detail.mid(colon + 2));
-        }
+        for (const ProbeDetail& detail : std::as_const(probe.details))
+            object.insert(detail.key, detail.value);
         printOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
         return ExitOk;
     }
     // .npy keeps its historical first lines ("format:   .npy 1.0").
     QString format = probe.format;
-    QStringList details = probe.details;
+    QVector<ProbeDetail> details = probe.details;
     if (format == QLatin1String("npy") && !details.isEmpty()
-        && details.first().startsWith(QLatin1String("format_version: "))) {
-        format = QStringLiteral(".npy ") + details.takeFirst().mid(16);
+        && details.first().key == QLatin1String("format_version")) {
+        format = QStringLiteral(".npy ") + details.first().printed();
         details.clear();
     }
     QString text = QStringLiteral("file:     %1\nformat:   %2\ndtype:    %3 (%4)\nshape:    %5\norder:    %6\n"
@@ -366,10 +364,8 @@ int infoCommand(const QStringList& arguments)
                        .arg(meta.elementCount())
                        .arg(meta.byteSize())
                        .arg(formatBytes(meta.byteSize()));
-    for (const QString& detail : std::as_const(details)) {
-        const qsizetype colon = detail.indexOf(QLatin1String(": "));
-        text += QStringLiteral("%1 %2\n").arg(detail.left(colon) + QLatin1Char(':'), -9).arg(detail.mid(colon + 2));
-    }
+    for (const ProbeDetail& detail : std::as_const(details))
+        text += QStringLiteral("%1 %2\n").arg(detail.key + QLatin1Char(':'), -9).arg(detail.printed());
     printOut(text);
     return ExitOk;
 }

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +16,14 @@ namespace sharedmap {
 namespace {
 
 using Field = std::string_view;
+
+/// A line in a buffer its reader owns: splitFields() may rewrite it in place.
+struct Line
+{
+    char* data = nullptr;
+    size_t size = 0;
+    Field view() const { return Field(data, size); }
+};
 
 /// Reads a file line by line in 1 MiB blocks: a line never has to fit anything but the block
 /// buffer, and the file is never held whole.
@@ -25,7 +35,7 @@ public:
     { }
 
     /// The next line without its end of line; false at the end of the file or on a read error.
-    bool next(Field* line)
+    bool next(Line* line)
     {
         for (;;) {
             const qsizetype newline = m_buffer.indexOf('\n', m_pos);
@@ -56,14 +66,16 @@ public:
     bool failed() const { return m_failed; }
 
 private:
-    void take(qsizetype end, qsizetype next, Field* line)
+    void take(qsizetype end, qsizetype next, Line* line)
     {
         qsizetype stop = end;
         if (stop > m_pos && m_buffer.at(stop - 1) == '\r')
             --stop;
-        *line = Field(m_buffer.constData() + m_pos, size_t(stop - m_pos));
-        if (m_line == 0 && line->substr(0, 3) == "\xEF\xBB\xBF")
-            line->remove_prefix(3); // the UTF-8 byte order mark spreadsheet programs write
+        *line = Line { m_buffer.data() + m_pos, size_t(stop - m_pos) };
+        if (m_line == 0 && line->view().substr(0, 3) == "\xEF\xBB\xBF") {
+            line->data += 3; // the UTF-8 byte order mark spreadsheet programs write
+            line->size -= 3;
+        }
         m_consumed += next - m_pos;
         m_pos = next;
         ++m_line;
@@ -79,53 +91,94 @@ private:
     bool m_failed = false;
 };
 
-Field trim(Field s)
+bool isBlank(char c)
 {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
-        s.remove_prefix(1);
-        s.remove_suffix(1);
-    }
-    return s;
+    return c == ' ' || c == '\t';
 }
 
 /// True for lines that carry no data: blank, or a `#` comment as np.savetxt writes headers.
 bool isSkipped(Field line)
 {
-    const Field t = trim(line);
-    return t.empty() || t.front() == '#';
+    size_t i = 0;
+    while (i < line.size() && isBlank(line[i]))
+        ++i;
+    return i == line.size() || line[i] == '#';
 }
 
-/// Splits a line into trimmed fields; a space delimiter means runs of blanks.
-void splitFields(Field line, char delimiter, std::vector<Field>* fields)
+/// The first `c` in [p, end), or null.
+char* find(char* p, char* end, char c)
+{
+    return p < end ? static_cast<char*>(std::memchr(p, c, size_t(end - p))) : nullptr;
+}
+
+/// Splits a line into fields with their surrounding blanks removed; a space delimiter means runs
+/// of blanks. A field in double quotes may hold the delimiter, and `""` inside it is one quote
+/// (RFC 4180): the quotes are removed in place, so every field stays a view into the line and
+/// nothing is copied. Returns false with `problem` set ("column N: ...") when a quoted field is
+/// not closed on its line (a numeric table has no line breaks inside fields) or text follows its
+/// closing quote.
+bool splitFields(Line line, char delimiter, std::vector<Field>* fields, QString* problem)
 {
     fields->clear();
-    if (delimiter == ' ') {
-        size_t i = 0;
-        while (i < line.size()) {
-            while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
-                ++i;
-            if (i == line.size())
-                break;
-            const size_t start = i;
-            while (i < line.size() && line[i] != ' ' && line[i] != '\t')
-                ++i;
-            fields->push_back(trim(line.substr(start, i - start)));
-        }
-        return;
-    }
-    size_t start = 0;
+    const bool runs = delimiter == ' ';
+    // A blank that is not the delimiter itself: padding around a field.
+    auto isPad = [runs, delimiter](char c) { return isBlank(c) && (runs || c != delimiter); };
+    char* p = line.data;
+    char* const end = line.data + line.size;
     for (;;) {
-        const size_t end = line.find(delimiter, start);
-        if (end == Field::npos) {
-            fields->push_back(trim(line.substr(start)));
-            return;
+        while (p < end && isPad(*p))
+            ++p;
+        if (runs && p == end)
+            return true;
+        if (p < end && *p == '"') {
+            char* const start = ++p;
+            char* out = start;
+            for (;;) {
+                char* const quote = find(p, end, '"');
+                if (!quote) {
+                    *problem = QStringLiteral("column %1: a quoted field is not closed on its line (line breaks "
+                                              "inside quotes are not supported)")
+                                   .arg(fields->size() + 1);
+                    return false;
+                }
+                if (out != p)
+                    std::memmove(out, p, size_t(quote - p));
+                out += quote - p;
+                p = quote + 1;
+                if (p == end || *p != '"')
+                    break;
+                *out++ = '"';
+                ++p;
+            }
+            fields->emplace_back(start, size_t(out - start));
+            char* const closed = p;
+            while (p < end && isPad(*p))
+                ++p;
+            if (p == end)
+                return true;
+            if (runs ? p == closed : *p != delimiter) {
+                *problem = QStringLiteral("column %1: text after the closing quote").arg(fields->size());
+                return false;
+            }
+            if (!runs)
+                ++p;
+            continue;
         }
-        fields->push_back(trim(line.substr(start, end - start)));
-        start = end + 1;
+        char* const start = p;
+        if (runs) {
+            while (p < end && !isBlank(*p))
+                ++p;
+            fields->emplace_back(start, size_t(p - start));
+            continue;
+        }
+        char* const stop = find(p, end, delimiter);
+        char* last = stop ? stop : end;
+        while (last > start && isPad(last[-1]))
+            --last;
+        fields->emplace_back(start, size_t(last - start));
+        if (!stop)
+            return true;
+        p = stop + 1;
     }
 }
 
@@ -137,17 +190,46 @@ QString fieldText(Field field)
     return text;
 }
 
-/// Picks the delimiter found on every sampled line, preferring one that gives every line the
-/// same number of fields (a ragged table is still detected, so its error can name the line).
-char detectDelimiter(const std::vector<std::string>& lines)
+/// How often `c` occurs in a line outside double quotes.
+qsizetype countOutsideQuotes(const std::string& line, char c)
 {
+    qsizetype n = 0;
+    bool quoted = false;
+    for (char ch : line) {
+        if (ch == '"')
+            quoted = !quoted;
+        else if (ch == c && !quoted)
+            ++n;
+    }
+    return n;
+}
+
+/// Picks the delimiter found on every sampled line after the first (which may be a header),
+/// preferring one that gives every line the same number of fields (a ragged table is still
+/// detected, so its error can name the line). Delimiters inside quoted fields do not count, and
+/// lines with an odd number of quotes (halves of a field with a line break, which the load then
+/// reports) are left out while other lines remain.
+char detectDelimiter(const std::vector<std::string>& sample)
+{
+    std::vector<const std::string*> lines;
+    auto take = [&](size_t from, bool balancedOnly) {
+        for (size_t i = from; i < sample.size(); ++i) {
+            if (!balancedOnly || std::count(sample[i].begin(), sample[i].end(), '"') % 2 == 0)
+                lines.push_back(&sample[i]);
+        }
+    };
+    take(sample.size() > 1 ? 1 : 0, true);
+    if (lines.empty())
+        take(0, true);
+    if (lines.empty())
+        take(0, false);
     char best = ' ';
     std::pair<bool, qsizetype> bestScore { false, 0 };
     for (char candidate : { ',', '\t', ';', '|' }) {
         qsizetype least = -1;
         bool consistent = true;
-        for (const std::string& line : lines) {
-            const qsizetype n = qsizetype(std::count(line.begin(), line.end(), candidate));
+        for (const std::string* line : lines) {
+            const qsizetype n = countOutsideQuotes(*line, candidate);
             if (least >= 0 && n != least)
                 consistent = false;
             least = least < 0 ? n : qMin(least, n);
@@ -165,11 +247,15 @@ char detectDelimiter(const std::vector<std::string>& lines)
 QString resolveLayout(QFile& file, const LoadOptions& options, QChar defaultDelimiter, char* delimiter, int* headerRows)
 {
     std::vector<std::string> sample;
+    qint64 firstLine = 0;
     LineReader reader(file);
-    Field line;
+    Line line;
     while (sample.size() < 20 && reader.next(&line)) {
-        if (!isSkipped(line))
-            sample.emplace_back(line);
+        if (isSkipped(line.view()))
+            continue;
+        if (sample.empty())
+            firstLine = reader.lineNumber();
+        sample.emplace_back(line.view());
     }
     if (reader.failed())
         return QStringLiteral("read error: %1").arg(file.errorString());
@@ -178,8 +264,7 @@ QString resolveLayout(QFile& file, const LoadOptions& options, QChar defaultDeli
     else if (!defaultDelimiter.isNull())
         *delimiter = char(defaultDelimiter.toLatin1());
     else
-        *delimiter
-            = detectDelimiter(sample.size() > 1 ? std::vector<std::string>(sample.begin() + 1, sample.end()) : sample);
+        *delimiter = detectDelimiter(sample);
     if (options.headerRows >= 0) {
         *headerRows = options.headerRows;
     } else {
@@ -187,7 +272,10 @@ QString resolveLayout(QFile& file, const LoadOptions& options, QChar defaultDeli
         *headerRows = 0;
         if (!sample.empty()) {
             std::vector<Field> fields;
-            splitFields(sample.front(), *delimiter, &fields);
+            QString problem;
+            std::string& first = sample.front();
+            if (!splitFields(Line { first.data(), first.size() }, *delimiter, &fields, &problem))
+                return QStringLiteral("line %1, %2").arg(firstLine).arg(problem);
             for (const Field& field : fields) {
                 double value = 0;
                 if (!parseNumber(field.data(), field.data() + field.size(), &value)) {
@@ -294,7 +382,8 @@ std::shared_ptr<SharedArray> loadText(const QString& path, const LoadOptions& op
         return false;
     };
 
-    // Pass 1: count the data lines and check that every line has the same number of fields.
+    // Pass 1: count the data lines and check that every line has the same number of fields (and
+    // that the header's quotes are closed: a line break inside them would shift every line).
     std::vector<Field> fields;
     qint64 rows = 0;
     qsizetype width = -1;
@@ -302,19 +391,22 @@ std::shared_ptr<SharedArray> loadText(const QString& path, const LoadOptions& op
     {
         file.seek(0);
         LineReader reader(file);
-        Field line;
+        Line line;
         int headersLeft = headerRows;
         qint64 nextReport = 0;
         while (reader.next(&line)) {
             if (stopped(reader, 0, &nextReport))
                 return nullptr;
-            if (isSkipped(line))
+            if (isSkipped(line.view()))
                 continue;
+            if (!splitFields(line, delimiter, &fields, &problem)) {
+                *error = QStringLiteral("%1: line %2, %3").arg(path).arg(reader.lineNumber()).arg(problem);
+                return nullptr;
+            }
             if (headersLeft > 0) {
                 --headersLeft;
                 continue;
             }
-            splitFields(line, delimiter, &fields);
             const qsizetype n = qsizetype(fields.size());
             if (width < 0) {
                 width = n;
@@ -371,21 +463,20 @@ std::shared_ptr<SharedArray> loadText(const QString& path, const LoadOptions& op
         const bool isBool = meta.dtype == DType::Bool;
         file.seek(0);
         LineReader reader(file);
-        Field line;
+        Line line;
         int headersLeft = headerRows;
         qint64 nextReport = kReportBytes;
         QString why;
         while (reader.next(&line)) {
             if (stopped(reader, fileSize, &nextReport))
                 return false;
-            if (isSkipped(line))
+            if (isSkipped(line.view()))
                 continue;
             if (headersLeft > 0) {
                 --headersLeft;
                 continue;
             }
-            splitFields(line, delimiter, &fields);
-            if (qsizetype(fields.size()) != width) {
+            if (!splitFields(line, delimiter, &fields, &problem) || qsizetype(fields.size()) != width) {
                 *error = QStringLiteral("%1: line %2 changed while loading").arg(path).arg(reader.lineNumber());
                 return false;
             }
@@ -431,20 +522,21 @@ QString probeText(const QString& path, const LoadOptions& options, QChar default
         return QStringLiteral("%1: %2").arg(path, file.errorString());
     // The first pass of a load (count lines, check their widths): cheap next to parsing.
     LineReader reader(file);
-    Field line;
+    Line line;
     std::vector<Field> fields;
     qint64 rows = 0;
     qint64 firstDataLine = 0;
     int headersLeft = preview.headerRows;
     const char delimiter = char(preview.delimiter.toLatin1());
     while (reader.next(&line)) {
-        if (isSkipped(line))
+        if (isSkipped(line.view()))
             continue;
+        if (!splitFields(line, delimiter, &fields, &error))
+            return QStringLiteral("%1: line %2, %3").arg(path).arg(reader.lineNumber()).arg(error);
         if (headersLeft > 0) {
             --headersLeft;
             continue;
         }
-        splitFields(line, delimiter, &fields);
         if (rows == 0)
             firstDataLine = reader.lineNumber();
         if (qsizetype(fields.size()) != preview.columns)
@@ -468,10 +560,10 @@ QString probeText(const QString& path, const LoadOptions& options, QChar default
     const QString delimiterName = preview.delimiter == QLatin1Char('\t') ? QStringLiteral("tab")
         : preview.delimiter == QLatin1Char(' ')                          ? QStringLiteral("space")
                                                                          : QString(preview.delimiter);
-    probe->details = { QStringLiteral("delimiter: %1").arg(delimiterName),
-                       QStringLiteral("header_rows: %1").arg(preview.headerRows) };
+    probe->details
+        = { { QStringLiteral("delimiter"), delimiterName }, { QStringLiteral("header_rows"), preview.headerRows } };
     if (!preview.header.isEmpty())
-        probe->details.append(QStringLiteral("columns: %1").arg(preview.header.join(QLatin1String(", "))));
+        probe->details.append({ QStringLiteral("columns"), QJsonArray::fromStringList(preview.header) });
     return {};
 }
 
@@ -541,15 +633,16 @@ QString previewCsv(const QString& path, const LoadOptions& options, int maxRows,
     preview->columns = 0;
     file.seek(0);
     LineReader reader(file);
-    Field line;
+    Line line;
     std::vector<Field> fields;
     int headersLeft = headerRows;
     // Stop after the wanted rows, or after 1 MiB of lines for a file without data lines.
     while ((preview->columns == 0 || preview->rows.size() < maxRows) && reader.bytesConsumed() < (qint64(1) << 20)
            && reader.next(&line)) {
-        if (isSkipped(line))
+        if (isSkipped(line.view()))
             continue;
-        splitFields(line, delimiter, &fields);
+        if (!splitFields(line, delimiter, &fields, &error))
+            return QStringLiteral("%1: line %2, %3").arg(path).arg(reader.lineNumber()).arg(error);
         QStringList texts;
         for (const Field& field : fields)
             texts.append(QString::fromUtf8(field.data(), qsizetype(field.size())));

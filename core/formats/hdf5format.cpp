@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QMutex>
 
 namespace sharedmap {
@@ -349,8 +350,12 @@ QString probeLocked(const QString& path, const LoadOptions& options, ArrayProbe*
     probe->meta.sourceBigEndian = sel.bigEndian;
     ArrayMeta whole = probe->meta;
     whole.shape = sel.fileShape;
-    probe->details = { QStringLiteral("dataset: %1").arg(name), QStringLiteral("stored_type: %1").arg(sel.typeText),
-                       QStringLiteral("dataset_shape: %1").arg(whole.shapeText()) };
+    QJsonArray wholeShape;
+    for (qint64 dim : whole.shape)
+        wholeShape.append(dim);
+    probe->details = { { QStringLiteral("dataset"), name },
+                       { QStringLiteral("stored_type"), sel.typeText },
+                       { QStringLiteral("dataset_shape"), wholeShape, whole.shapeText() } };
     return {};
 }
 

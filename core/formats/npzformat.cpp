@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <zip.h>
 
 namespace sharedmap {
@@ -174,8 +175,8 @@ FormatHandler npzFormat()
         QStringList names;
         for (const auto& m : arrayMembers(archive.get()))
             names.append(m.first);
-        probe->details = { QStringLiteral("dataset: %1").arg(name),
-                           QStringLiteral("arrays: %1").arg(names.join(QLatin1String(", "))) };
+        probe->details
+            = { { QStringLiteral("dataset"), name }, { QStringLiteral("arrays"), QJsonArray::fromStringList(names) } };
         return QString();
     };
     handler.list = [](const QString& path, QVector<DatasetInfo>* datasets) {

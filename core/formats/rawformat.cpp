@@ -157,7 +157,7 @@ FormatHandler rawFormat()
         qint64 fileSize = 0;
         const QString error = checkRaw(path, options, &probe->meta, &fileSize);
         if (error.isEmpty())
-            probe->details = { QStringLiteral("offset: %1").arg(options.offset) };
+            probe->details = { { QStringLiteral("offset"), options.offset } };
         return error;
     };
     return handler;
@@ -203,7 +203,8 @@ FormatHandler shmFormat()
                 .arg(size)
                 .arg(probe->meta.shapeText(), dtypeName(probe->meta.dtype))
                 .arg(probe->meta.byteSize());
-        probe->details = { QStringLiteral("block: %1 (%2 bytes)").arg(path).arg(size) };
+        const QJsonObject block { { QStringLiteral("path"), path }, { QStringLiteral("bytes"), size } };
+        probe->details = { { QStringLiteral("block"), block, QStringLiteral("%1 (%2 bytes)").arg(path).arg(size) } };
         return QString();
     };
     return handler;
@@ -221,8 +222,10 @@ QString probeNpy(const QString& path, ArrayProbe* probe)
     if (!error.isEmpty())
         return QStringLiteral("%1: %2").arg(path, error);
     probe->meta = header.meta;
-    probe->details = { QStringLiteral("format_version: %1.%2").arg(header.major).arg(header.minor),
-                       QStringLiteral("data_offset: %1").arg(header.dataOffset) };
+    // The version stays text ("1.0"): a number would print as 1.
+    probe->details
+        = { { QStringLiteral("format_version"), QStringLiteral("%1.%2").arg(header.major).arg(header.minor) },
+            { QStringLiteral("data_offset"), header.dataOffset } };
     return {};
 }
 

@@ -81,7 +81,7 @@ private slots:
         QCoreApplication::setApplicationName(QStringLiteral("tst_importdialogs"));
         QVERIFY(m_dir.isValid());
         QVERIFY(runPython(
-            QStringLiteral("import numpy as np, h5py\n"
+            QStringLiteral("import csv, numpy as np, h5py\n"
                            "rng = np.random.default_rng(4)\n"
                            "T = rng.normal(size=(57, 6)) * 10\n"
                            "np.savetxt('table.csv', T, delimiter=';', header='a;b;c;d;e;f', comments='')\n"
@@ -95,7 +95,11 @@ private slots:
                            "np.savez_compressed('pair.npz', first=T, second=V)\n"
                            "V.tofile('values.raw')\n"
                            "np.save('table.npy', T)\n"
-                           "np.save('table_sum.npy', T.sum(1))\n"),
+                           "np.save('table_sum.npy', T.sum(1))\n"
+                           "for name, rows in [('quoted.csv', [['x;y', 'say \"hi\"']] + T[:, :2].tolist()),\n"
+                           "                   ('open_quote.csv', [['a', 'b'], [1, 2], [3, 'four\\nlines']])]:\n"
+                           "    with open(name, 'w', newline='') as f:\n"
+                           "        csv.writer(f, delimiter=';', quoting=csv.QUOTE_ALL).writerows(rows)\n"),
             m_dir.path()));
     }
 
@@ -151,6 +155,43 @@ private slots:
         const LoadOptions options = dialog.options();
         QCOMPARE(options.headerRows, headerRows);
         QCOMPARE(QString(options.delimiter.isNull() ? QString() : QString(options.delimiter)), delimiter);
+    }
+
+    void csvQuotedPreview_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("shownColumns");
+        QTest::addColumn<QStringList>("labels");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("status");
+        // Python's csv module wrote these, names and text in quotes.
+        QTest::newRow("quoted names") << "quoted.csv" << 2 << QStringList { "0: x;y", "1: say \"hi\"" } << true
+                                      << "Delimiter: ;, header lines: 1, 2 columns";
+        QTest::newRow("line break in quotes") << "open_quote.csv" << 0 << QStringList() << false
+                                              << "line 3, column 2: a quoted field is not closed on its line";
+    }
+
+    void csvQuotedPreview()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, shownColumns);
+        QFETCH(QStringList, labels);
+        QFETCH(bool, ok);
+        QFETCH(QString, status);
+        CsvImportDialog dialog(m_dir.filePath(name));
+        dialog.show();
+        QSignalSpy updated(&dialog, &CsvImportDialog::previewUpdated);
+        QVERIFY(updated.wait(5000));
+        QVERIFY2(dialog.statusText().contains(status), qPrintable(dialog.statusText()));
+        QCOMPARE(okButton(&dialog)->isEnabled(), ok);
+        QCOMPARE(dialog.previewTable()->columnCount(), shownColumns);
+        for (int c = 0; c < labels.size(); ++c)
+            QCOMPARE(dialog.previewTable()->horizontalHeaderItem(c)->text(), labels[c]);
+        if (ok) {
+            bool number = false;
+            dialog.previewTable()->item(0, 0)->text().toDouble(&number);
+            QVERIFY(number);
+        }
     }
 
     void csvDialogLoadsAndRuns()

@@ -6,7 +6,9 @@ Run by ctest as
 
 NumPy and h5py write CSV/TSV/text tables, .npz archives (stored and deflated), HDF5 files, raw
 binary and a Python `multiprocessing.shared_memory` block; `sharedmap-cli run` reads each with
-two workers and its results are compared with NumPy's. Also: `info --json` and `info --list`,
+two workers and its results are compared with NumPy's; Python's csv module writes quoted tables
+(RFC 4180: delimiters and `""` inside quotes). Also: `info --json` (every extra typed: numbers,
+lists, objects) and `info --list`,
 `--load map`, results written to HDF5 and read back by h5py, a job file with `input_options`,
 and bad inputs (exit 2, one readable line on stderr).
 
@@ -14,6 +16,7 @@ Exits 0 only when every check passes; prints 'N passed, N failed'.
 """
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -72,6 +75,23 @@ def check_info(cli, tag, input_args, array):
           "%s: info dtype %s, NumPy %s" % (tag, info["dtype"], array.dtype))
 
 
+def check_info_extras(cli, tag, input_args, want_json, want_lines):
+    """`info --json` gives each per-format extra with its JSON type; `info` prints the same lines as ever."""
+    r = run(cli, ["info", "--json"] + input_args)
+    check(r.returncode == 0, "%s: info --json exit %d: %s" % (tag, r.returncode, r.stderr.strip()))
+    if r.returncode != 0:
+        return
+    info = json.loads(r.stdout)
+    for key, want in want_json.items():
+        got = info.get(key)
+        check(type(got) is type(want) and got == want, "%s: info --json %s is %r (%s), expected %r (%s)"
+              % (tag, key, got, type(got).__name__, want, type(want).__name__))
+    r = run(cli, ["info"] + input_args)
+    lines = r.stdout.split("\n")
+    for line in want_lines:
+        check(line in lines, "%s: info has no line %r: %r" % (tag, line, r.stdout))
+
+
 def check_bad(cli, tag, args, message):
     r = run(cli, args)
     lines = r.stderr.strip().split("\n")
@@ -127,6 +147,21 @@ def main():
     with_nan[3, 4] = np.nan
     np.savetxt(p("nan.csv"), with_nan, delimiter=",")
     check_run(cli, work, "csv NaN row_max", ["--input", p("nan.csv")], with_nan, "row_max")
+
+    # --- quoted text tables, written by Python's csv module -------------------------------------
+    names = ["x, m", 'the "y"', "z;w", "t"]
+    quoted = table[:, :4]
+    for tag, name, dialect in [("csv QUOTE_ALL", "q_all.csv", {"quoting": csv.QUOTE_ALL}),
+                               ("csv QUOTE_NONNUMERIC", "q_nonnum.csv", {"quoting": csv.QUOTE_NONNUMERIC}),
+                               ("csv QUOTE_MINIMAL ;", "q_semi.csv", {"delimiter": ";"}),
+                               ("csv excel-tab QUOTE_ALL", "q_tab.tsv", {"dialect": "excel-tab", "quoting": csv.QUOTE_ALL})]:
+        with open(p(name), "w", newline="") as f:
+            writer = csv.writer(f, **dialect)
+            writer.writerow(names)
+            writer.writerows(quoted.tolist())
+        check_run(cli, work, tag, ["--input", p(name)], quoted)
+        check_run(cli, work, tag + " columns 2,0", ["--input", p(name), "--columns", "2,0"], quoted[:, [2, 0]])
+        check_info_extras(cli, tag, [p(name)], {"header_rows": 1, "columns": names}, ["header_rows: 1"])
 
     # --- .npz ----------------------------------------------------------------------------------
     a = rng.normal(size=(120, 33))
@@ -239,6 +274,29 @@ def main():
         block.close()
         block.unlink()
 
+    # --- info: typed per-format extras, the text lines unchanged -----------------------------------
+    check_info_extras(cli, "info csv", [p("t.csv")],
+                      {"delimiter": ",", "header_rows": 1, "columns": ["c%d" % i for i in range(9)]},
+                      ["delimiter: ,", "header_rows: 1", "columns:  " + ", ".join("c%d" % i for i in range(9))])
+    check_info_extras(cli, "info txt", [p("t.txt")], {"delimiter": "space", "header_rows": 0},
+                      ["delimiter: space", "header_rows: 0"])
+    check_info_extras(cli, "info npz", [p("s.npz"), "--dataset", "b"], {"dataset": "b", "arrays": ["a", "b"]},
+                      ["dataset:  b", "arrays:   a, b"])
+    check_info_extras(cli, "info h5", [p("d.h5"), "--dataset", "group/cube", "--slice", "0:10"],
+                      {"dataset": "group/cube", "dataset_shape": [64, 10, 3], "stored_type": "float64 BE"},
+                      ["dataset:  group/cube", "dataset_shape: (64, 10, 3)", "stored_type: float64 BE"])
+    check_info_extras(cli, "info raw", raw_args[1:], {"offset": 100}, ["offset:   100"])
+    check_info_extras(cli, "info npy", [p("m.npy")], {"format_version": "1.0", "data_offset": 128},
+                      ["format:   .npy 1.0"])
+    block = shared_memory.SharedMemory(create=True, size=4096)
+    try:
+        check_info_extras(cli, "info shm", ["shm:" + block.name, "--dtype", "uint8", "--shape", "64x64"],
+                          {"block": {"path": "/dev/shm/" + block.name, "bytes": 4096}},
+                          ["block:    /dev/shm/%s (4096 bytes)" % block.name])
+    finally:
+        block.close()
+        block.unlink()
+
     # --- bad inputs ------------------------------------------------------------------------------
     with open(p("ragged.csv"), "w") as f:
         f.write("1,2,3\n4,5,6\n7,8\n9,10,11\n")
@@ -248,6 +306,17 @@ def main():
         f.write("x,y\n1,2\n3,4\n5,five\n")
     check_bad(cli, "bad value csv", ["run", "--input", p("word.csv"), "--kernel", "row_sum"],
               "line 4, column 2: 'five' is not a number")
+    with open(p("open_quote.csv"), "w", newline="") as f:
+        csv.writer(f).writerows([["a", "b"], [1, 2], [3, "4\n5"], [6, 7]])  # a line break inside quotes
+    check_bad(cli, "csv line break in quotes", ["run", "--input", p("open_quote.csv"), "--kernel", "row_sum"],
+              "line 3, column 2: a quoted field is not closed on its line")
+    with open(p("thousands.csv"), "w", newline="") as f:
+        csv.writer(f).writerows([["a", "b"], [1, 2], [3, "1,234"]])
+    check_bad(cli, "csv quoted thousands", ["run", "--input", p("thousands.csv"), "--kernel", "row_sum"],
+              "line 3, column 2: '1,234' is not a number")
+    with open(p("after_quote.csv"), "w") as f:
+        f.write('1,2\n3,"4" 5\n')
+    check_bad(cli, "csv text after quote", ["info", p("after_quote.csv")], "line 2, column 2: text after the closing quote")
     check_bad(cli, "csv column", ["run", "--input", p("t.csv"), "--columns", "9", "--kernel", "row_sum"],
               "column 9 does not exist")
     check_bad(cli, "npz two arrays", ["run", "--input", p("s.npz"), "--kernel", "row_sum"],

@@ -7,6 +7,7 @@ cases.json naming the file, the load options and the reference.
 Usage: /usr/bin/python3 make_format_files.py DIR
 """
 
+import csv
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ import numpy as np
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(8)
-cases = {"csv": [], "npz": [], "hdf5": [], "raw": [], "bad": []}
+cases = {"csv": [], "npz": [], "hdf5": [], "raw": [], "bad": [], "headers": []}
 
 
 def path(name):
@@ -73,6 +74,35 @@ np.savetxt(path("pipe.csv"), table[:5], delimiter="|")
 case("csv", "pipe.csv", {"delimiter": "|"}, table[:5])
 np.savetxt(path("onecolumn.csv"), table[:, 0])
 case("csv", "onecolumn.csv", {}, table[:, :1])
+
+
+# Quoted fields (RFC 4180) as Python's csv module writes them: header names holding the
+# delimiter and quotes, every field quoted, quoted empty fields; and np.savetxt quoting numbers.
+def write_csv(name, rows, **dialect):
+    with open(path(name), "w", newline="") as f:
+        csv.writer(f, **dialect).writerows(rows)
+
+
+def quoted_case(name, names, array, options=None, reference=None, **dialect):
+    write_csv(name, [names] + [[float(v) for v in row] for row in array], **dialect)
+    case("csv", name, options or {}, array if reference is None else reference)
+    cases["headers"].append({"file": name, "names": names})
+
+
+names = ["mass, kg", 'say "hi"', "plain", "a,b;c", ""]
+quoted_case("quoted-all.csv", names, table, quoting=csv.QUOTE_ALL)
+quoted_case("quoted-nonnumeric.csv", names, table, quoting=csv.QUOTE_NONNUMERIC)
+quoted_case("quoted-minimal.csv", names, table, quoting=csv.QUOTE_MINIMAL)
+quoted_case("quoted-semicolon.csv", ["x;y", "z"], table[:, :2], delimiter=";", quoting=csv.QUOTE_MINIMAL)
+quoted_case("quoted-tabs.tsv", ["left\tright", 'the "b" one'], table[:, :2], dialect="excel-tab", quoting=csv.QUOTE_ALL)
+quoted_case("quoted-spaces.txt", ["x y", "z"], table[:, :2], delimiter=" ", quoting=csv.QUOTE_NONNUMERIC)
+quoted_case("quoted-columns.csv", names, table, {"columns": [3, 0]}, np.ascontiguousarray(table[:, [3, 0]]),
+            quoting=csv.QUOTE_ALL)
+np.savetxt(path("quoted-savetxt.csv"), table, delimiter=",", fmt='"%.18e"', header='"a,b",c,d,e,f', comments="")
+case("csv", "quoted-savetxt.csv", {}, table)
+cases["headers"].append({"file": "quoted-savetxt.csv", "names": ["a,b", "c", "d", "e", "f"]})
+write_csv("quoted-empty.csv", [["p", "q"], [1.5, None], [None, -2.0]], quoting=csv.QUOTE_ALL)  # None -> ""
+case("csv", "quoted-empty.csv", {}, np.array([[1.5, np.nan], [np.nan, -2.0]]))
 
 # --- .npz ---------------------------------------------------------------------------------------
 arrays = {
@@ -154,6 +184,24 @@ bad("overflow.csv", {"dtype": "uint8"}, "line 1, column 2: '300' is out of range
 with open(path("fraction.csv"), "w") as f:
     f.write("1,2.5\n")
 bad("fraction.csv", {"dtype": "int64"}, "line 1, column 2: '2.5' is not an integer")
+write_csv("thousands.csv", [["a", "b"], [1, "1,234"]])  # quoted, so one field: not a number
+bad("thousands.csv", {}, "line 2, column 2: '1,234' is not a number")
+write_csv("decimal-comma.csv", [["1,5", "2,5"], ["3,5", "4,5"]], delimiter=";", quoting=csv.QUOTE_ALL)
+# ';' is found, not the quoted ','; the first line is no number, so it reads as a header.
+bad("decimal-comma.csv", {}, "line 2, column 1: '3,5' is not a number")
+write_csv("newline-header.csv", [["a", "two\nlines"], [1, 2]])
+bad("newline-header.csv", {}, "line 1, column 2: a quoted field is not closed on its line")
+write_csv("newline-data.csv", [["a", "b"], [1, 2], ["3\n", 4]])
+bad("newline-data.csv", {}, "line 3, column 1: a quoted field is not closed on its line")
+with open(path("unterminated.csv"), "w") as f:
+    f.write('1,2\n3,"4\n')
+bad("unterminated.csv", {}, "line 2, column 2: a quoted field is not closed on its line")
+with open(path("after-quote.csv"), "w") as f:
+    f.write('1,2\n3,"4"5\n')
+bad("after-quote.csv", {}, "line 2, column 2: text after the closing quote")
+with open(path("escaped-quote.csv"), "w") as f:
+    f.write('1,"2"""\n')
+bad("escaped-quote.csv", {"header_rows": 0}, "line 1, column 2: '2\"' is not a number")
 with open(path("onlyheader.csv"), "w") as f:
     f.write("a,b,c\n")
 bad("onlyheader.csv", {}, "no data lines")

@@ -76,6 +76,8 @@ private slots:
     void parseNumber();
     void csvDetection_data();
     void csvDetection();
+    void csvQuotedHeaders_data();
+    void csvQuotedHeaders();
     void hyperslab_data();
     void hyperslab();
     void listDatasets_data();
@@ -265,6 +267,14 @@ void TestFormats::csvDetection_data()
                                                    "1.5,2\r\n3,4\r\n")
                                      << "csv" << QChar(',') << 0 << 2;
     QTest::newRow("single column") << QByteArray("1\n2\n3\n") << "csv" << QChar(' ') << 0 << 1;
+    QTest::newRow("quoted, blanks around")
+        << QByteArray(" \"a, b\" , \"c\"\n \"1\" , 2\n3,\"4\"\n") << "csv" << QChar(',') << 1 << 2;
+    QTest::newRow("quoted delimiters") << QByteArray("x|y\n\"1\"|\"2\"\n\"3\"|\"4\"\n\"5\"|\"6\"\n") << "csv"
+                                       << QChar('|') << 1 << 2;
+    QTest::newRow("commas in quoted names")
+        << QByteArray("\"a,b,c\";\"d,e\"\n1;2\n3;4\n") << "csv" << QChar(';') << 1 << 2;
+    QTest::newRow("quoted numbers, no header")
+        << QByteArray("\"1.5\",\"-2\"\n\"3\",\"4e2\"\n") << "csv" << QChar(',') << 0 << 2;
 }
 
 void TestFormats::csvDetection()
@@ -290,6 +300,41 @@ void TestFormats::csvDetection()
     const auto array = loadArray(path, LoadOptions(), &error);
     QVERIFY2(array, qPrintable(error));
     QCOMPARE(array->meta().shape.value(1), qint64(columns));
+}
+
+void TestFormats::csvQuotedHeaders_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("names");
+    const QJsonArray list = m_cases.value(QStringLiteral("headers")).toArray();
+    QVERIFY(list.size() >= 5);
+    for (const QJsonValue& value : list) {
+        const QJsonObject c = value.toObject();
+        QStringList names;
+        for (const QJsonValue& name : c.value(QStringLiteral("names")).toArray())
+            names.append(name.toString());
+        const QString name = c.value(QStringLiteral("file")).toString();
+        QTest::newRow(qPrintable(name)) << file(name) << names;
+    }
+}
+
+void TestFormats::csvQuotedHeaders()
+{
+    QFETCH(QString, path);
+    QFETCH(QStringList, names);
+    // Python's csv module (or np.savetxt with a quoting format) wrote the names; the preview and
+    // `info` read them back with the quotes removed, delimiters and `""` inside them intact.
+    CsvPreview preview;
+    QCOMPARE(previewCsv(path, LoadOptions(), 3, &preview), QString());
+    QCOMPARE(preview.headerRows, 1);
+    QCOMPARE(preview.header, names);
+    QCOMPARE(preview.columns, names.size());
+    ArrayProbe probe;
+    QCOMPARE(probeArray(path, LoadOptions(), &probe), QString());
+    const auto columns = std::find_if(probe.details.cbegin(), probe.details.cend(),
+                                      [](const ProbeDetail& d) { return d.key == QLatin1String("columns"); });
+    QVERIFY(columns != probe.details.cend());
+    QCOMPARE(columns->value, QJsonValue(QJsonArray::fromStringList(names)));
 }
 
 void TestFormats::hyperslab_data()

@@ -89,7 +89,7 @@ QString probeImage(const QString& path, const LoadOptions&, ArrayProbe* probe)
     }
     if (!grey)
         probe->meta.shape.append(3);
-    probe->details = { QStringLiteral("image_format: %1").arg(QString::fromLatin1(reader.format())) };
+    probe->details = { { QStringLiteral("image_format"), QString::fromLatin1(reader.format()) } };
     return {};
 }
 
