@@ -24,6 +24,9 @@ constexpr int kCancelGraceMs = 200;
 constexpr int kQuitGraceMs = 2000;
 constexpr int kMaxStartFailures = 3;
 constexpr qint64 kHelloTimeoutMs = 10000; ///< a worker that has not attached by then is killed
+/// Time spent starting workers before the event loop gets a turn: QProcess::start forks and
+/// execs synchronously (~5 ms each here), so hundreds of workers start in slices.
+constexpr qint64 kLaunchSliceMs = 15;
 
 /// Sends one framed control message to a worker.
 void send(QProcess* worker, const char* type, QJsonObject fields = {})
@@ -247,13 +250,14 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
             assign(i);
         } else {
             m_slots.push_back(std::make_unique<Slot>());
-            launch(i);
+            m_pendingLaunches.append(i);
         }
     }
     for (auto& slot : earlier) {
         if (slot && slot->process)
             dismiss(slot->process);
     }
+    launchPending();
     m_timer.start();
     emit started(m_jobId);
     emit logMessage(tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernel).arg(tasks).arg(workers));
@@ -265,6 +269,25 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
         });
     }
     return m_jobId;
+}
+
+void Pool::launchPending()
+{
+    QElapsedTimer slice;
+    slice.start();
+    while (!m_pendingLaunches.isEmpty() && m_job && !m_finishing) {
+        const int index = m_pendingLaunches.takeFirst();
+        if (!m_slots[index]->process) // a restart may have launched it already
+            launch(index);
+        if (slice.elapsed() >= kLaunchSliceMs && !m_pendingLaunches.isEmpty()) {
+            const quint64 id = m_jobId;
+            QTimer::singleShot(0, this, [this, id] {
+                if (m_jobId == id)
+                    launchPending();
+            });
+            return;
+        }
+    }
 }
 
 void Pool::resetSlot(int index)
@@ -891,6 +914,7 @@ void Pool::release()
     m_timer.stop();
     m_killTimer.stop();
     m_job.reset(); // removes the job segment
+    m_pendingLaunches.clear();
     m_result.values = ResultValues(); // the output array now belongs to whoever took the result
     if (m_input)
         m_warmInput = m_input->segmentName(); // what parked workers keep mapped (a no-input job keeps it)

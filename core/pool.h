@@ -103,6 +103,8 @@ private:
     quint64 beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
                      QString* error);
     void launch(int slot);
+    /// Starts the workers in m_pendingLaunches, yielding to the event loop every kLaunchSliceMs.
+    void launchPending();
     void sendCopy(QProcess* process, int slot, bool first);
     void resetSlot(int slot);
     void assign(int slot);
@@ -141,6 +143,7 @@ private:
     QVariantMap m_params; ///< typed parameters of the running job
     int m_maxRetries = 2;
     std::vector<std::unique_ptr<Slot>> m_slots;
+    QVector<int> m_pendingLaunches; ///< slots whose worker is still to be started
     QVector<QPair<qint64, qint64>> m_backlog; ///< ranges waiting for room in the retry ring
     QHash<qint64, int> m_crashes; ///< position -> crashes while it was being computed
     QHash<qint64, QString> m_failureReasons;

@@ -116,6 +116,7 @@ private slots:
     void refusals_data();
     void refusals();
     void peakMemory();
+    void manyWorkersStartInSlices();
 
 private:
     /// Reference results, computed here without the engine, for the positions of `indices`.
@@ -539,6 +540,40 @@ void TestPool::refusals()
         finished.clear(); // the result holds its output segment
     }
     QCOMPARE(shmIds(procwatch::shmSegmentsOf(getpid())), segmentsBefore);
+}
+
+void TestPool::manyWorkersStartInSlices()
+{
+    // Hundreds of workers are started a slice at a time from the event loop (QProcess::start
+    // forks and execs synchronously), so start() returns before most of them exist and a window
+    // keeps painting; the job still runs on all of them and ends exact.
+    constexpr int kWorkers = 150;
+    const qint64 me = getpid();
+    Pool pool;
+    pool.setWorkerProgram(m_worker);
+    QSignalSpy finished(&pool, &Pool::finished);
+    QString error;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY2(pool.start(makeSpec(QStringLiteral("row_sum"), QStringLiteral("all"), kWorkers, 1, 2), m_rows, &error),
+             qPrintable(error));
+    const qint64 startMs = clock.elapsed();
+    const int startedAtOnce = procwatch::children(me).size();
+    qInfo("start() returned after %lld ms with %d of %d workers started", startMs, startedAtOnce, kWorkers);
+    QVERIFY2(startedAtOnce < kWorkers, qPrintable(QString::number(startedAtOnce)));
+    QVERIFY(startedAtOnce >= 1);
+    QVERIFY(finished.wait(60000));
+    const JobResult result = finished.first().first().value<JobResult>();
+    QCOMPARE(result.doneCount(), kRows);
+    QVector<qint64> rows(kRows);
+    std::iota(rows.begin(), rows.end(), 0);
+    QCOMPARE(firstDifference(result.values, reference(QStringLiteral("row_sum"), rows)), -1);
+    QCOMPARE(result.workerStats.size(), kWorkers);
+    int helloed = 0;
+    for (const WorkerInfo& info : result.workerStats)
+        helloed += info.pid > 0;
+    QCOMPARE(helloed, kWorkers); // every slot's worker was started and attached
+    QTRY_VERIFY_WITH_TIMEOUT(procwatch::children(me).isEmpty(), 5000);
 }
 
 void TestPool::peakMemory()
