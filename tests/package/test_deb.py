@@ -219,11 +219,11 @@ def check_man_pages(root, env, version):
         check(result.returncode == 0 and result.stderr == "",
               "man -l %s warns or fails (%d):\n%s" % (page, result.returncode, result.stderr))
         result = run(["man", "-l", path], env=dict(env_man, MANPAGER="cat", PAGER="cat"))
-        text = re.sub(r".\b", "", result.stdout)  # no overstrike bold/underline
+        text = re.sub(r".\x08", "", result.stdout)  # no overstrike bold/underline, if any
         if not check(result.returncode == 0 and text.strip() != "", "man -l %s printed nothing" % page):
             continue
         name = os.path.basename(program)
-        check(re.search(r"^NAME\n +%s - \S" % re.escape(name), text, re.M) is not None,
+        check(re.search(r"^NAME\n +%s +- +\S" % re.escape(name), text, re.M) is not None,
               "%s: no NAME line for %s:\n%s" % (page, name, text[:400]))
         check(version in text.splitlines()[-1], "%s: the footer does not name version %s" % (page, version))
         for section in ("SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "SEE ALSO"):
