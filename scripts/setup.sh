@@ -12,7 +12,7 @@ SHAREDMAP_PACKAGES=(
     python3 python3-numpy python3-tqdm python3-joblib python3-h5py
     xvfb xauth
     qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
-    dpkg-dev file appstream desktop-file-utils
+    dpkg-dev file appstream desktop-file-utils help2man man-db
     libmuparser-dev
 )
 

@@ -3,6 +3,7 @@
 #include "compareplot.h"
 #include "pool.h"
 #include "progressformat.h"
+#include "settings.h"
 #include "sharedarray.h"
 
 #include <cmath>
@@ -21,9 +22,16 @@ namespace {
 const QString kShared = QStringLiteral("shared");
 const QString kCopy = QStringLiteral("copy");
 
-int rowOf(const QString& mode)
+/// The table row and plot curve of `mode` ("shared" or "copy").
+ComparePlot::Run runOf(const QString& mode)
 {
-    return mode == kCopy ? 1 : 0;
+    return mode == kCopy ? ComparePlot::Copy : ComparePlot::Shared;
+}
+
+/// The translated name of `mode`, for the table and the messages.
+QString nameOf(const QString& mode)
+{
+    return ComparePlot::runName(runOf(mode));
 }
 
 /// Bit for bit, except that any NaN equals any NaN (a position left uncomputed in both runs).
@@ -90,6 +98,7 @@ CompareView::CompareView(QWidget* parent)
     m_order->addItem(tr("shared first"), QStringList { kShared, kCopy });
     m_order->addItem(tr("copy first"), QStringList { kCopy, kShared });
     m_order->setToolTip(tr("Which mode runs first; the other runs when it ends"));
+    m_order->setCurrentIndex(Settings::instance()->compareFirstMode() == kCopy ? 1 : 0);
     auto* close = new QPushButton(tr("Close"), this);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(new QLabel(tr("Order:"), this));
@@ -111,9 +120,10 @@ CompareView::CompareView(QWidget* parent)
     connect(&m_refreshTimer, &QTimer::timeout, m_plot, &LivePlot::refresh);
     connect(m_pool, &Pool::memorySampled, this, [this](qint64 bytes) {
         if (!m_mode.isEmpty())
-            m_plot->addSample(m_mode == kCopy ? ComparePlot::Copy : ComparePlot::Shared,
-                              double(m_runClock.nsecsElapsed()) / 1e9, bytes);
+            m_plot->addSample(runOf(m_mode), double(m_runClock.nsecsElapsed()) / 1e9, bytes);
     });
+    connect(m_order, &QComboBox::currentIndexChanged, this,
+            [this] { Settings::instance()->setCompareFirstMode(m_order->currentData().toStringList().value(0)); });
     connect(m_pool, &Pool::finished, this, &CompareView::onFinished);
     connect(m_pool, &Pool::failed, this, &CompareView::onFailed);
     connect(m_againButton, &QPushButton::clicked, this, [this] { compare(m_spec, m_input); });
@@ -173,7 +183,7 @@ void CompareView::startNext()
                            ? tr("Copy mode was refused before it started. This is the tutorial's MemoryError, caught "
                                 "up front: %1.")
                                  .arg(error)
-                           : tr("The %1 run could not start: %2").arg(mode, error));
+                           : tr("The %1 run could not start: %2").arg(nameOf(mode), error));
             continue;
         }
         m_mode = mode;
@@ -203,7 +213,7 @@ void CompareView::onFailed(const QString& error)
     if (m_mode.isEmpty())
         return;
     setRow(m_mode, tr("failed"), nullptr);
-    addMessage(tr("The %1 run failed: %2").arg(m_mode, error));
+    addMessage(tr("The %1 run failed: %2").arg(nameOf(m_mode), error));
     m_mode.clear();
     next();
 }
@@ -282,11 +292,11 @@ QString CompareView::verdictText() const
 
 void CompareView::setRow(const QString& mode, const QString& status, const JobResult* result)
 {
-    const int row = rowOf(mode);
+    const int row = runOf(mode);
     const double arrayBytes = m_input ? double(m_input->meta().byteSize()) : 0;
     auto seconds = [](double s) { return tr("%1 s").arg(s, 0, 'f', 3); };
     QStringList cells(ColumnCount);
-    cells[ModeColumn] = mode;
+    cells[ModeColumn] = nameOf(mode);
     cells[StatusColumn] = status;
     if (result && !result->cancelled) {
         cells[ElapsedColumn] = seconds(result->elapsedS);

@@ -26,7 +26,9 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     const QCommandLineOption plugin(QStringLiteral("plugin"), QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
                                     QStringLiteral("PATH"));
     parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin });
-    parser.addPositionalArgument(QStringLiteral("FILE"), QCoreApplication::translate("GuiOptions", "A .npy file to open."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QCoreApplication::translate("GuiOptions", "A .npy file to open."),
+                                 QStringLiteral("[FILE]"));
     QStringList args = arguments;
     args.prepend(QStringLiteral("sharedmap"));
     if (!parser.parse(args))

@@ -16,6 +16,7 @@ const QString kRecentFiles = QStringLiteral("Files/Recent");
 const QString kLastJob = QStringLiteral("Job/Last");
 const QString kNiceness = QStringLiteral("Workers/Niceness");
 const QString kLanguage = QStringLiteral("Window/Language");
+const QString kCompareFirstMode = QStringLiteral("Compare/FirstMode");
 constexpr int kMaxRecent = 10;
 } // namespace
 
@@ -139,6 +140,17 @@ void Settings::setLanguage(const QString& language)
     if (language == Settings::language())
         return;
     QSettings().setValue(kLanguage, language);
+}
+
+QString Settings::compareFirstMode() const
+{
+    const QString mode = QSettings().value(kCompareFirstMode).toString();
+    return mode == QLatin1String("copy") ? mode : QStringLiteral("shared");
+}
+
+void Settings::setCompareFirstMode(const QString& mode)
+{
+    QSettings().setValue(kCompareFirstMode, mode == QLatin1String("copy") ? mode : QStringLiteral("shared"));
 }
 
 } // namespace sharedmap

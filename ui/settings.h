@@ -43,6 +43,10 @@ public:
     QString language() const;
     void setLanguage(const QString& language);
 
+    /// The mode the Compare view runs first: "shared" (default) or "copy".
+    QString compareFirstMode() const;
+    void setCompareFirstMode(const QString& mode);
+
 signals:
     void recentFilesChanged(const QStringList& files);
     void workerNicenessChanged(int niceness);

@@ -42,6 +42,10 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "  generate   write a .npy file of demo data\n"
                       "  cleanup    remove shared memory left by SharedMap runs that were killed\n"
                       "\n"
+                      "Options:\n"
+                      "  -h, --help   show this help\n"
+                      "  --version    show the version\n"
+                      "\n"
                       "Run 'sharedmap-cli COMMAND --help' for a command's options.\n";
 
 /// Prints an error as one readable line (never several).
@@ -73,7 +77,14 @@ int parseCommand(QCommandLineParser& parser, const QStringList& arguments, const
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(help)) {
-        printOut(parser.helpText());
+        // Qt's usage line names the program as it was started (argv[0]); name it as it is typed,
+        // with the command (main() puts "sharedmap-cli COMMAND" first in `arguments`).
+        QString text = parser.helpText();
+        const QString started = QCoreApplication::arguments().constFirst();
+        const QString usage = QStringLiteral("Usage: ");
+        if (text.startsWith(usage + started))
+            text.replace(usage.size(), started.size(), arguments.constFirst());
+        printOut(text);
         return ExitOk;
     }
     return -1;
@@ -751,7 +762,8 @@ int main(int argc, char** argv)
         return ExitUsage;
     }
     const QString command = arguments.at(1);
-    arguments.removeAt(1); // the parser sees "sharedmap-cli --option ..."
+    arguments[0] = QStringLiteral("sharedmap-cli ") + command; // how a command's help names it
+    arguments.removeAt(1); // the parser sees "sharedmap-cli COMMAND" and the options
     if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
         printOut(QString::fromLatin1(kUsage));
         return ExitOk;

@@ -441,14 +441,6 @@
         <translation>总内存，应用 + 工作进程（MiB）</translation>
     </message>
     <message>
-        <source>shared: one copy for all workers</source>
-        <translation>shared：所有工作进程共用一份</translation>
-    </message>
-    <message>
-        <source>copy: one copy per worker</source>
-        <translation>copy：每个工作进程一份副本</translation>
-    </message>
-    <message>
         <source>the array (%1 MiB)</source>
         <translation>数组（%1 MiB）</translation>
     </message>
@@ -459,6 +451,24 @@
     <message>
         <source>%1: %2 MiB at %3 s</source>
         <translation>%1：%3 秒时 %2 MiB</translation>
+    </message>
+    <message>
+        <source>%1: one copy for all workers</source>
+        <translation>%1：所有工作进程共用一份</translation>
+    </message>
+    <message>
+        <source>%1: one copy per worker</source>
+        <translation>%1：每个工作进程一份副本</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <comment>the mode where each worker gets its own copy of the array</comment>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <comment>the mode where all workers read the one array in shared memory</comment>
+        <translation>共享</translation>
     </message>
 </context>
 <context>
@@ -477,7 +487,7 @@
     </message>
     <message>
         <source>&lt;p&gt;The same job runs twice, one run after the other. &lt;b&gt;shared&lt;/b&gt;: the array is in shared memory &lt;b&gt;once&lt;/b&gt; and every worker reads the same pages, so the total stays near one array whatever the number of workers. &lt;b&gt;copy&lt;/b&gt;: each worker first receives &lt;b&gt;its own copy&lt;/b&gt; of the array through its pipe, as Python&apos;s &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; does when the array is passed as an argument. The copies cost memory (about workers + 1 arrays in all) and time before the first task (the start-up column). Results are the same. When the copies cannot fit, copy mode is refused before it starts: that is the tutorial&apos;s &lt;tt&gt;MemoryError&lt;/tt&gt;, explained instead of a crash.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;同一个任务先后运行两次。&lt;b&gt;shared&lt;/b&gt;：数组在共享内存中只保存&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的内存页，因此无论工作进程有多少，总量都保持在约一个数组大小。&lt;b&gt;copy&lt;/b&gt;：每个工作进程先通过各自的管道接收&lt;b&gt;一份自己的副本&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; 以参数形式传递数组时那样。副本既占内存（总共约为工作进程数 + 1 个数组），也会推迟第一个任务的开始（见“启动”列）。两次结果相同。如果副本放不下，复制模式会在开始前被拒绝：这就是教程中的 &lt;tt&gt;MemoryError&lt;/tt&gt;，只不过这里给出解释而不是崩溃。&lt;/p&gt;</translation>
+        <translation>&lt;p&gt;同一个任务先后运行两次。&lt;b&gt;共享&lt;/b&gt;（shared）：数组在共享内存中只保存&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的内存页，因此无论工作进程有多少，总量都保持在约一个数组大小。&lt;b&gt;复制&lt;/b&gt;（copy）：每个工作进程先通过各自的管道接收&lt;b&gt;一份自己的副本&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; 以参数形式传递数组时那样。副本既占内存（总共约为工作进程数 + 1 个数组），也会推迟第一个任务的开始（见“启动”列）。两次结果相同。如果副本放不下，复制模式会在开始前被拒绝：这就是教程中的 &lt;tt&gt;MemoryError&lt;/tt&gt;，只不过这里给出解释而不是崩溃。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Mode</source>

@@ -1,16 +1,18 @@
 // Drives the Compare view offscreen: a NumPy-written array, real workers in both modes, the
 // engine's own memory readings; and copy mode refused when the copies cannot fit.
-#include "guitest.h"
-#include "procstats.h"
 #include "arraystore.h"
 #include "compareplot.h"
 #include "compareview.h"
 #include "datapanel.h"
+#include "guitest.h"
 #include "jobpanel.h"
 #include "mainwindow.h"
 #include "pool.h"
+#include "procstats.h"
+#include "settings.h"
 #include "sharedarray.h"
 
+#include <algorithm>
 #include <cmath>
 #include <QAction>
 #include <QComboBox>
@@ -18,11 +20,13 @@
 #include <QMenuBar>
 #include <QProcess>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 using namespace sharedmap;
 using guitest::runPython;
@@ -33,6 +37,13 @@ QString cell(CompareView& view, int row, int column)
 {
     const QTableWidgetItem* item = view.table()->item(row, column);
     return item ? item->text() : QString();
+}
+
+/// True when the text holds a CJK ideograph (U+4E00..U+9FFF).
+bool hasHanzi(const QString& text)
+{
+    return std::any_of(text.begin(), text.end(),
+                       [](QChar c) { return c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF; });
 }
 
 } // namespace
@@ -59,6 +70,9 @@ private slots:
         m_expected = SharedArray::loadNpy(m_dir.filePath(QStringLiteral("row_sum.npy")), &error);
         QVERIFY2(m_expected, qPrintable(error));
     }
+
+    // Every test starts from empty settings (the view restores its order from them).
+    void init() { QSettings().clear(); }
 
     void plotReferences_data()
     {
@@ -315,6 +329,87 @@ private slots:
         QCOMPARE(copy.inputPath, m_dir.filePath(QStringLiteral("A.npy")));
         QVERIFY(view->resultsIdentical());
         QVERIFY(!window.pool()->isRunning()); // the window's own pool was not used
+    }
+
+    void namesAreTranslatedAndTheOrderIsRemembered_data()
+    {
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<int>("order");
+        QTest::newRow("en, shared first") << QString() << 0;
+        QTest::newRow("en, copy first") << QString() << 1;
+        QTest::newRow("zh_CN, shared first") << QStringLiteral("zh_CN") << 0;
+        QTest::newRow("zh_CN, copy first") << QStringLiteral("zh_CN") << 1;
+    }
+
+    void namesAreTranslatedAndTheOrderIsRemembered()
+    {
+        QFETCH(QString, language);
+        QFETCH(int, order);
+        QTranslator translator;
+        if (!language.isEmpty()) {
+            QVERIFY(translator.load(QStringLiteral(":/i18n/sharedmap_%1.qm").arg(language)));
+            QVERIFY(QCoreApplication::installTranslator(&translator));
+        }
+        const auto removeTranslator = qScopeGuard([&] { QCoreApplication::removeTranslator(&translator); });
+        const QString sharedName = ComparePlot::runName(ComparePlot::Shared);
+        const QString copyName = ComparePlot::runName(ComparePlot::Copy);
+        if (language.isEmpty()) { // English is the source language: the names are the CLI's
+            QCOMPARE(sharedName, QStringLiteral("shared"));
+            QCOMPARE(copyName, QStringLiteral("copy"));
+        } else {
+            QVERIFY2(hasHanzi(sharedName) && hasHanzi(copyName), qPrintable(sharedName + QLatin1Char(' ') + copyName));
+            QVERIFY(sharedName != copyName);
+        }
+
+        ArrayStore store;
+        ArrayMeta meta;
+        meta.dtype = DType::Float64;
+        meta.shape = { 40, 50 };
+        QSignalSpy loaded(&store, &ArrayStore::loaded);
+        const int id = store.generate(QStringLiteral("small"), meta, Distribution::Uniform, 5);
+        QVERIFY(loaded.wait(30000));
+        const auto array = store.array(id);
+        QVERIFY(array);
+
+        // A fresh settings location runs shared first; the choice made in one view is stored.
+        {
+            CompareView view;
+            auto* combo = view.findChild<QComboBox*>();
+            QCOMPARE(combo->currentIndex(), 0);
+            QCOMPARE(combo->currentData().toStringList().value(0), QStringLiteral("shared"));
+            view.show();
+            QTest::keyClick(combo, Qt::Key_Down); // as the user chooses: copy first, then maybe back
+            if (order == 0)
+                QTest::keyClick(combo, Qt::Key_Up);
+            QCOMPARE(combo->currentIndex(), order);
+        }
+        QCOMPARE(Settings::instance()->compareFirstMode(),
+                 order == 1 ? QStringLiteral("copy") : QStringLiteral("shared"));
+
+        // A new view restores it, and runs in that order; its table and legend use the shown names.
+        CompareView view;
+        view.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        view.show();
+        QCOMPARE(view.findChild<QComboBox*>()->currentIndex(), order);
+        QCOMPARE(cell(view, 0, CompareView::ModeColumn), sharedName);
+        QCOMPARE(cell(view, 1, CompareView::ModeColumn), copyName);
+        QVERIFY2(view.plot()->curve(ComparePlot::Shared)->name().startsWith(sharedName),
+                 qPrintable(view.plot()->curve(ComparePlot::Shared)->name()));
+        QVERIFY2(view.plot()->curve(ComparePlot::Copy)->name().startsWith(copyName),
+                 qPrintable(view.plot()->curve(ComparePlot::Copy)->name()));
+        QSignalSpy ended(&view, &CompareView::comparisonEnded);
+        QVERIFY(view.compare(rowSum(2), array));
+        QVERIFY(ended.wait(60000));
+        const JobResult shared = view.result(QStringLiteral("shared"));
+        const JobResult copy = view.result(QStringLiteral("copy"));
+        QVERIFY(shared.jobId != 0 && copy.jobId != 0);
+        QCOMPARE(shared.jobId < copy.jobId, order == 0);
+        QVERIFY(view.resultsIdentical());
+        QCOMPARE(cell(view, 0, CompareView::ModeColumn), sharedName);
+        QCOMPARE(cell(view, 1, CompareView::ModeColumn), copyName);
+        if (!language.isEmpty()) // the rest of the row is translated too
+            QVERIFY2(hasHanzi(cell(view, 0, CompareView::StatusColumn)),
+                     qPrintable(cell(view, 0, CompareView::StatusColumn)));
     }
 
 private:

@@ -728,6 +728,9 @@ def check_help(ctx):
             text = run.stdout + run.stderr
             missing = [o for o in opts if o not in text]
             rec.check(not missing, "`%s --help` does not document %s" % (c, missing), run)
+            # The usage line names the program as typed and the command, whatever path started it.
+            rec.check(run.stdout.startswith("Usage: sharedmap-cli %s [options]" % c),
+                      "`%s --help` usage line: %r" % (c, run.stdout.split("\n")[0]), run)
     return rec
 
 

@@ -17,12 +17,19 @@ Checks:
     NumPy checks; the same run fails cleanly when the extracted worker is taken away (so the run
     used the extracted worker, found relative to usr/bin, and nothing from the build tree);
   - the extracted window: `sharedmap --version` on the offscreen platform, and `--help` in
-    Chinese under LANG=zh_CN.UTF-8 (the catalogue embedded in the program), English under C.UTF-8.
+    Chinese under LANG=zh_CN.UTF-8 (the catalogue embedded in the program), English under C.UTF-8;
+  - the man pages (usr/share/man/man1/sharedmap.1.gz, sharedmap-cli.1.gz): gzip -9n (no name, no
+    time stamp), rendered by `man -l --warnings` (man-db, groff) without a warning, naming the
+    version, every option of the extracted programs' --help and, for sharedmap-cli, every option of
+    every command's --help, with their EXAMPLES;
+  - usr/share/doc/sharedmap/changelog.Debian.gz: gzip -9n, and dpkg-parsechangelog reads this
+    package's name, version and maintainer from it.
 Exits 0 only when every check passes.
 """
 
 import argparse
 import glob
+import gzip
 import os
 import re
 import shutil
@@ -103,6 +110,7 @@ def main():
                 "usr/share/icons/hicolor/scalable/apps/org.sharedmap.SharedMap.svg"]
     expected += ["usr/share/icons/hicolor/%dx%d/apps/org.sharedmap.SharedMap.png" % (s, s)
                  for s in (16, 22, 24, 32, 48, 64, 128, 256)]
+    expected += MAN_PAGES + [CHANGELOG]
     for path in expected:
         check(path in paths, "package lacks %s" % path)
     in_bin = sorted(p for p in paths if p.startswith("usr/bin/") and not p.endswith("/"))
@@ -171,6 +179,84 @@ def main():
         result = run([os.path.join(root, "usr/bin/sharedmap"), "--help"], env=env_locale, timeout=60)
         check(result.returncode == 0 and expected in result.stdout,
               "sharedmap --help with LANG=%s does not say %r:\n%s%s" % (lang, expected, result.stdout, result.stderr))
+
+    # 8. The man pages and the changelog.
+    check_man_pages(root, env_gui, args.version)
+    check_changelog(root, fields.get("Maintainer"), args.version)
+
+
+MAN_PAGES = ["usr/share/man/man1/sharedmap.1.gz", "usr/share/man/man1/sharedmap-cli.1.gz"]
+CHANGELOG = "usr/share/doc/sharedmap/changelog.Debian.gz"
+CLI_COMMANDS = ["run", "kernels", "info", "generate", "cleanup"]
+
+
+def check_gzip_n(path):
+    """Debian policy's gzip -9n: no original file name (FLG.FNAME) and no time stamp (MTIME 0)."""
+    with open(path, "rb") as f:
+        header = f.read(10)
+    check(header[:3] == b"\x1f\x8b\x08", "%s is not gzip" % path)
+    check(not header[3] & 0x08, "%s stores a file name (not gzip -n)" % path)
+    check(header[4:8] == b"\0\0\0\0", "%s stores a time stamp (not gzip -n)" % path)
+    check(header[8] == 2, "%s is not compressed with -9 (XFL %d)" % (path, header[8]))
+
+
+def help_options(program, arguments, env):
+    """The long options a --help lists (e.g. ['--job', '--kernel', ...])."""
+    result = run([program] + arguments + ["--help"], env=env, timeout=60)
+    check(result.returncode == 0, "%s %s --help failed: %r" % (program, " ".join(arguments), result.stderr))
+    return sorted(set(re.findall(r"^ +(?:-\w, )?(--[\w-]+)", result.stdout, re.M)))
+
+
+def check_man_pages(root, env, version):
+    """Each page renders without a warning and documents what its program's --help lists."""
+    env_man = dict(env, LC_ALL="C.UTF-8", MANWIDTH="80", MANROFFSEQ="")
+    for page in MAN_PAGES:
+        path = os.path.join(root, page)
+        program = os.path.join(root, "usr/bin", os.path.basename(page)[:-len(".1.gz")])
+        check_gzip_n(path)
+        # man-db's check, as lintian runs it: groff's warnings (-ww) go to stderr.
+        result = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", path], env=env_man)
+        check(result.returncode == 0 and result.stderr == "",
+              "man -l %s warns or fails (%d):\n%s" % (page, result.returncode, result.stderr))
+        result = run(["man", "-l", path], env=dict(env_man, MANPAGER="cat", PAGER="cat"))
+        text = re.sub(r".\x08", "", result.stdout)  # no overstrike bold/underline, if any
+        if not check(result.returncode == 0 and text.strip() != "", "man -l %s printed nothing" % page):
+            continue
+        name = os.path.basename(program)
+        check(re.search(r"^NAME\n +%s +- +\S" % re.escape(name), text, re.M) is not None,
+              "%s: no NAME line for %s:\n%s" % (page, name, text[:400]))
+        check(version in text.splitlines()[-1], "%s: the footer does not name version %s" % (page, version))
+        for section in ("SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "SEE ALSO"):
+            check(re.search(r"^%s$" % section, text, re.M) is not None, "%s has no %s section" % (page, section))
+        words = set(re.findall(r"--[\w-]+", text))
+        missing = [o for o in help_options(program, [], env) if o not in words]
+        check(not missing, "%s lacks the options %s" % (page, missing))
+        if name == "sharedmap-cli":
+            check(re.search(r"^COMMANDS$", text, re.M) is not None, "%s has no COMMANDS section" % page)
+            for command in CLI_COMMANDS:
+                check(re.search(r"^   sharedmap-cli %s( |$)" % command, text, re.M) is not None,
+                      "%s has no subsection for %s" % (page, command))
+                missing = [o for o in help_options(program, [command], env) if o not in words]
+                check(not missing, "%s lacks the %s options %s" % (page, command, missing))
+
+
+def check_changelog(root, maintainer, version):
+    """The changelog is gzip -9n and dpkg reads this package's version and maintainer from it."""
+    path = os.path.join(root, CHANGELOG)
+    if not check(os.path.exists(path), "no %s" % CHANGELOG):
+        return
+    check_gzip_n(path)
+    plain = os.path.join(os.path.dirname(root), "changelog.Debian")  # beside the extracted tree
+    with gzip.open(path, "rb") as f, open(plain, "wb") as out:
+        out.write(f.read())
+    result = run(["dpkg-parsechangelog", "-l", plain])
+    check(result.returncode == 0 and result.stderr == "",
+          "dpkg-parsechangelog %s failed or warned:\n%s" % (CHANGELOG, result.stderr))
+    fields = dict(re.findall(r"^([A-Za-z-]+): (.*)$", result.stdout, re.M))
+    check(fields.get("Source") == "sharedmap", "changelog source is %r" % fields.get("Source"))
+    check(fields.get("Version") == version + "-1", "changelog version is %r" % fields.get("Version"))
+    check(fields.get("Maintainer") == maintainer, "changelog maintainer is %r, the package's %r"
+          % (fields.get("Maintainer"), maintainer))
 
 
 if __name__ == "__main__":

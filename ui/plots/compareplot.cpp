@@ -16,8 +16,8 @@ ComparePlot::ComparePlot(QWidget* parent)
     legend->setVisible(true);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
-    m_curves[Shared] = addFilledGraph(tr("shared: one copy for all workers"), paletteColor(0));
-    m_curves[Copy] = addFilledGraph(tr("copy: one copy per worker"), paletteColor(2));
+    m_curves[Shared] = addFilledGraph(tr("%1: one copy for all workers").arg(runName(Shared)), paletteColor(0));
+    m_curves[Copy] = addFilledGraph(tr("%1: one copy per worker").arg(runName(Copy)), paletteColor(2));
     // Readings are spaced to cost little (a few per second with a big array mapped): dots show
     // where they were taken, so a straight segment does not pass for a measurement.
     for (QCPGraph* curve : m_curves)
@@ -33,6 +33,12 @@ ComparePlot::ComparePlot(QWidget* parent)
         m_references[i]->removeFromLegend();
     }
     clear();
+}
+
+QString ComparePlot::runName(Run run)
+{
+    return run == Copy ? tr("copy", "the mode where each worker gets its own copy of the array")
+                       : tr("shared", "the mode where all workers read the one array in shared memory");
 }
 
 void ComparePlot::addSample(Run run, double seconds, qint64 totalPssBytes)

@@ -21,6 +21,9 @@ public:
     /// An empty plot with its legend shown.
     explicit ComparePlot(QWidget* parent = nullptr);
 
+    /// The name shown for `run` (translated; the CLI's `--mode` values are "shared" and "copy").
+    static QString runName(Run run);
+
     /// Adds the total PSS measured `seconds` after `run` started; samples come in time order.
     void addSample(Run run, double seconds, qint64 totalPssBytes);
     /// Number of samples of `run` since the last clear().
