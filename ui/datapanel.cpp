@@ -43,6 +43,9 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     m_list->setWordWrap(false);
     m_list->hideColumn(ArrayListModel::SegmentColumn); // shown in full below the list
     m_list->setToolTip(tr("Arrays held in shared memory; the selected one is the job's input"));
+    // Room for three arrays (an input and two results) before the list scrolls.
+    m_list->setMinimumHeight(m_list->horizontalHeader()->sizeHint().height()
+                             + 3 * m_list->verticalHeader()->defaultSectionSize() + 2 * m_list->frameWidth());
     m_info->setWordWrap(true);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
