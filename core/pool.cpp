@@ -226,6 +226,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_result.indices = indices;
     m_result.resultWidth = int(width);
     m_result.resultShape = plan.resultShape;
+    m_result.values = ResultValues(m_job->output()); // filled in by the workers as positions complete
     m_result.accumulatorText = QString::fromUtf8(def->info.accumulatorText);
     m_kernelDef = def;
     m_params = params;

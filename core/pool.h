@@ -70,7 +70,9 @@ public:
     quint64 currentJobId() const { return m_jobId; }
     /// Where the job stands now: counters read live, the rate from the last second of samples.
     JobProgress progress() const;
-    /// The running job as planned: spec, indices, workers, input (values not filled in yet).
+    /// The running job as planned: spec, indices, workers, input; its values are the output
+    /// array as the workers fill it (a position's values are final once its status is not
+    /// Pending, see readResults()).
     const JobResult& currentJob() const { return m_result; }
     QVector<WorkerInfo> workers() const;
     /// Copies results and statuses of positions [from, from + count) of the running job, for

@@ -57,7 +57,7 @@ void KernelViews::begin(const JobResult& plan)
     if (OutputImageView::isImageShaped(plan.resultShape)) {
         auto* page = new QWidget;
         m_image = new OutputImageView(page);
-        m_image->reset(plan.taskCount(), plan.resultShape);
+        m_image->reset(plan.taskCount(), plan.resultShape, plan.values);
         auto* overlay = new QCheckBox(tr("Colour bands by worker"), page);
         overlay->setToolTip(tr("Tint each row with the colour of the worker that computed it (as in the Timeline)"));
         connect(overlay, &QCheckBox::toggled, m_image, &OutputImageView::setOverlay);
@@ -106,7 +106,7 @@ void KernelViews::begin(const JobResult& plan)
 void KernelViews::addResults(qint64 first, qint64 count, const double* values, const quint8* status)
 {
     if (m_image)
-        m_image->setRows(first, count, values, status);
+        m_image->setRows(first, count, status);
     if (m_pi) {
         QVector<double> done;
         for (qint64 i = 0; i < count; ++i) {

@@ -109,7 +109,7 @@ void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBy
     m_scanCursor = 0;
     m_lastThroughputAt = -1;
     m_clock.start();
-    m_results->reset(plan.indices, plan.resultWidth);
+    m_results->reset(plan.indices, plan.resultWidth, plan.values);
     m_resultsPlot->reset(plan.taskCount());
     m_throughputPlot->clear();
     m_timelinePlot->clear();
@@ -166,7 +166,7 @@ void MonitorPanel::pullResults()
                 ++end;
             values.resize((end - p) * width);
             m_pool->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
-            m_results->update(from + p, end - p, values.constData(), reinterpret_cast<const quint8*>(status.constData()) + p);
+            m_results->update(from + p, end - p, reinterpret_cast<const quint8*>(status.constData()) + p);
             m_kernelViews->addResults(from + p, end - p, values.constData(),
                                       reinterpret_cast<const quint8*>(status.constData()) + p);
             for (qint64 q = p; q < end; ++q) {

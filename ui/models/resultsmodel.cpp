@@ -28,14 +28,14 @@ void ResultsModel::countStatus(quint8 status, int delta)
         m_failedCount += delta;
 }
 
-void ResultsModel::reset(const IndexList& indices, int width)
+void ResultsModel::reset(const IndexList& indices, int width, const ResultValues& values)
 {
     beginResetModel();
     m_indices = indices;
     m_width = qMax(width, 1);
     // Qt's models count rows in int; positions beyond are not shown.
     m_rows = qMin<qint64>(indices.size(), std::numeric_limits<int>::max());
-    m_values.assign(size_t(m_rows) * size_t(m_width), std::numeric_limits<double>::quiet_NaN());
+    m_values = values;
     m_status.assign(size_t(m_rows), quint8(Pending));
     m_failureReasons.clear();
     m_doneCount = 0;
@@ -43,13 +43,12 @@ void ResultsModel::reset(const IndexList& indices, int width)
     endResetModel();
 }
 
-void ResultsModel::update(qint64 from, qint64 count, const double* values, const quint8* status)
+void ResultsModel::update(qint64 from, qint64 count, const quint8* status)
 {
-    if (from < 0 || count <= 0 || !values || !status)
+    if (from < 0 || count <= 0 || !status)
         return;
     const qint64 end = qMin(from + count, m_rows);
     const int lastColumn = columnCount() - 1;
-    const size_t rowBytes = size_t(m_width) * sizeof(double);
     qint64 runStart = -1;
     auto flush = [&](qint64 runEnd) {
         if (runStart >= 0)
@@ -60,19 +59,11 @@ void ResultsModel::update(qint64 from, qint64 count, const double* values, const
         const qint64 i = row - from;
         const quint8 newStatus = status[i];
         quint8& oldStatus = m_status[size_t(row)];
-        bool changed = false;
-        if (newStatus != oldStatus) {
+        const bool changed = newStatus != oldStatus;
+        if (changed) {
             countStatus(oldStatus, -1);
             countStatus(newStatus, +1);
             oldStatus = newStatus;
-            changed = true;
-        }
-        double* target = m_values.data() + size_t(row) * size_t(m_width);
-        const double* source = values + i * m_width;
-        if (std::memcmp(target, source, rowBytes) != 0) {
-            std::memcpy(target, source, rowBytes);
-            // Values of pending rows are not shown, so only a computed row's change is news.
-            changed = changed || newStatus != Pending;
         }
         if (changed && runStart < 0)
             runStart = row;
@@ -88,8 +79,7 @@ void ResultsModel::setResult(const JobResult& result)
     m_indices = result.indices;
     m_width = qMax(result.resultWidth, 1);
     m_rows = qMin<qint64>(result.indices.size(), std::numeric_limits<int>::max());
-    m_values.assign(size_t(m_rows) * size_t(m_width), std::numeric_limits<double>::quiet_NaN());
-    std::copy_n(result.values.constData(), qMin<qint64>(result.values.size(), qint64(m_values.size())), m_values.begin());
+    m_values = result.values;
     m_status.assign(size_t(m_rows), quint8(Pending));
     std::copy_n(result.status.cbegin(), qMin<qint64>(result.status.size(), m_rows), m_status.begin());
     m_failureReasons = result.failureReasons;
@@ -100,9 +90,11 @@ void ResultsModel::setResult(const JobResult& result)
 
 double ResultsModel::value(qint64 row, int k) const
 {
-    if (row < 0 || row >= m_rows || k < 0 || k >= m_width)
+    const qint64 at = row * m_width + k;
+    // A pending position's values may be half written: only a finished one's are read.
+    if (row < 0 || row >= m_rows || k < 0 || k >= m_width || m_status[size_t(row)] == Pending || at >= m_values.size())
         return std::numeric_limits<double>::quiet_NaN();
-    return m_values[size_t(row) * size_t(m_width) + size_t(k)];
+    return m_values[at];
 }
 
 quint8 ResultsModel::statusAt(qint64 row) const

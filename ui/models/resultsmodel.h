@@ -1,6 +1,7 @@
 #pragma once
 
 #include "indexlist.h"
+#include "jobresult.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -8,10 +9,11 @@
 
 namespace sharedmap {
 
-struct JobResult;
 
-/// The results of a job, live (blocks copied in by update()) or final (setResult()): one row per
-/// position with its index, its value(s) and its status.
+/// The results of a job, live (statuses pulled in by update()) or final (setResult()): one row per
+/// position with its index, its value(s) and its status. Values are read where the workers wrote
+/// them — the job's output array — never copied: a position's values are shown once its status
+/// is no longer pending, when they are final.
 class ResultsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -26,12 +28,13 @@ public:
     explicit ResultsModel(QObject* parent = nullptr);
     ~ResultsModel() override;
 
-    /// Starts over with every position of `indices` pending and `width` values per position.
-    void reset(const IndexList& indices, int width);
-    /// Copies positions [from, from + count): `count * width` values and `count` status bytes
-    /// (PositionStatus). Emits one dataChanged per contiguous run of rows whose status changed
-    /// (or whose values changed once computed); positions outside the table are ignored.
-    void update(qint64 from, qint64 count, const double* values, const quint8* status);
+    /// Starts over with every position of `indices` pending and `width` values per position, read
+    /// from `values` (the running job's output array) as positions complete.
+    void reset(const IndexList& indices, int width, const ResultValues& values);
+    /// Takes the statuses (PositionStatus) of positions [from, from + count). Emits one
+    /// dataChanged per contiguous run of rows whose status changed; positions outside the table
+    /// are ignored.
+    void update(qint64 from, qint64 count, const quint8* status);
     /// Shows a finished (or cancelled) job's results, failure reasons included.
     void setResult(const JobResult& result);
 
@@ -63,7 +66,7 @@ private:
     IndexList m_indices;
     int m_width = 1;
     qint64 m_rows = 0;
-    std::vector<double> m_values;
+    ResultValues m_values;
     std::vector<quint8> m_status;
     QHash<qint64, QString> m_failureReasons;
     qint64 m_doneCount = 0;

@@ -8,6 +8,7 @@
 #include <qcustomplot.h>
 
 #include <cmath>
+#include <limits>
 
 namespace sharedmap {
 
@@ -31,12 +32,14 @@ bool OutputImageView::isImageShaped(const QVector<qint64>& shape)
     return shape.size() == 2 && shape[0] > 1 && (shape[1] == 3 || shape[1] == 4);
 }
 
-void OutputImageView::reset(qint64 rows, const QVector<qint64>& shape)
+void OutputImageView::reset(qint64 rows, const QVector<qint64>& shape, const ResultValues& values)
 {
     m_width = shape.value(0, 1);
     m_channels = shape.size() == 2 ? int(shape[1]) : 1;
-    m_rows = qMax<qint64>(0, qMin(rows, kMaxPixels / qMax<qint64>(1, m_width * m_channels)));
-    m_values = QVector<float>(m_rows * m_width * m_channels, 0.0f);
+    // Rows beyond what the values hold (or what QImage can address) are not shown.
+    const qint64 rowValues = qMax<qint64>(1, m_width * m_channels);
+    m_rows = qBound(qint64(0), qMin(rows, values.size() / rowValues), qint64(std::numeric_limits<int>::max()));
+    m_values = values;
     m_done = QByteArray(int(m_rows), 0);
     m_worker = QVector<qint8>(m_rows, -1);
     m_rowsDone = 0;
@@ -46,26 +49,23 @@ void OutputImageView::reset(qint64 rows, const QVector<qint64>& shape)
     update();
 }
 
-void OutputImageView::setRows(qint64 first, qint64 count, const double* values, const quint8* done)
+void OutputImageView::setRows(qint64 first, qint64 count, const quint8* done)
 {
     const qint64 rowValues = m_width * m_channels;
     for (qint64 i = 0; i < count; ++i) {
         const qint64 row = first + i;
-        if (row < 0 || row >= m_rows || !done[i])
+        if (row < 0 || row >= m_rows || !done[i] || m_done[int(row)])
             continue;
-        const double* source = values + i * rowValues;
-        float* target = m_values.data() + row * rowValues;
+        const double* values = m_values.constData() + row * rowValues;
         for (qint64 k = 0; k < rowValues; ++k) {
-            const double v = source[k];
-            target[k] = float(v);
+            const double v = values[k];
             if (std::isfinite(v)) {
                 m_min = m_haveRange ? qMin(m_min, v) : v;
                 m_max = m_haveRange ? qMax(m_max, v) : v;
                 m_haveRange = true;
             }
         }
-        if (!m_done[int(row)])
-            ++m_rowsDone;
+        ++m_rowsDone;
         m_done[int(row)] = 1;
     }
     m_dirty = true;
@@ -104,49 +104,55 @@ void OutputImageView::refresh()
     update();
 }
 
-void OutputImageView::render() const
+QImage OutputImageView::render(const QSize& size) const
 {
-    m_image = QImage(int(qMax<qint64>(1, m_width)), int(qMax<qint64>(1, m_rows)), QImage::Format_RGB32);
-    m_image.fill(kPending);
+    QImage picture(qMax(1, size.width()), qMax(1, size.height()), QImage::Format_RGB32);
+    picture.fill(kPending);
     QCPColorGradient gradient = LivePlot::viridis();
     const double span = m_max > m_min ? m_max - m_min : 1.0;
     const QCPRange range = m_log ? QCPRange(0, std::log1p(span)) : QCPRange(m_min, m_min + span);
     const qint64 rowValues = m_width * m_channels;
-    QVector<double> line(m_width);
-    for (qint64 row = 0; row < m_rows; ++row) {
+    const int outWidth = picture.width();
+    // Each output pixel samples one value (as the heatmap does): nearest row and column.
+    QVector<qint64> columns(outWidth);
+    for (int x = 0; x < outWidth; ++x)
+        columns[x] = qint64(x) * m_width / outWidth;
+    QVector<double> line(outWidth);
+    for (int y = 0; y < picture.height(); ++y) {
+        const qint64 row = qint64(y) * m_rows / picture.height();
         if (!m_done[int(row)])
             continue;
-        auto* scan = reinterpret_cast<QRgb*>(m_image.scanLine(int(row)));
-        const float* values = m_values.constData() + row * rowValues;
+        auto* scan = reinterpret_cast<QRgb*>(picture.scanLine(y));
+        const double* values = m_values.constData() + row * rowValues;
         if (m_channels == 1) {
-            for (qint64 x = 0; x < m_width; ++x) {
-                const double v = std::isfinite(values[x]) ? double(values[x]) : m_min;
-                line[x] = m_log ? std::log1p(qMax(0.0, v - m_min)) : v;
+            for (int x = 0; x < outWidth; ++x) {
+                const double v = values[columns[x]];
+                const double shown = std::isfinite(v) ? v : m_min;
+                line[x] = m_log ? std::log1p(qMax(0.0, shown - m_min)) : shown;
             }
-            gradient.colorize(line.constData(), range, scan, int(m_width));
+            gradient.colorize(line.constData(), range, scan, outWidth);
         } else {
-            for (qint64 x = 0; x < m_width; ++x) {
-                const float* p = values + x * m_channels;
-                scan[x] = qRgb(qBound(0, int(p[0] + 0.5f), 255), qBound(0, int(p[1] + 0.5f), 255), qBound(0, int(p[2] + 0.5f), 255));
+            for (int x = 0; x < outWidth; ++x) {
+                const double* p = values + columns[x] * m_channels;
+                scan[x] = qRgb(qBound(0, int(p[0] + 0.5), 255), qBound(0, int(p[1] + 0.5), 255), qBound(0, int(p[2] + 0.5), 255));
             }
         }
         if (m_overlay && m_worker[row] >= 0) {
             const QColor tint = LivePlot::paletteColor(m_worker[row]);
-            for (qint64 x = 0; x < m_width; ++x) {
+            for (int x = 0; x < outWidth; ++x) {
                 const QRgb c = scan[x];
                 scan[x] = qRgb((qRed(c) * 45 + tint.red() * 55) / 100, (qGreen(c) * 45 + tint.green() * 55) / 100,
                                (qBlue(c) * 45 + tint.blue() * 55) / 100);
             }
         }
     }
-    m_stale = false;
+    return picture;
 }
 
 QImage OutputImageView::image() const
 {
-    if (m_stale)
-        render();
-    return m_image;
+    const qint64 rows = qMin(m_rows, kMaxPixels / qMax<qint64>(1, m_width));
+    return render(QSize(int(qMax<qint64>(1, m_width)), int(qMax<qint64>(1, rows))));
 }
 
 bool OutputImageView::save(const QString& path, QString* error) const
@@ -164,12 +170,19 @@ void OutputImageView::paintEvent(QPaintEvent*)
     painter.fillRect(rect(), palette().window());
     if (m_rows == 0)
         return;
-    const QImage picture = image();
-    QSize size = picture.size().scaled(this->size() - QSize(8, 8), Qt::KeepAspectRatio);
+    const QSize full(int(qMin<qint64>(m_width, std::numeric_limits<int>::max())), int(m_rows));
+    const QSize size = full.scaled(this->size() - QSize(8, 8), Qt::KeepAspectRatio);
+    if (size.isEmpty())
+        return;
+    // Never more pixels than the screen shows or the values hold.
+    const QSize pixels = (QSizeF(size) * devicePixelRatioF()).toSize().boundedTo(full);
+    if (m_stale || m_display.size() != pixels) {
+        m_display = render(pixels);
+        m_stale = false;
+    }
     const QRect target(QPoint((width() - size.width()) / 2, (height() - size.height()) / 2), size);
-    // Smooth when shrinking, sharp pixels when a small result is blown up.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, size.width() < picture.width());
-    painter.drawImage(target, picture);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false); // sharp pixels when a small result is blown up
+    painter.drawImage(target, m_display);
 }
 
 } // namespace sharedmap
