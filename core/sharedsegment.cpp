@@ -8,6 +8,9 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <cerrno>
+#include <cstring>
+
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -26,13 +29,28 @@ QString keyFile(const QString& name)
 {
     return QStringLiteral("%1/qipc_sharedmemory_%2").arg(QLatin1String(kKeyDirectory), name);
 }
+
+/// The creator's pid a SharedMap segment name carries (`sharedmap-<kind>-<pid>-<start>-<random>`),
+/// 0 for another name.
+qint64 creatorOf(const QString& name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^sharedmap-[a-z]+-(\\d+)-\\d+-[0-9a-f]+$"));
+    const QRegularExpressionMatch match = pattern.match(name);
+    return match.hasMatch() ? match.captured(1).toLongLong() : 0;
+}
 } // namespace
 
 SharedSegment::~SharedSegment()
 {
-    if (m_owner)
+    if (m_owner) {
         removeNow();
-    m_memory.detach();
+        // Detach here, so QSharedMemory's own detach finds nothing attached and stops before
+        // it looks the (now free) key up again.
+        shmdt(m_data);
+        return;
+    }
+    if (m_data)
+        shmdt(m_data);
 }
 
 std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint64 bytes, QString* error)
@@ -59,6 +77,12 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
             segment->m_name = name;
             segment->m_owner = true;
             segment->m_writable = true;
+            segment->m_data = static_cast<char*>(segment->m_memory.data());
+            segment->m_size = segment->m_memory.size();
+            // The key leads to the segment just made (IPC_EXCL): keep its id, so that removing it
+            // later never goes through a key that may by then name someone else's segment.
+            const key_t key = ftok(QFile::encodeName(keyFile(name)).constData(), 'Q');
+            segment->m_id = key == -1 ? -1 : shmget(key, 0, 0);
             return segment;
         }
         // ftok() can map two names to one key: a collision is retried under a new name. So is a
@@ -84,12 +108,37 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
         *error = QStringLiteral("bad segment name '%1'").arg(name);
         return nullptr;
     }
-    segment->m_memory.setNativeKey(keyFile(name));
-    if (!segment->m_memory.attach(writable ? QSharedMemory::ReadWrite : QSharedMemory::ReadOnly)) {
-        *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, segment->m_memory.errorString());
+    const QByteArray path = QFile::encodeName(keyFile(name));
+    struct stat keyInfo;
+    if (::stat(path.constData(), &keyInfo) != 0) {
+        *error = QStringLiteral("cannot attach to segment %1: it does not exist").arg(name);
+        return nullptr;
+    }
+    const key_t key = ftok(path.constData(), 'Q');
+    const int id = key == -1 ? -1 : shmget(key, 0, 0);
+    shmid_ds info;
+    if (id == -1 || shmctl(id, IPC_STAT, &info) != 0) {
+        *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
+        return nullptr;
+    }
+    // Two key files can share a key (16 bits of inode): the segment must be the one the name's
+    // creator made.
+    const qint64 creator = creatorOf(name);
+    if (creator > 0 && qint64(info.shm_cpid) != creator) {
+        *error = QStringLiteral("cannot attach to segment %1: its key leads to a segment of process %2")
+                     .arg(name)
+                     .arg(qint64(info.shm_cpid));
+        return nullptr;
+    }
+    void* address = shmat(id, nullptr, writable ? 0 : SHM_RDONLY);
+    if (address == reinterpret_cast<void*>(-1)) {
+        *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
         return nullptr;
     }
     segment->m_name = name;
+    segment->m_data = static_cast<char*>(address);
+    segment->m_size = qint64(info.shm_segsz);
+    segment->m_id = id;
     segment->m_writable = writable;
     return segment;
 }
@@ -155,13 +204,8 @@ void SharedSegment::removeNow()
 {
     // Mark the segment for removal now, so it goes away when the last process detaches even if
     // that process is killed (Qt only removes it when a QSharedMemory detaches last).
-    const QByteArray keyFile = QFile::encodeName(m_memory.nativeKey());
-    const key_t key = ftok(keyFile.constData(), 'Q');
-    if (key != -1) {
-        const int id = shmget(key, 0, 0);
-        if (id != -1)
-            shmctl(id, IPC_RMID, nullptr);
-    }
+    if (m_id != -1)
+        shmctl(m_id, IPC_RMID, nullptr);
     QFile::remove(m_memory.nativeKey());
 }
 

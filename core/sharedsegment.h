@@ -10,7 +10,11 @@ namespace sharedmap {
 
 /// One System V shared-memory segment made through QSharedMemory: created owner-only under a
 /// fresh random name (a collision is retried with a new name, never attached), or attached by
-/// a worker from the name it was given. The creator removes the segment when it is destroyed.
+/// a worker from the name it was given. Only the creator ever removes the segment — by the id it
+/// created, when it is destroyed. Others attach and detach with shmat/shmdt themselves, because
+/// QSharedMemory's detach looks the segment up again by key and removes whatever has no
+/// attachments there; once the creator has freed the key (`ftok` keeps 16 bits of the key file's
+/// inode, and inodes are reused), that can be another run's brand-new segment.
 class SharedSegment
 {
 public:
@@ -25,9 +29,9 @@ public:
 
     /// The name workers attach with.
     QString name() const { return m_name; }
-    qint64 size() const { return m_memory.size(); }
-    char* data() { return static_cast<char*>(m_memory.data()); }
-    const char* constData() const { return static_cast<const char*>(m_memory.constData()); }
+    qint64 size() const { return m_size; }
+    char* data() { return m_data; }
+    const char* constData() const { return m_data; }
     bool isOwner() const { return m_owner; }
     /// True when this process may write the segment (its creator, or attached writable).
     bool isWritable() const { return m_writable; }
@@ -36,8 +40,11 @@ private:
     SharedSegment() = default;
     void removeNow();
 
-    QSharedMemory m_memory;
+    QSharedMemory m_memory; ///< the creator's handle; unused when attached
     QString m_name;
+    char* m_data = nullptr;
+    qint64 m_size = 0;
+    int m_id = -1; ///< System V id: of the segment this process created or attached
     bool m_owner = false;
     bool m_writable = false;
 };

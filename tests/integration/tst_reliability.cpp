@@ -32,8 +32,11 @@
 #include <cmath>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -263,6 +266,8 @@ private slots:
     void notEnoughMemory();
     void workerRefusesForeignSegment_data();
     void workerRefusesForeignSegment();
+    void detachLeavesOtherSegmentsAlone();
+    void attachChecksTheCreator();
     void garbageWorkerFailsCleanly();
 
 private:
@@ -909,6 +914,54 @@ void TestReliability::workerRefusesForeignSegment()
         QVERIFY2(errors.contains(QLatin1String("sharedmap-output-1-1-00000000deadbeef")), qPrintable(errors));
     if (job) // the job it refused is untouched
         QCOMPARE(job->slot(0)->pid.load(), qint64(0));
+}
+
+void TestReliability::detachLeavesOtherSegmentsAlone()
+{
+    // A worker that lets go of a segment after its creator freed the key must not touch another
+    // segment that took the key meanwhile (key files' inodes are reused; ftok keeps 16 bits of
+    // them). QSharedMemory's detach looked the key up again and removed a segment it found with
+    // no attachments there: a new run's segment between its shmget and its shmat.
+    QString error;
+    auto owner = SharedSegment::create(QStringLiteral("sharedmap-test"), 4096, &error);
+    QVERIFY2(owner, qPrintable(error));
+    const QString name = owner->name();
+    const QByteArray keyPath = QFile::encodeName(QStringLiteral("/tmp/qipc_sharedmemory_") + name);
+    const key_t key = ftok(keyPath.constData(), 'Q');
+    QVERIFY(key != -1);
+    auto worker = SharedSegment::attach(name, false, &error);
+    QVERIFY2(worker, qPrintable(error));
+    owner.reset(); // IPC_RMID: the key is free, the worker still attached
+    const int other = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600); // someone else's, not attached yet
+    QVERIFY2(other != -1, std::strerror(errno));
+    worker.reset();
+    shmid_ds info;
+    const bool alive = shmctl(other, IPC_STAT, &info) == 0 && !(info.shm_perm.mode & SHM_DEST);
+    shmctl(other, IPC_RMID, nullptr);
+    QVERIFY2(alive, "the worker's detach removed another segment that had taken the key");
+}
+
+void TestReliability::attachChecksTheCreator()
+{
+    // A key file whose key leads to a segment another process made (two key files' inodes that
+    // share their low 16 bits) is refused, not attached.
+    const QString name = QStringLiteral("sharedmap-array-%1-1-00000000c0ffee00").arg(std::numeric_limits<int>::max() - 7);
+    const QString keyPath = QStringLiteral("/tmp/qipc_sharedmemory_") + name;
+    {
+        QFile file(keyPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    const key_t key = ftok(QFile::encodeName(keyPath).constData(), 'Q');
+    const int id = key == -1 ? -1 : shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600); // made by this process
+    const int saved = errno;
+    QString error;
+    auto segment = id == -1 ? nullptr : SharedSegment::attach(name, false, &error);
+    if (id != -1)
+        shmctl(id, IPC_RMID, nullptr);
+    QFile::remove(keyPath);
+    QVERIFY2(id != -1, std::strerror(saved));
+    QVERIFY(!segment);
+    QVERIFY2(error.contains(QStringLiteral("leads to a segment of process %1").arg(getpid())), qPrintable(error));
 }
 
 void TestReliability::garbageWorkerFailsCleanly()
