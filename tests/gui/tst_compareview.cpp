@@ -207,13 +207,7 @@ private slots:
         QVERIFY2(workers <= rows, "this machine has more memory than the test's array can exceed");
 
         ArrayStore store;
-        ArrayMeta meta;
-        meta.dtype = DType::Float64;
-        meta.shape = { rows, columns };
-        QSignalSpy loaded(&store, &ArrayStore::loaded);
-        const int id = store.generate(QStringLiteral("big"), meta, Distribution::Uniform, 3);
-        QVERIFY(loaded.wait(60000));
-        const auto array = store.array(id);
+        const auto array = generate(store, { rows, columns }, 3, 60000);
         QVERIFY(array);
 
         CompareView view;
@@ -362,13 +356,7 @@ private slots:
         }
 
         ArrayStore store;
-        ArrayMeta meta;
-        meta.dtype = DType::Float64;
-        meta.shape = { 40, 50 };
-        QSignalSpy loaded(&store, &ArrayStore::loaded);
-        const int id = store.generate(QStringLiteral("small"), meta, Distribution::Uniform, 5);
-        QVERIFY(loaded.wait(30000));
-        const auto array = store.array(id);
+        const auto array = generate(store, { 40, 50 }, 5, 30000);
         QVERIFY(array);
 
         // A fresh settings location runs shared first; the choice made in one view is stored.
@@ -413,6 +401,17 @@ private slots:
     }
 
 private:
+    /// A uniform float64 array of `shape` generated in shared memory; null when it took too long.
+    std::shared_ptr<const SharedArray> generate(ArrayStore& store, const QVector<qint64>& shape, quint64 seed, int timeoutMs)
+    {
+        ArrayMeta meta;
+        meta.dtype = DType::Float64;
+        meta.shape = shape;
+        QSignalSpy loaded(&store, &ArrayStore::loaded);
+        const int id = store.generate(QStringLiteral("generated"), meta, Distribution::Uniform, seed);
+        return loaded.wait(timeoutMs) ? store.array(id) : nullptr;
+    }
+
     std::shared_ptr<const SharedArray> load(ArrayStore& store)
     {
         QSignalSpy loaded(&store, &ArrayStore::loaded);
