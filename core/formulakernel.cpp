@@ -1,5 +1,6 @@
 #include "formulakernel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <muParser.h>
@@ -19,7 +20,8 @@ enum class Reduce
     Mean,
     Min,
     Max,
-    None
+    None,
+    Map ///< no reduction: the row of f's values is the result (an output array like the input)
 };
 
 bool parseReduce(const QString& text, Reduce* reduce)
@@ -28,7 +30,8 @@ bool parseReduce(const QString& text, Reduce* reduce)
                                                             { "mean", Reduce::Mean },
                                                             { "min", Reduce::Min },
                                                             { "max", Reduce::Max },
-                                                            { "none", Reduce::None } };
+                                                            { "none", Reduce::None },
+                                                            { "map", Reduce::Map } };
     for (const auto& [name, value] : names) {
         if (text == QLatin1String(name)) {
             *reduce = value;
@@ -96,8 +99,8 @@ public:
             problem.position = bytePos < 0 ? -1 : QString::fromUtf8(bytes.left(bytePos)).size();
             const QString token = QString::fromStdString(e.GetToken());
             if (m_reduce == Reduce::None && (token == QLatin1String("x") || token == QLatin1String("j")))
-                problem.message = QStringLiteral("%1 exists only with reduce=sum, mean, min or max; with reduce=none "
-                                                 "read elements with B(r, c) or B(k)")
+                problem.message = QStringLiteral("%1 exists only with reduce=sum, mean, min, max or map; with "
+                                                 "reduce=none read elements with B(r, c) or B(k)")
                                       .arg(token);
             else
                 problem.message = plainMessage(e);
@@ -123,6 +126,18 @@ public:
                 return true;
             }
             const char* row = m_view.data + index * m_view.strides[0];
+            if (m_reduce == Reduce::Map) {
+                for (qint64 k = 0; k < m_rowLength; ++k) {
+                    m_x = m_read(m_contiguous ? row + k * m_itemSize : elementInRow(row, k));
+                    m_j = double(k);
+                    out[k] = m_parser.Eval();
+                    if (m_failed) {
+                        std::fill(out, out + m_rowLength, kNaN);
+                        return false;
+                    }
+                }
+                return true;
+            }
             double acc = m_reduce == Reduce::Min ? std::numeric_limits<double>::infinity()
                 : m_reduce == Reduce::Max        ? -std::numeric_limits<double>::infinity()
                                                  : 0.0;
@@ -149,6 +164,7 @@ public:
                     acc = v > acc ? v : acc;
                     break;
                 case Reduce::None:
+                case Reduce::Map:
                     break;
                 }
             }
@@ -160,7 +176,7 @@ public:
             return true;
         } catch (const mu::Parser::exception_type& e) {
             m_reason = plainMessage(e);
-            *out = kNaN;
+            std::fill(out, out + (m_reduce == Reduce::Map ? m_rowLength : 1), kNaN);
             return false;
         }
     }
@@ -262,7 +278,7 @@ FormulaProblem checkFormula(const QString& expr, const QString& reduce)
 {
     Reduce mode = Reduce::Sum;
     if (!parseReduce(reduce, &mode))
-        return { QStringLiteral("reduce must be sum, mean, min, max or none, not '%1'").arg(reduce), -1 };
+        return { QStringLiteral("reduce must be sum, mean, min, max, none or map, not '%1'").arg(reduce), -1 };
     if (expr.trimmed().isEmpty())
         return { QStringLiteral("the expression is empty (e.g. --param \"expr=x^2\")"), 0 };
     FormulaKernel kernel(ArrayView(), mode);
@@ -274,8 +290,9 @@ KernelDef formulaKernelDef()
     KernelDef def;
     def.info.name = QStringLiteral("formula");
     def.info.description = QT_TRANSLATE_NOOP("Kernels",
-                                             "Your formula (muparser): per element x of row a, reduced; or "
-                                             "per index with B(r, c) reads when reduce=none");
+                                             "Your formula (muparser): per element x of row a, reduced, or kept "
+                                             "as a row with reduce=map; or per index with B(r, c) reads when "
+                                             "reduce=none");
     def.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "rows (first axis)");
     def.info.params = {
         { QStringLiteral("expr"),
@@ -291,12 +308,19 @@ KernelDef formulaKernelDef()
           QStringLiteral("sum"),
           {},
           {},
-          QT_TRANSLATE_NOOP("Kernels", "sum, mean, min, max, or none (evaluate once per index)") },
+          QT_TRANSLATE_NOOP("Kernels", "sum, mean, min, max; map (keep the row of values: an output array "
+                                       "shaped like the input); or none (evaluate once per index)") },
     };
     def.indexCount = [](const ArrayMeta& input, const QVariantMap&, qint64* count) {
         if (input.shape.isEmpty())
             return QStringLiteral("formula needs an array with at least one dimension, not a 0-d array");
         *count = input.shape[0];
+        return QString();
+    };
+    def.resultShape = [](const ArrayMeta& input, const QVariantMap& params, QVector<qint64>* shape) {
+        // reduce=map keeps a row of the input's trailing shape per index; the others, one number.
+        *shape = params.value(QStringLiteral("reduce")).toString() == QLatin1String("map") ? input.shape.mid(1)
+                                                                                          : QVector<qint64>();
         return QString();
     };
     def.validate = validateFormula;
@@ -306,7 +330,7 @@ KernelDef formulaKernelDef()
         Reduce mode = Reduce::Sum;
         if (!parseReduce(params.value(QStringLiteral("reduce")).toString(), &mode) || view.ndim() < 1) {
             *error
-                = QStringLiteral("formula needs reduce=sum|mean|min|max|none and an array of at least one dimension");
+                = QStringLiteral("formula needs reduce=sum|mean|min|max|none|map and an array of at least one dimension");
             return nullptr;
         }
         auto kernel = std::make_unique<FormulaKernel>(view, mode);

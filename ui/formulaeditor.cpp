@@ -31,6 +31,7 @@ const Example kExamples[] = {
     { QT_TRANSLATE_NOOP("FormulaEditor", "Largest magnitude"), "abs(x)", "max" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Count of positive elements"), "x > 0 ? 1 : 0", "sum" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Weighted mean (weights j)"), "x * j / (n - 1)", "mean" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Every element clipped to [-1, 1] (a row per index)"), "min(max(x, -1), 1)", "map" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Diagonal, doubled (the tutorial's kernel)"), "B(i, i) * 2", "none" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Last minus first element of the row"), "B(i, n - 1) - B(i, 0)", "none" },
 };
@@ -38,9 +39,23 @@ const Example kExamples[] = {
 struct Preview
 {
     bool ok = false;
-    double value = kNaN;
+    QVector<double> values; ///< the index's result: one value, or a row with reduce=map
     QString reason;
 };
+
+/// At most the first few values of a row result, then how many there are.
+QString previewValues(const QVector<double>& values)
+{
+    constexpr int kShown = 4;
+    if (values.size() == 1)
+        return QString::number(values.first(), 'g', 12);
+    QStringList parts;
+    for (int k = 0; k < qMin(int(values.size()), kShown); ++k)
+        parts << QString::number(values[k], 'g', 8);
+    if (values.size() > kShown)
+        parts << QStringLiteral("…");
+    return FormulaEditor::tr("[%1] (%2 values)").arg(parts.join(QStringLiteral(", "))).arg(values.size());
+}
 
 } // namespace
 
@@ -61,13 +76,15 @@ FormulaEditor::FormulaEditor(QWidget* parent)
     m_edit->setFixedHeight(m_edit->fontMetrics().lineSpacing() * 2 + 14);
     m_edit->setToolTip(
         tr("muparser expression. Element mode: x (the element), i (the row index), j (position in "
-           "the row), n (row length). reduce=none: evaluated once per index; read elements with "
-           "B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, min, max, sum, avg, a ? b : c …"));
+           "the row), n (row length); reduce=map keeps the row of values. reduce=none: evaluated once "
+           "per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, "
+           "min, max, sum, avg, a ? b : c …"));
     m_reduce->setObjectName(QStringLiteral("formulaReduce"));
-    for (const char* name : { "sum", "mean", "min", "max", "none" })
+    for (const char* name : { "sum", "mean", "min", "max", "map", "none" })
         m_reduce->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
-    m_reduce->setToolTip(tr("How the values of a row's elements combine into the index's result; "
-                            "none evaluates the formula once per index"));
+    m_reduce->setToolTip(tr("How the values of a row's elements combine into the index's result; map "
+                            "keeps them all (the result is a row, like the input's); none evaluates the "
+                            "formula once per index"));
     m_examples->setObjectName(QStringLiteral("formulaExamples"));
     m_examples->addItem(tr("Examples…"));
     for (const Example& example : kExamples)
@@ -203,8 +220,8 @@ void FormulaEditor::updatePreview()
         if (request != m_previewRequest)
             return; // the formula changed meanwhile
         const Preview preview = watcher->result();
-        m_previewValue = preview.ok ? preview.value : kNaN;
-        m_preview->setText(preview.ok ? tr("Preview, index %1: %2").arg(m_previewIndex).arg(preview.value, 0, 'g', 12)
+        m_previewValue = preview.ok && !preview.values.isEmpty() ? preview.values.first() : kNaN;
+        m_preview->setText(preview.ok ? tr("Preview, index %1: %2").arg(m_previewIndex).arg(previewValues(preview.values))
                                       : tr("Preview, index %1 fails: %2").arg(m_previewIndex).arg(preview.reason));
         emit previewReady();
     });
@@ -214,12 +231,19 @@ void FormulaEditor::updatePreview()
         KernelContext context;
         context.input = input->view();
         context.params = params;
-        const std::unique_ptr<Kernel> kernel = def->create(context, &error);
-        if (!kernel) {
-            preview.reason = error;
+        QVector<qint64> shape;
+        if (def->resultShape)
+            error = def->resultShape(input->meta(), params, &shape);
+        qint64 width = 1;
+        for (qint64 extent : shape)
+            width *= extent;
+        const std::unique_ptr<Kernel> kernel = error.isEmpty() ? def->create(context, &error) : nullptr;
+        if (!kernel || width < 1) {
+            preview.reason = error.isEmpty() ? QStringLiteral("the rows are empty") : error;
             return preview;
         }
-        preview.ok = kernel->evaluate(index, &preview.value);
+        preview.values.resize(width);
+        preview.ok = kernel->evaluate(index, preview.values.data());
         preview.reason = kernel->failureReason();
         return preview;
     }));

@@ -94,6 +94,10 @@
         <source>Last minus first element of the row</source>
         <translation>行的末元素减首元素</translation>
     </message>
+    <message>
+        <source>Every element clipped to [-1, 1] (a row per index)</source>
+        <translation>每个元素截断到 [-1, 1]（每个索引一行）</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>
@@ -269,16 +273,8 @@
         <translation>迭代多少次后判定点在集合内</translation>
     </message>
     <message>
-        <source>Your formula (muparser): per element x of row a, reduced; or per index with B(r, c) reads when reduce=none</source>
-        <translation>自定义公式（muparser）：对第 a 行的每个元素 x 求值后归约；reduce=none 时按索引求值，用 B(r, c) 读取元素</translation>
-    </message>
-    <message>
         <source>Expression in x (element), i (row index a), j (position in the row), n (row length); B(r, c) and B(k) read the input</source>
         <translation>关于 x（元素）、i（行索引 a）、j（在行中的位置）、n（行长度）的表达式；B(r, c) 和 B(k) 读取输入</translation>
-    </message>
-    <message>
-        <source>sum, mean, min, max, or none (evaluate once per index)</source>
-        <translation>sum、mean、min、max 或 none（每个索引求值一次）</translation>
     </message>
     <message>
         <source>one value</source>
@@ -359,6 +355,14 @@
     <message>
         <source>Seed of the whole run</source>
         <translation>整次运行的种子</translation>
+    </message>
+    <message>
+        <source>Your formula (muparser): per element x of row a, reduced, or kept as a row with reduce=map; or per index with B(r, c) reads when reduce=none</source>
+        <translation>你的公式（muparser）：对第 a 行的每个元素 x 求值后归约，或在 reduce=map 时保留为一行；reduce=none 时每个索引求值一次，用 B(r, c) 读取元素</translation>
+    </message>
+    <message>
+        <source>sum, mean, min, max; map (keep the row of values: an output array shaped like the input); or none (evaluate once per index)</source>
+        <translation>sum、mean、min、max；map（保留整行的值：输出数组的形状与输入相同）；或 none（每个索引求值一次）</translation>
     </message>
 </context>
 <context>
@@ -847,14 +851,6 @@
         <translation>例如 x^2</translation>
     </message>
     <message>
-        <source>muparser expression. Element mode: x (the element), i (the row index), j (position in the row), n (row length). reduce=none: evaluated once per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, min, max, sum, avg, a ? b : c …</source>
-        <translation>muparser 表达式。元素模式：x（元素）、i（行索引）、j（在行中的位置）、n（行长度）。reduce=none：每个索引求值一次；用 B(r, c) 或 B(k) 读取元素。函数：sin、cos、exp、log、sqrt、abs、min、max、sum、avg、a ? b : c …</translation>
-    </message>
-    <message>
-        <source>How the values of a row&apos;s elements combine into the index&apos;s result; none evaluates the formula once per index</source>
-        <translation>一行中各元素的值如何合并为该索引的结果；none 表示每个索引只对公式求值一次</translation>
-    </message>
-    <message>
         <source>Examples…</source>
         <translation>示例…</translation>
     </message>
@@ -881,6 +877,18 @@
     <message>
         <source>Preview, index %1 fails: %2</source>
         <translation>预览，索引 %1 计算失败：%2</translation>
+    </message>
+    <message>
+        <source>[%1] (%2 values)</source>
+        <translation>[%1]（%2 个值）</translation>
+    </message>
+    <message>
+        <source>muparser expression. Element mode: x (the element), i (the row index), j (position in the row), n (row length); reduce=map keeps the row of values. reduce=none: evaluated once per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, min, max, sum, avg, a ? b : c …</source>
+        <translation>muparser 表达式。元素模式：x（元素）、i（行索引）、j（在行中的位置）、n（行长度）；reduce=map 保留整行的值。reduce=none：每个索引求值一次；用 B(r, c) 或 B(k) 读取元素。函数：sin、cos、exp、log、sqrt、abs、min、max、sum、avg、a ? b : c …</translation>
+    </message>
+    <message>
+        <source>How the values of a row&apos;s elements combine into the index&apos;s result; map keeps them all (the result is a row, like the input&apos;s); none evaluates the formula once per index</source>
+        <translation>一行中各元素的值如何合并为该索引的结果；map 全部保留（结果是一行，与输入的行相同）；none 对每个索引只求值一次</translation>
     </message>
 </context>
 <context>

@@ -38,6 +38,7 @@ namespace {
 const char* const kPreviewCases[][2] = {
     { "x^2", "sum" },           { "x", "mean" },           { "abs(x - j)", "max" },
     { "x > 0 ? 1 : 0", "sum" }, { "B(i, i) * 2", "none" }, { "B(i, n - 1) - B(i, 0)", "none" },
+    { "x^3 + 1", "map" }, // a row: the preview's value is its first element
 };
 
 } // namespace
@@ -60,7 +61,7 @@ private slots:
                            "np.save('B.npy', B)\n"
                            "r = B[0]\n"
                            "np.save('preview.npy', np.array([(r**2).sum(), r.mean(), np.abs(r - np.arange(9)).max(),\n"
-                           "                                 (r > 0).sum(), B[0, 0] * 2, B[0, -1] - B[0, 0]]))\n"
+                           "                                 (r > 0).sum(), B[0, 0] * 2, B[0, -1] - B[0, 0], r[0]**3 + 1]))\n"
                            "np.save('median.npy', np.median(B, axis=1))\n"),
             m_dir.path()));
     }
@@ -149,6 +150,8 @@ private slots:
                  qPrintable(QStringLiteral("%1 vs %2").arg(editor->previewValue()).arg(want)));
         QVERIFY2(editor->previewText().startsWith(QStringLiteral("Preview, index 0: ")),
                  qPrintable(editor->previewText()));
+        if (QLatin1String(kPreviewCases[which][1]) == QLatin1String("map")) // the row, shortened, and its length
+            QVERIFY2(editor->previewText().endsWith(QStringLiteral("…] (9 values)")), qPrintable(editor->previewText()));
         QVERIFY(window.runAction()->isEnabled());
     }
 

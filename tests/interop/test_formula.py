@@ -6,7 +6,7 @@ Run by ctest as
 
 NumPy writes the inputs (several dtypes, C and Fortran order, 1-D to 3-D, NaN) and computes the
 references; the real CLI and workers evaluate the formulas. Checked: element mode with every
-reducer, reduce=none with B(r, c) and B(k), out-of-range reads (NaN, the reason in the summary,
+reducer, reduce=map (an output shaped like the input), reduce=none with B(r, c) and B(k), out-of-range reads (NaN, the reason in the summary,
 exit 3 and a stderr line), and expression errors (exit 2, one stderr line naming the position).
 Exits 0 only when every check passes.
 """
@@ -55,6 +55,12 @@ ELEMENT_CASES = [
     ("nan", "x", "max", lambda a: rows(a).max(1)),
     ("nan", "x", "min", lambda a: rows(a).min(1)),
     ("vec", "x", "sum", lambda a: rows(a).sum(1)),
+    # reduce=map keeps each row: an output shaped like the input (rows in C order, any memory order)
+    ("f64", "x^2", "map", lambda a: a.astype(np.float64) ** 2),
+    ("i16_3d", "x*x - j", "map", lambda a: (rows(a) ** 2 - jgrid(a)).reshape(a.shape)),
+    ("f32_fortran", "exp(-x^2) + i", "map", lambda a: (np.exp(-rows(a) ** 2) + igrid(a)).reshape(a.shape)),
+    ("nan", "x + B(i, 0)", "map", lambda a: a + a[:, :1]),
+    ("vec", "x * 2", "map", lambda a: a * 2),
 ]
 
 # (array name, expr, NumPy reference) for reduce=none

@@ -203,7 +203,7 @@ private slots:
         QTest::newRow("x without elements")
             << "x*2"
             << "none" << 0
-            << "x exists only with reduce=sum, mean, min or max; with reduce=none read elements with B(r, c) or B(k)";
+            << "x exists only with reduce=sum, mean, min, max or map; with reduce=none read elements with B(r, c) or B(k)";
         QTest::newRow("non-ASCII counts characters") << "\u00e9 + x"
                                                      << "sum" << 0 << "";
         QTest::newRow("two results") << "x, 2"
@@ -213,7 +213,7 @@ private slots:
                                << "sum" << 0 << "the expression is empty (e.g. --param \"expr=x^2\")";
         QTest::newRow("unknown reducer") << "x"
                                          << "median" << -1
-                                         << "reduce must be sum, mean, min, max or none, not 'median'";
+                                         << "reduce must be sum, mean, min, max, none or map, not 'median'";
     }
 
     void errorPositions()
