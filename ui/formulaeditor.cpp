@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFutureWatcher>
@@ -89,6 +90,10 @@ FormulaEditor::FormulaEditor(QWidget* parent)
     m_examples->addItem(tr("Examples…"));
     for (const Example& example : kExamples)
         m_examples->addItem(QStringLiteral("%1: %2").arg(tr(example.title), QString::fromLatin1(example.expression)));
+    // Long examples must not widen the Job panel: the box stays narrow, its list shows them whole.
+    m_examples->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_examples->setMinimumContentsLength(12);
+    m_examples->view()->setMinimumWidth(m_examples->view()->sizeHintForColumn(0));
     m_message->setObjectName(QStringLiteral("formulaMessage"));
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: #c0392b;"));
