@@ -61,7 +61,11 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     offset = align64(offset + h.specBytes);
     if (layout.accumulatorCells > 0) {
         h.accumulatorOffset = offset;
-        h.accumulatorBytes = SharedAccumulator::bytesFor(layout.accumulatorCells);
+        h.accumulatorBytes = SharedAccumulator::bytesFor(layout.accumulatorCells, layout.accumulatorJournal, tasks);
+        if (h.accumulatorBytes < 0) {
+            *error = QStringLiteral("the shared accumulator would be too large");
+            return nullptr;
+        }
         offset = align64(offset + h.accumulatorBytes);
     }
     h.totalBytes = offset;
@@ -112,7 +116,8 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     std::memcpy(base + h.specOffset, layout.spec.constData(), size_t(layout.spec.size()));
     if (h.accumulatorOffset > 0) {
         const int parties = int(qMin<qint64>(layout.slotCount, qMax<qint64>(tasks, 1)));
-        *error = SharedAccumulator::initialise(base + h.accumulatorOffset, layout.accumulatorCells, parties);
+        *error = SharedAccumulator::initialise(base + h.accumulatorOffset, layout.accumulatorCells, parties,
+                                               layout.accumulatorJournal, tasks);
         if (!error->isEmpty())
             return nullptr;
         job->bindPointers();

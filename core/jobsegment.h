@@ -110,6 +110,7 @@ public:
         QVector<qint64> resultShape; ///< one position's result; empty for a scalar
         qint64 chunkSize = 0;
         qint64 accumulatorCells = 0; ///< 0: none
+        qint64 accumulatorJournal = 0; ///< pairs one SharedAccumulator::commitOnce() may hold
         bool copyInput = false;
         qint64 indexSpace = 0;
         IndexList indices;

@@ -77,6 +77,7 @@ struct JobPlan
     qint64 resultWidth = 1;
     /// Cells of the shared accumulator (0: none).
     qint64 accumulatorCells = 0;
+    qint64 accumulatorJournal = 0;
 };
 
 /// Validates `spec` and resolves it against `input` (null when none is loaded): the one place

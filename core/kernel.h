@@ -71,6 +71,14 @@ public:
     /// Writes the result of `index` to `out` (as many values as the job's result shape holds:
     /// one for a scalar, a whole row for row-valued kernels); returns false when the index failed.
     virtual bool evaluate(qint64 index, double* out) const = 0;
+    /// What a worker calls: evaluate() for the index at job `position`. Kernels whose adds must
+    /// count once per position however often it is retried (SharedAccumulator::commitOnce())
+    /// take the position here.
+    virtual bool evaluateAt(qint64 position, qint64 index, double* out) const
+    {
+        Q_UNUSED(position);
+        return evaluate(index, out);
+    }
     /// Why the last evaluate() that returned false failed (empty when it cannot say).
     virtual QString failureReason() const { return {}; }
     /// The bytes of the input `index` reads when they are one contiguous block (else empty), so a
@@ -93,6 +101,9 @@ struct KernelDef
     std::function<QString(const ArrayMeta& input, const QVariantMap& params, QVector<qint64>* shape)> resultShape;
     /// Cells of the shared accumulator the tasks add into (0 or unset: none).
     std::function<qint64(const QVariantMap& params)> accumulatorCells;
+    /// For kernels that add with SharedAccumulator::commitOnce(): the most (cell, value) pairs
+    /// one task commits. Null: none.
+    std::function<qint64(const ArrayMeta& input, const QVariantMap& params)> accumulatorJournal;
     /// Figures the kernel reports after (or during) a job from its accumulator, e.g. the race
     /// demo's `counter` and `expected_counter`; unset for most kernels.
     std::function<QVariantMap(const QVariantMap& params, const SharedAccumulator& accumulator, qint64 tasksDone)> figures;

@@ -171,6 +171,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     layout.resultWidth = qint32(width);
     layout.resultShape = plan.resultShape;
     layout.accumulatorCells = plan.accumulatorCells;
+    layout.accumulatorJournal = plan.accumulatorJournal;
     layout.copyInput = copy;
     layout.chunkSize = spec.chunkSize;
     layout.indexSpace = space;

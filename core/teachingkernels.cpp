@@ -4,8 +4,9 @@
 #include "jobsegment.h"
 #include "kernelsupport.h"
 
-#include <csignal>
+#include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <limits>
 #include <vector>
 
@@ -119,7 +120,9 @@ QVariantMap raceFigures(const QVariantMap& params, const SharedAccumulator& accu
 
 /// Adds the values of row a into one shared array of counts, with np.histogram's rules for
 /// uniform bins: edges from linspace(min, max, bins + 1), the last bin closed, values outside
-/// [min, max] (and NaN) ignored. Each row is counted locally, then added with atomic adds.
+/// [min, max] (and NaN) ignored. Each row is counted locally, then committed once for its job
+/// position (SharedAccumulator::commitOnce()): a task retried after its worker died never
+/// counts twice, and one that died half way through adding is completed, not lost.
 class HistogramKernel final : public Kernel
 {
 public:
@@ -130,6 +133,7 @@ public:
         , m_min(c.params.value(QStringLiteral("min")).toDouble())
         , m_max(c.params.value(QStringLiteral("max")).toDouble())
         , m_norm(double(m_bins) / (m_max - m_min))
+        , m_crashInCommit(c.params.value(QStringLiteral("crash_in_commit"), -1).toLongLong())
     {
         // np.linspace: k * step + start, with the last edge exactly max.
         const double step = (m_max - m_min) / double(m_bins);
@@ -138,27 +142,21 @@ public:
         m_edges.back() = m_max;
     }
 
+    /// Without a position (no job to count once for): plain atomic adds.
     bool evaluate(qint64 index, double* out) const override
     {
-        const qint64 length = m_view.rowLength();
-        thread_local std::vector<double> row;
-        row.resize(size_t(length));
-        readRow(m_view, index, row.data());
-        qint64 counted = 0;
-        for (qint64 k = 0; k < length; ++k) {
-            const double v = row[size_t(k)];
-            if (!(v >= m_min && v <= m_max))
-                continue;
-            qint64 bin = qint64((v - m_min) * m_norm);
-            if (bin == m_bins)
-                bin -= 1;
-            if (v < m_edges[size_t(bin)])
-                bin -= 1;
-            else if (bin != m_bins - 1 && v >= m_edges[size_t(bin + 1)])
-                bin += 1;
-            m_accumulator->add(bin, 1);
-            ++counted;
-        }
+        const qint64 counted = countRow(index);
+        for (size_t k = 0; k < m_touched.size(); ++k)
+            m_accumulator->add(m_touched[k], m_deltas[k]);
+        *out = double(counted);
+        return true;
+    }
+
+    bool evaluateAt(qint64 position, qint64 index, double* out) const override
+    {
+        const qint64 counted = countRow(index);
+        m_accumulator->commitOnce(position, m_touched.data(), m_deltas.data(), qint64(m_touched.size()),
+                                  index == m_crashInCommit ? CommitCrash::HalfApplied : CommitCrash::Never);
         *out = double(counted); // values of this row that fell in [min, max]
         return true;
     }
@@ -171,11 +169,72 @@ public:
     }
 
 private:
+    /// Counts row `index` into m_touched (the bins it reaches, in first-seen order) and m_deltas
+    /// (how many values each); returns the values that fell in [min, max].
+    qint64 countRow(qint64 index) const
+    {
+        const qint64 length = m_view.rowLength();
+        m_row.resize(size_t(length));
+        readRow(m_view, index, m_row.data());
+        m_touched.clear();
+        m_deltas.clear();
+        m_rowBins.clear();
+        for (qint64 k = 0; k < length; ++k) {
+            const double v = m_row[size_t(k)];
+            if (!(v >= m_min && v <= m_max))
+                continue;
+            qint64 bin = qint64((v - m_min) * m_norm);
+            if (bin == m_bins)
+                bin -= 1;
+            if (v < m_edges[size_t(bin)])
+                bin -= 1;
+            else if (bin != m_bins - 1 && v >= m_edges[size_t(bin + 1)])
+                bin += 1;
+            m_rowBins.push_back(bin);
+        }
+        if (m_bins <= kDenseBins) {
+            // A bin -> place map the size of the histogram, reset in O(bins reached).
+            if (m_slot.empty())
+                m_slot.assign(size_t(m_bins), -1);
+            for (qint64 bin : m_rowBins) {
+                qint64& slot = m_slot[size_t(bin)];
+                if (slot < 0) {
+                    slot = qint64(m_touched.size());
+                    m_touched.push_back(bin);
+                    m_deltas.push_back(0);
+                }
+                ++m_deltas[size_t(slot)];
+            }
+            for (qint64 bin : m_touched)
+                m_slot[size_t(bin)] = -1;
+        } else {
+            // Too many bins for a map per worker: sort the row's bins and count the runs.
+            std::sort(m_rowBins.begin(), m_rowBins.end());
+            for (size_t k = 0; k < m_rowBins.size(); ++k) {
+                if (k == 0 || m_rowBins[k] != m_rowBins[k - 1]) {
+                    m_touched.push_back(m_rowBins[k]);
+                    m_deltas.push_back(0);
+                }
+                ++m_deltas.back();
+            }
+        }
+        return qint64(m_rowBins.size());
+    }
+
+    static constexpr qint64 kDenseBins = qint64(1) << 16;
+
     ArrayView m_view;
     SharedAccumulator* m_accumulator;
     qint64 m_bins;
     double m_min, m_max, m_norm;
+    qint64 m_crashInCommit;
     std::vector<double> m_edges;
+    // One row's counts; a kernel is used by one thread (its worker's).
+    mutable std::vector<double> m_row;
+    mutable std::vector<qint64> m_rowBins; ///< the bin of each counted value
+    mutable std::vector<qint64> m_slot; ///< bin -> its place in m_touched, -1 when not reached
+    mutable std::vector<qint64> m_touched;
+    mutable std::vector<qint64> m_deltas;
 };
 
 QString histogramCount(const ArrayMeta& input, const QVariantMap& params, qint64* count)
@@ -271,8 +330,19 @@ void addTeachingKernels(std::deque<KernelDef>* kernels)
         { QStringLiteral("min"), ParamType::Double, 0.0, {}, {}, QT_TRANSLATE_NOOP("Kernels", "Lower edge of the first bin") },
         { QStringLiteral("max"), ParamType::Double, 1.0, {}, {}, QT_TRANSLATE_NOOP("Kernels", "Upper edge of the last bin (closed)") },
     };
+    if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
+        histogram.info.params.append({ QStringLiteral("crash_in_commit"), ParamType::Int, qint64(-1), {}, {},
+                                       "Test only: the task for this index dies once half way through adding its counts" });
+    }
     histogram.indexCount = histogramCount;
     histogram.accumulatorCells = [](const QVariantMap& p) { return p.value(QStringLiteral("bins")).toLongLong(); };
+    histogram.accumulatorJournal = [](const ArrayMeta& input, const QVariantMap& p) {
+        // A row reaches at most min(bins, row length) bins.
+        qint64 length = 1;
+        for (int d = 1; d < input.shape.size(); ++d)
+            length *= input.shape[d];
+        return qMax<qint64>(1, qMin(p.value(QStringLiteral("bins")).toLongLong(), length));
+    };
     histogram.create = [](const KernelContext& c, QString*) -> std::unique_ptr<Kernel> {
         return std::make_unique<HistogramKernel>(c);
     };

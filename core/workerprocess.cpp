@@ -191,7 +191,7 @@ private:
             const qint64 index = m_job->indexAt(p);
             bool ok = index >= 0 && index < space;
             if (ok) {
-                ok = m_kernel->evaluate(index, results + p * m_width);
+                ok = m_kernel->evaluateAt(p, index, results + p * m_width);
                 if (!ok)
                     reportFailure(p, index);
             }
@@ -385,9 +385,11 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
     context.accumulator = a->job->accumulator();
     context.workers = a->job->header()->slotCount;
     const qint64 cells = def->accumulatorCells ? def->accumulatorCells(params) : 0;
-    if (cells != (context.accumulator ? context.accumulator->cellCount() : 0)
-        || (context.accumulator
-            && a->job->header()->accumulatorBytes != SharedAccumulator::bytesFor(context.accumulator->cellCount())))
+    const SharedAccumulator* accumulator = context.accumulator;
+    if (cells != (accumulator ? accumulator->cellCount() : 0)
+        || (accumulator
+            && (a->job->header()->accumulatorBytes != accumulator->bytes()
+                || (accumulator->journalCapacity() > 0 && accumulator->positions() != a->job->taskCount()))))
         return QStringLiteral("job accumulator does not match the kernel");
     ArrayView& view = context.input;
     const QString inputName = QString::fromLatin1(a->job->header()->inputSegment);

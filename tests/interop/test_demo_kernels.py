@@ -249,6 +249,25 @@ def test_histogram(cli, work, rng):
     if got is not None:
         sel = rows(data)[[3, 3, 7]].ravel()
         check(np.array_equal(got, np.histogram(sel, 10, range=(0.0, 1.0))[0]), "histogram --indices 3,3,7 counts row 3 twice")
+    # More bins than a per-worker map holds (2^16): the row's bins are sorted and counted instead.
+    got, _, _ = run_ok(cli, work, "hist_many_bins", "--input", path, "--kernel", "histogram", "--param", "bins=100003",
+                       "--param", "min=-0.2", "--param", "max=1.2", "--workers", "2")
+    if got is not None:
+        check(np.array_equal(got, np.histogram(rows(data).ravel(), 100003, range=(-0.2, 1.2))[0]),
+              "histogram bins=100003 equals np.histogram")
+    # A worker dies half way through adding a row's counts (after the row's commit point): the
+    # next locker finishes that commit, the retried task adds nothing, and the counts are exact.
+    for crash in (5, 49):
+        got, summary, _ = run_ok(cli, work, "hist_crash", "--input", path, "--kernel", "histogram", "--param", "bins=10",
+                                 "--param", "crash_in_commit=%d" % crash, "--workers", "2", "--chunksize", "1",
+                                 env={"SHAREDMAP_TEST_KERNELS": "1"})
+        if got is not None:
+            check(summary["retried_chunks"] >= 1 and summary["failed_indices"] == [],
+                  "histogram, worker killed inside row %d's commit: task retried, nothing failed (%s)"
+                  % (crash, {k: summary[k] for k in ("retried_chunks", "failed_indices")}))
+            want = np.histogram(rows(data).ravel(), 10, range=(0.0, 1.0))[0]
+            check(np.array_equal(got, want), "histogram after a worker died inside row %d's commit: counts exact "
+                  "(excess per bin: %s)" % (crash, (got - want).tolist()))
     csv = os.path.join(work, "hist.csv")
     rc, err = run(cli, "--input", path, "--kernel", "histogram", "--param", "bins=3", "--output", csv)
     with open(csv) as f:

@@ -6,6 +6,7 @@
 
 #include <QTest>
 
+#include <csignal>
 #include <cstring>
 
 #include <sys/mman.h>
@@ -101,6 +102,49 @@ private slots:
         accumulator.unlock();
         QCOMPARE(accumulator.recoveredLocks(), qint64(1));
         QCOMPARE(accumulator.load(0), qint64(42));
+    }
+
+    void commitCountsEachPositionOnce_data()
+    {
+        // Where the first committer of position 2 dies: never, or half way through its adds
+        // (after its commit point: the next locker must finish it, and the retry add nothing).
+        QTest::addColumn<bool>("dies");
+        QTest::newRow("no crash") << false;
+        QTest::newRow("the committer dies half way") << true;
+    }
+
+    void commitCountsEachPositionOnce()
+    {
+        QFETCH(bool, dies);
+        constexpr qint64 kCells = 6, kJournal = 4, kPositions = 70; // positions past one 64-bit word
+        SharedRegion region(SharedAccumulator::bytesFor(kCells, kJournal, kPositions));
+        std::memset(region.base, 0x5a, region.size);
+        QVERIFY(SharedAccumulator::initialise(region.base, kCells, 1, kJournal, kPositions).isEmpty());
+        SharedAccumulator accumulator(region.base);
+        const qint64 cells[] = { 0, 3, 5, 1 };
+        const qint64 deltas[] = { 2, 7, 1, 4 };
+        QVERIFY(accumulator.commitOnce(0, cells, deltas, 4));
+        QVERIFY(accumulator.commitOnce(69, cells, deltas, 2));
+        const int status = inChild([&] {
+            accumulator.commitOnce(2, cells, deltas, 4, dies ? CommitCrash::HalfApplied : CommitCrash::Never);
+        });
+        QVERIFY(dies ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL : WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        // The retry of position 2 (another worker) adds nothing: the commit is finished either way.
+        QVERIFY(!accumulator.commitOnce(2, cells, deltas, 4));
+        QVERIFY(!accumulator.commitOnce(0, cells, deltas, 4)); // nor does any other repeat
+        QCOMPARE(accumulator.recoveredLocks(), qint64(dies ? 1 : 0));
+        for (qint64 p : { 0, 2, 69 })
+            QVERIFY(accumulator.isCommitted(p));
+        QVERIFY(!accumulator.isCommitted(1));
+        QVERIFY(!accumulator.isCommitted(70));
+        // Positions 0 and 2 added all four deltas, 69 the first two.
+        const qint64 expected[kCells] = { 3 * 2, 2 * 4, 0, 3 * 7, 0, 2 * 1 };
+        for (qint64 c = 0; c < kCells; ++c)
+            QCOMPARE(accumulator.load(c), expected[c]);
+        // Out of range: refused, nothing added.
+        QVERIFY(!accumulator.commitOnce(70, cells, deltas, 1));
+        QVERIFY(!accumulator.commitOnce(3, cells, deltas, kJournal + 1));
+        QCOMPARE(accumulator.load(0), expected[0]);
     }
 
     void barrierWaitsForEveryParty()
