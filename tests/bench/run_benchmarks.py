@@ -12,7 +12,8 @@ variant alike, and prints markdown tables of medians and ratios:
   dispatch   1,000,000 diag tasks (indices np.arange(10**6) % 1000 via --indices @idx.npy on a
              1000 x 1000 array) at chunk size 1, 100 and auto: tasks/s from the whole CLI process
              wall time and from the summary's elapsed_s, next to process_map and joblib.
-  bandwidth  bench_engine: row_sum GB/s (array bytes / compute_s) for float64, float32, int16.
+  bandwidth  bench_engine: row_sum GB/s (array bytes / compute_s) for float64, float32, int16; with
+             memory, also the CLI's mapped-input runs as GB/s beside bench_engine's loops.
   load       bench_load: an 800 MB .npy from a warm page cache into shared memory (loadNpy) next to
              a plain read() into a buffer and an mmap of the file, in the same run. Target >= 0.80.
   scaling    bench_scaling: row_std speed-up with 1, 2, 4 ... workers up to the cores (and on to
@@ -293,6 +294,24 @@ def bench_bandwidth(a, work, results):
     return p.stdout.rstrip("\n").split("\n")
 
 
+def mapped_bandwidth(results):
+    """The memory section's CLI runs map the .npy in place and start fresh workers: their
+    compute_s gives the bandwidth of that path, set beside bench_engine's loops of the same run."""
+    mem = results["memory"]
+    f64 = next((d for d in results["bandwidth"].get("dtypes", []) if d.get("dtype") == "float64"), None)
+    loop_s = (f64 or {}).get("median", {}).get("base2_warm_s")
+    lines = ["### Row-sum bandwidth of a mapped `.npy` with fresh workers (the CLI's default; memory runs above, "
+             "%s float64)" % mem["shape"], "",
+             "| workers | `compute_s` (median) | GB/s | x C++ 2-thread warm loop (bench_engine, this run) |",
+             "|---|---|---|---|"]
+    for w, runs in mem["runs"].items():
+        compute = med([r["compute_s"] for r in runs if r.get("compute_s")])
+        gbs = mem["bytes"] / compute / 1e9 if compute else float("nan")
+        ratio = "%.2f" % (loop_s / compute) if loop_s and compute else "-"
+        lines.append("| %s | %.4f s | %.1f | %s |" % (w, compute or float("nan"), gbs, ratio))
+    return lines
+
+
 def bench_program(a, work, results, name, program, extra):
     """Runs bench_load or bench_scaling (their progress goes to our stderr) and returns their tables."""
     out = os.path.join(work, name + ".json")
@@ -361,6 +380,8 @@ def main(argv=None):
             sections.append(bench_dispatch(a, work, results))
         if "bandwidth" in only:
             sections.append(bench_bandwidth(a, work, results))
+            if "memory" in results:
+                sections.append(mapped_bandwidth(results))
         if "load" in only:
             sections.append(bench_program(a, work, results, "load", a.load_bench, []))
         if "scaling" in only:
