@@ -532,14 +532,34 @@ void MainWindow::onFinished(const JobResult& result)
 
 int MainWindow::useResultsAsInput()
 {
-    const std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
-    if (!m_hasResult || !array || m_lastResult.taskCount() == 0)
+    if (!m_hasResult || m_lastResult.taskCount() == 0)
+        return 0;
+    std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
+    const bool counts = !m_lastResult.accumulatorText.isEmpty();
+    if (counts) {
+        // What Export saves for these kernels (the histogram's counts), not the per-index values:
+        // a small int64 array, copied into a segment of its own.
+        ArrayMeta meta;
+        meta.dtype = DType::Int64;
+        meta.shape = { qint64(m_lastResult.accumulator.size()) };
+        QString error;
+        auto made = SharedArray::create(meta, &error);
+        if (!made) {
+            showBanner(error, true);
+            return 0;
+        }
+        std::copy(m_lastResult.accumulator.cbegin(), m_lastResult.accumulator.cend(),
+                  reinterpret_cast<qint64*>(made->mutableData()));
+        array = std::move(made);
+    }
+    if (!array)
         return 0;
     const QString source = QFileInfo(m_lastResult.inputPath).fileName();
     const QString name = source.isEmpty()
         ? tr("%1 results (job %2)").arg(m_lastResult.kernelName).arg(m_lastResult.jobId)
         : tr("%1 of %2 (job %3)").arg(m_lastResult.kernelName, source).arg(m_lastResult.jobId);
-    m_logPanel->append(tr("Results of job %1 (%2 %3) added as the array \"%4\", without a copy")
+    m_logPanel->append((counts ? tr("Counts of job %1 (%2 %3) added as the array \"%4\"")
+                               : tr("Results of job %1 (%2 %3) added as the array \"%4\", without a copy"))
                            .arg(m_lastResult.jobId)
                            .arg(dtypeName(array->meta().dtype), array->meta().shapeText(), name));
     return m_store->adopt(name, array);

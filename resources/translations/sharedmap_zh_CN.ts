@@ -1570,6 +1570,10 @@ From %2</source>
         <source>Results of job %1 (%2 %3) added as the array &quot;%4&quot;, without a copy</source>
         <translation>作业 %1 的结果（%2 %3）已作为数组“%4”加入，未复制</translation>
     </message>
+    <message>
+        <source>Counts of job %1 (%2 %3) added as the array &quot;%4&quot;</source>
+        <translation>作业 %1 的计数（%2 %3）已作为数组“%4”加入</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::MemoryPlot</name>

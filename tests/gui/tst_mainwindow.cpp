@@ -98,6 +98,7 @@ private slots:
                                          "np.save('cumsum_then_sum.npy', np.cumsum(B[0:60:2], 1).sum(1))\n"
                                          "N = B / np.linalg.norm(B, axis=1, keepdims=True)\n"
                                          "np.save('normalize_then_std.npy', N[10:20].std(1))\n"
+                                         "np.save('counts.npy', np.histogram(B, 10, range=(-2, 2))[0].astype(float))\n"
                                          "np.save('bad.npy', np.ones(3, dtype=np.complex128))\n"),
                           m_dir.path()));
     }
@@ -206,12 +207,16 @@ private slots:
         QTest::addColumn<QString>("second");
         QTest::addColumn<QString>("secondIndices");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<bool>("counts"); // the histogram's counts (a copy), not the output array
         QTest::newRow("row_cumsum, then row_sum") << QStringLiteral("row_cumsum") << QStringLiteral("0:60:2")
                                                  << QVector<qint64> { 30, 33 } << QStringLiteral("row_sum")
-                                                 << QStringLiteral("all") << QStringLiteral("cumsum_then_sum.npy");
+                                                 << QStringLiteral("all") << QStringLiteral("cumsum_then_sum.npy") << false;
         QTest::newRow("row_normalize, then row_std of a slice")
             << QStringLiteral("row_normalize") << QStringLiteral("all") << QVector<qint64> { 60, 33 }
-            << QStringLiteral("row_std") << QStringLiteral("10:20") << QStringLiteral("normalize_then_std.npy");
+            << QStringLiteral("row_std") << QStringLiteral("10:20") << QStringLiteral("normalize_then_std.npy") << false;
+        QTest::newRow("histogram, then its counts as rows")
+            << QStringLiteral("histogram") << QStringLiteral("all") << QVector<qint64> { 10 } << QStringLiteral("row_sum")
+            << QStringLiteral("all") << QStringLiteral("counts.npy") << true;
     }
 
     /// A job's output array goes to the Data panel without a copy and feeds the next job.
@@ -223,6 +228,7 @@ private slots:
         QFETCH(QString, second);
         QFETCH(QString, secondIndices);
         QFETCH(QString, expected);
+        QFETCH(bool, counts);
         MainWindow window;
         window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         window.show();
@@ -233,6 +239,10 @@ private slots:
         spec.kernel = first;
         spec.indices = firstIndices;
         spec.workers = 2;
+        if (counts) {
+            spec.params.insert(QStringLiteral("min"), -2.0);
+            spec.params.insert(QStringLiteral("max"), 2.0);
+        }
         window.jobPanel()->setSpec(spec);
         QSignalSpy ended(&window, &MainWindow::jobEnded);
         QVERIFY(window.runJob());
@@ -248,14 +258,19 @@ private slots:
         QVERIFY(id != inputId);
         QCOMPARE(window.dataPanel()->currentId(), id); // selected as the next input
         const std::shared_ptr<const SharedArray> adopted = window.store()->array(id);
-        QCOMPARE(adopted.get(), output.get()); // the same segment: no copy
-        QVERIFY(adopted->segmentName().startsWith(QStringLiteral("sharedmap-output-")));
-        QCOMPARE(adopted->meta().dtype, DType::Float64);
+        if (counts) {
+            QCOMPARE(adopted->meta().dtype, DType::Int64);
+        } else {
+            QCOMPARE(adopted.get(), output.get()); // the same segment: no copy
+            QVERIFY(adopted->segmentName().startsWith(QStringLiteral("sharedmap-output-")));
+            QCOMPARE(adopted->meta().dtype, DType::Float64);
+        }
         QCOMPARE(adopted->meta().shape, outputShape);
         QVERIFY(window.store()->entry(id).name.contains(first));
 
         spec.kernel = second;
         spec.indices = secondIndices;
+        spec.params.clear();
         window.jobPanel()->setSpec(spec);
         QVERIFY2(window.jobPanel()->problem().isEmpty(), qPrintable(window.jobPanel()->problem()));
         QVERIFY(window.runJob());
