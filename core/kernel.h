@@ -130,12 +130,25 @@ public:
     /// success; `added` receives the names of the kernels it registered.
     static QString loadPlugin(const QString& path, QStringList* added = nullptr);
     /// Loads every plugin in `folder` (default: userPluginFolder()); returns one error per file
-    /// that was refused.
-    static QStringList loadPluginFolder(const QString& folder = QString());
+    /// that was refused. With `worker`, each is probed first (probePlugin()).
+    static QStringList loadPluginFolder(const QString& folder = QString(), const QString& worker = QString());
+    /// The plugin files (`*.so`) of `folder` (default: userPluginFolder()), by name.
+    static QStringList pluginFiles(const QString& folder = QString());
     /// The plugins folder in the user's data directory, scanned at start by the CLI and the app.
     static QString userPluginFolder();
     /// Canonical paths of the plugins loaded so far.
     QStringList pluginPaths() const;
+
+    /// Arguments that make `worker` load the plugin at `path` and list its kernels in a process
+    /// of its own (`sharedmap-worker --probe-plugin PATH`), so a plugin that crashes on load
+    /// takes down that process only. Run it, then judge it with probeVerdict().
+    static QStringList probeArguments(const QString& path);
+    /// What a probe's end means: empty when the plugin loaded, else a readable error (the
+    /// probe's own message, or how it died).
+    static QString probeVerdict(const QString& path, bool crashed, int exitCode, const QByteArray& errors);
+    /// Probes `path` with `worker` and waits (for command-line use; the window probes with an
+    /// asynchronous QProcess). Returns probeVerdict().
+    static QString probePlugin(const QString& path, const QString& worker);
 
 private:
     KernelRegistry();

@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QPluginLoader>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <sharedmap/kernelplugin.h>
 
@@ -177,17 +179,57 @@ QString KernelRegistry::loadPlugin(const QString& path, QStringList* added)
     return {}; // the loader is not unloaded: the registry keeps pointers into the plugin
 }
 
-QStringList KernelRegistry::loadPluginFolder(const QString& folder)
+QStringList KernelRegistry::pluginFiles(const QString& folder)
 {
     const QDir dir(folder.isEmpty() ? userPluginFolder() : folder);
+    QStringList paths;
+    for (const QFileInfo& file : dir.entryInfoList({ QStringLiteral("*.so") }, QDir::Files, QDir::Name))
+        paths.append(file.filePath());
+    return paths;
+}
+
+QStringList KernelRegistry::loadPluginFolder(const QString& folder, const QString& worker)
+{
     QStringList errors;
-    const QFileInfoList files = dir.entryInfoList({ QStringLiteral("*.so") }, QDir::Files, QDir::Name);
-    for (const QFileInfo& file : files) {
-        const QString error = loadPlugin(file.filePath());
+    for (const QString& path : pluginFiles(folder)) {
+        QString error = worker.isEmpty() ? QString() : probePlugin(path, worker);
+        if (error.isEmpty())
+            error = loadPlugin(path);
         if (!error.isEmpty())
             errors.append(error);
     }
     return errors;
+}
+
+QStringList KernelRegistry::probeArguments(const QString& path)
+{
+    return { QStringLiteral("--probe-plugin"), path };
+}
+
+QString KernelRegistry::probeVerdict(const QString& path, bool crashed, int exitCode, const QByteArray& errors)
+{
+    if (crashed)
+        return QStringLiteral("plugin %1 crashed while it was loaded (in a separate process): not loaded").arg(path);
+    if (exitCode == 0)
+        return {};
+    // The probe's one line, without the program's prefix.
+    QString message = QString::fromUtf8(errors).trimmed().section(QLatin1Char('\n'), -1);
+    message.remove(QRegularExpression(QStringLiteral("^sharedmap-worker: ")));
+    return message.isEmpty() ? QStringLiteral("plugin %1 could not be loaded (exit %2)").arg(path).arg(exitCode) : message;
+}
+
+QString KernelRegistry::probePlugin(const QString& path, const QString& worker)
+{
+    QProcess probe;
+    probe.start(worker, probeArguments(path));
+    if (!probe.waitForStarted(10000))
+        return QStringLiteral("cannot check plugin %1: %2 does not start").arg(path, worker);
+    if (!probe.waitForFinished(30000)) {
+        probe.kill();
+        probe.waitForFinished(1000);
+        return QStringLiteral("plugin %1 did not finish loading within 30 s: not loaded").arg(path);
+    }
+    return probeVerdict(path, probe.exitStatus() == QProcess::CrashExit, probe.exitCode(), probe.readAllStandardError());
 }
 
 } // namespace sharedmap

@@ -477,6 +477,16 @@ void prefaultInput(Attachment& a, Mailbox* mailbox)
 
 int runWorker(int argc, char** argv)
 {
+    if (argc == 3 && QByteArray(argv[1]) == "--probe-plugin") {
+        // Loads a plugin and lists its kernels in this process, for a front end that must not
+        // be the one to crash if the plugin does.
+        const QString error = KernelRegistry::loadPlugin(QString::fromLocal8Bit(argv[2]));
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "sharedmap-worker: %s\n", error.toUtf8().constData());
+            return 2;
+        }
+        return 0;
+    }
     QString jobName;
     int slotIndex = -1;
     qint64 parent = -1;
@@ -492,6 +502,7 @@ int runWorker(int argc, char** argv)
     }
     if (jobName.isEmpty() || slotIndex < 0) {
         std::fprintf(stderr, "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
+                             "       sharedmap-worker --probe-plugin PATH\n"
                              "Started by SharedMap's pool; not meant to be run by hand.\n");
         return 2;
     }

@@ -3,6 +3,7 @@
 #include "formulaeditor.h"
 #include "indexlist.h"
 #include "kernel.h"
+#include "pluginguard.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -270,7 +271,7 @@ void JobPanel::setSpec(const JobSpec& spec)
         // A job file names the plugins its kernel comes from (small libraries; a refused one
         // shows up through validate() as the form's problem).
         for (const QString& plugin : spec.plugins)
-            KernelRegistry::loadPlugin(plugin);
+            PluginGuard::load(plugin);
         refreshKernels();
     }
     const int kernelIndex = m_kernel->findData(spec.kernel);

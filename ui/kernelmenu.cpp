@@ -1,20 +1,23 @@
 #include "kernelmenu.h"
 
 #include "kernel.h"
+#include "pluginguard.h"
 
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QLibrary>
+#include <QProcess>
 #include <QtConcurrent>
 #include <QTimer>
 #include <QUrl>
 
 namespace sharedmap {
 
-KernelMenu::KernelMenu(QWidget* parent)
+KernelMenu::KernelMenu(std::function<QString()> workerProgram, QWidget* parent)
     : QMenu(tr("&Kernels"), parent)
+    , m_workerProgram(std::move(workerProgram))
 {
     QAction* load = addAction(tr("&Load plugin…"), this, &KernelMenu::choosePlugin);
     load->setToolTip(tr("Load a kernel plugin (.so) built with the SharedMap SDK; see docs/KERNELS.md"));
@@ -39,13 +42,38 @@ void KernelMenu::choosePlugin()
 
 void KernelMenu::loadPlugin(const QString& path)
 {
+    // First in a worker process of its own (asynchronous): a plugin that crashes while it loads
+    // takes that process down, not the window.
+    auto* probe = new QProcess(this);
+    connect(probe, &QProcess::finished, this, [this, probe, path](int exitCode, QProcess::ExitStatus status) {
+        probe->deleteLater();
+        const QString error = KernelRegistry::probeVerdict(path, status == QProcess::CrashExit, exitCode,
+                                                           probe->readAllStandardError());
+        if (!error.isEmpty()) {
+            emit problem(error);
+            return;
+        }
+        PluginGuard::unblock(path);
+        loadChecked(path);
+    });
+    connect(probe, &QProcess::errorOccurred, this, [this, probe, path](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        probe->deleteLater();
+        emit problem(tr("cannot check plugin %1: %2").arg(path, probe->errorString()));
+    });
+    probe->start(m_workerProgram(), KernelRegistry::probeArguments(path));
+}
+
+void KernelMenu::loadChecked(const QString& path)
+{
     // The dynamic linker reads and relocates the library on a pool thread (QLibrary keeps it
     // loaded); the registry, which the GUI thread reads, is only changed on the GUI thread.
     auto* watcher = new QFutureWatcher<void>(this);
     connect(watcher, &QFutureWatcher<void>::finished, this, [this, watcher, path] {
         watcher->deleteLater();
         QStringList added;
-        const QString error = KernelRegistry::loadPlugin(path, &added);
+        const QString error = PluginGuard::load(path, &added);
         if (!error.isEmpty())
             emit problem(error);
         else
@@ -60,9 +88,18 @@ void KernelMenu::loadPlugin(const QString& path)
 void KernelMenu::loadUserPlugins()
 {
     // At start, before the window shows: the command line and the restored last job may name
-    // these kernels. Refusals are reported once the window is wired up.
-    const QStringList errors = KernelRegistry::loadPluginFolder();
-    for (const QString& error : errors)
+    // these kernels. A plugin that crashed the window last time is skipped (PluginGuard).
+    // Refusals are reported once the window is wired up.
+    QStringList errors;
+    const QString crashed = PluginGuard::recoverFromCrash();
+    if (!crashed.isEmpty())
+        errors.append(crashed);
+    for (const QString& path : KernelRegistry::pluginFiles()) {
+        const QString error = PluginGuard::load(path);
+        if (!error.isEmpty())
+            errors.append(error);
+    }
+    for (const QString& error : std::as_const(errors))
         QTimer::singleShot(0, this, [this, error] { emit problem(error); });
 }
 

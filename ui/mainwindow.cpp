@@ -235,7 +235,8 @@ void MainWindow::createActions()
     m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
     });
 
-    m_kernelMenu = new KernelMenu(this); // plugins: Kernels ▸ Load plugin…, and the user's plugins folder
+    // Plugins: Kernels ▸ Load plugin… (probed by the pool's worker program) and the user's plugins folder.
+    m_kernelMenu = new KernelMenu([this] { return m_pool->workerProgram(); }, this);
     menuBar()->addMenu(m_kernelMenu);
     m_jobPanel->refreshKernels(); // with the user's plugins
     connect(m_kernelMenu, &KernelMenu::kernelsChanged, this, [this](const QStringList& added) {

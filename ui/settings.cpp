@@ -17,6 +17,7 @@ const QString kLastJob = QStringLiteral("Job/Last");
 const QString kNiceness = QStringLiteral("Workers/Niceness");
 const QString kLanguage = QStringLiteral("Window/Language");
 const QString kCompareFirstMode = QStringLiteral("Compare/FirstMode");
+const QString kBlockedPlugins = QStringLiteral("Plugins/Blocked");
 constexpr int kMaxRecent = 10;
 } // namespace
 
@@ -151,6 +152,20 @@ QString Settings::compareFirstMode() const
 void Settings::setCompareFirstMode(const QString& mode)
 {
     QSettings().setValue(kCompareFirstMode, mode == QLatin1String("copy") ? mode : QStringLiteral("shared"));
+}
+
+QStringList Settings::blockedPlugins() const
+{
+    return QSettings().value(kBlockedPlugins).toStringList();
+}
+
+void Settings::setBlockedPlugins(const QStringList& paths)
+{
+    QSettings settings;
+    if (paths.isEmpty())
+        settings.remove(kBlockedPlugins);
+    else
+        settings.setValue(kBlockedPlugins, paths);
 }
 
 } // namespace sharedmap

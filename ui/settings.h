@@ -47,6 +47,10 @@ public:
     QString compareFirstMode() const;
     void setCompareFirstMode(const QString& mode);
 
+    /// Plugins (canonical paths) that crashed the window while it loaded them (PluginGuard).
+    QStringList blockedPlugins() const;
+    void setBlockedPlugins(const QStringList& paths);
+
 signals:
     void recentFilesChanged(const QStringList& files);
     void workerNicenessChanged(int niceness);

@@ -3,6 +3,7 @@
 #include "arrayloader.h"
 #include "formats/rawformat.h"
 #include "generator.h"
+#include "installlayout.h"
 #include "jobspec.h"
 #include "kernel.h"
 #include "npyformat.h"
@@ -210,12 +211,17 @@ struct InputOptionSet
 /// which is then only a warning. Returns an exit code on error, -1 otherwise.
 int loadPlugins(const QStringList& named)
 {
+    // Each plugin is loaded in a worker process first: one that crashes there is reported, and
+    // only then would it have been loaded here.
+    const QString worker = defaultWorkerProgram();
     for (const QString& path : named) {
-        const QString error = KernelRegistry::loadPlugin(path);
+        QString error = KernelRegistry::probePlugin(path, worker);
+        if (error.isEmpty())
+            error = KernelRegistry::loadPlugin(path);
         if (!error.isEmpty())
             return usageError(error);
     }
-    for (const QString& error : KernelRegistry::loadPluginFolder())
+    for (const QString& error : KernelRegistry::loadPluginFolder(QString(), worker))
         std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
     return -1;
 }

@@ -377,6 +377,17 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>The plugin %1 crashed SharedMap while it was being loaded, so it is not loaded any more. Kernels ▸ Load plugin… tries it again, in a separate process first.</source>
+        <translation>插件 %1 在加载时使 SharedMap 崩溃，因此不再加载它。“内核 ▸ 载入插件…”会先在单独的进程中再试一次。</translation>
+    </message>
+    <message>
+        <source>plugin %1 crashed SharedMap when it was last loaded: not loaded (Kernels ▸ Load plugin… tries it again, in a separate process first)</source>
+        <translation>插件 %1 上次加载时使 SharedMap 崩溃：未加载（“内核 ▸ 载入插件…”会先在单独的进程中再试一次）</translation>
+    </message>
+</context>
+<context>
     <name>sharedmap::ArrayListModel</name>
     <message>
         <source>Generated in shared memory</source>
@@ -1137,6 +1148,10 @@ From %2</source>
     <message>
         <source>Kernel plugins (*.so)</source>
         <translation>内核插件 (*.so)</translation>
+    </message>
+    <message>
+        <source>cannot check plugin %1: %2</source>
+        <translation>无法检查插件 %1：%2</translation>
     </message>
 </context>
 <context>

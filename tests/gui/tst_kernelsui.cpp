@@ -10,12 +10,16 @@
 #include "jobresult.h"
 #include "kernelmenu.h"
 #include "mainwindow.h"
+#include "pluginguard.h"
 #include "pool.h"
+#include "settings.h"
 #include "sharedarray.h"
 
 #include <cmath>
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -184,6 +188,7 @@ private slots:
     void pluginOfAnotherSdkIsRefused()
     {
         MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         window.show();
         QSignalSpy problem(window.kernelMenu(), &KernelMenu::problem);
         window.kernelMenu()->loadPlugin(QStringLiteral(SDK99_PLUGIN));
@@ -194,6 +199,24 @@ private slots:
         auto* kernel = window.jobPanel()->findChild<QComboBox*>();
         for (int k = 0; k < kernel->count(); ++k)
             QVERIFY(!kernel->itemText(k).contains(QLatin1String("plugin")));
+    }
+
+    void pluginThatCrashesOnLoadIsOnlyReported()
+    {
+        // Kernels ▸ Load plugin… loads it in a worker process first: that process dies, the
+        // window says why and goes on, and the plugin is never loaded here.
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy problem(window.kernelMenu(), &KernelMenu::problem);
+        QSignalSpy changed(window.kernelMenu(), &KernelMenu::kernelsChanged);
+        window.kernelMenu()->loadPlugin(QStringLiteral(CRASH_PLUGIN));
+        QVERIFY(problem.wait(10000));
+        const QString message = problem.first().first().toString();
+        QVERIFY2(message.contains(QLatin1String("crashed while it was loaded")), qPrintable(message));
+        QVERIFY(window.bannerText().contains(QLatin1String("crashed while it was loaded")));
+        QVERIFY(changed.isEmpty());
+        QVERIFY(!KernelRegistry::instance().pluginPaths().contains(QFileInfo(QStringLiteral(CRASH_PLUGIN)).canonicalFilePath()));
     }
 
     void loadedPluginKernelsArePickedAndRun()
@@ -246,6 +269,51 @@ private slots:
         QCOMPARE(window.lastResult().values.size(), expected.size());
         for (int k = 0; k < expected.size(); ++k)
             QVERIFY(std::abs(window.lastResult().values[k] - expected[k]) <= 1e-12 * (1 + std::abs(expected[k])));
+    }
+
+    void pluginThatCrashedTheWindowIsNotLoadedAgain()
+    {
+        // A load that crashed the window leaves its marker: the next window blocks that plugin
+        // (at start, from a job) and says so; Load plugin… unblocks it once a worker process has
+        // loaded it without a crash.
+        const QString marker = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+            + QStringLiteral("/loading-plugin");
+        const QString crash = QFileInfo(QStringLiteral(CRASH_PLUGIN)).canonicalFilePath();
+        const QString median = QFileInfo(QStringLiteral(ROW_MEDIAN_PLUGIN)).canonicalFilePath();
+        QVERIFY(QDir().mkpath(QFileInfo(marker).absolutePath()));
+        Settings::instance()->setBlockedPlugins({ median }); // as if it had crashed an earlier run
+        {
+            QFile file(marker);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(crash.toUtf8());
+        }
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        QSignalSpy problem(window.kernelMenu(), &KernelMenu::problem);
+        window.show();
+        QVERIFY(problem.wait(5000));
+        const QString message = problem.first().first().toString();
+        QVERIFY2(message.contains(crash) && message.contains(QLatin1String("crashed SharedMap")), qPrintable(message));
+        QVERIFY(!QFile::exists(marker));
+        QVERIFY(PluginGuard::isBlocked(crash) && PluginGuard::isBlocked(median));
+        // Blocked: not loaded into this process (it would crash the test), however it is named.
+        QVERIFY(PluginGuard::load(crash).contains(QLatin1String("crashed SharedMap when it was last loaded")));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        spec.plugins = { crash };
+        window.jobPanel()->setSpec(spec);
+        QVERIFY(!KernelRegistry::instance().pluginPaths().contains(crash));
+        // Load plugin… probes again: the crashing one stays blocked, the good one loads.
+        problem.clear();
+        window.kernelMenu()->loadPlugin(crash);
+        QVERIFY(problem.wait(10000));
+        QVERIFY(PluginGuard::isBlocked(crash));
+        QSignalSpy changed(window.kernelMenu(), &KernelMenu::kernelsChanged);
+        window.kernelMenu()->loadPlugin(median);
+        QVERIFY(changed.wait(10000));
+        QVERIFY(!PluginGuard::isBlocked(median));
+        QVERIFY(KernelRegistry::instance().pluginPaths().contains(median));
+        Settings::instance()->setBlockedPlugins({});
     }
 
     void pluginOnTheCommandLine()

@@ -59,7 +59,7 @@ def one_error_line(r):
 
 def main():
     parser = argparse.ArgumentParser()
-    for option in ("--cli", "--build-dir", "--example", "--test-plugin", "--sdk99-plugin", "--workdir"):
+    for option in ("--cli", "--build-dir", "--example", "--test-plugin", "--sdk99-plugin", "--crash-plugin", "--workdir"):
         parser.add_argument(option, required=True)
     args = parser.parse_args()
     shutil.rmtree(args.workdir, ignore_errors=True)
@@ -164,6 +164,25 @@ def main():
     r = run([cli, "kernels", "--plugin", plugin, "--plugin", args.test_plugin], env=env)
     c.check(r.returncode == 0 and "plugin_misbehave" in r.stdout and "row_median" in r.stdout,
             "two plugins at once", r.stderr)
+
+    # A plugin that crashes while it loads (in kernels()) crashes the probe process only: the CLI
+    # says so in one line and exits 2, for a named plugin; one in the user's folder is a warning
+    # and the run goes on.
+    for argv in (["kernels"], ["run", "--kernel", "row_sum", "--input", os.path.join(args.workdir, "f64.npy"), "--quiet"]):
+        r = run([cli] + argv + ["--plugin", args.crash_plugin], env=env)
+        c.check(one_error_line(r) and "crashed while it was loaded" in r.stderr,
+                "%s --plugin with a plugin that crashes on load: exit 2, one line" % argv[0],
+                "exit %d: %r" % (r.returncode, r.stderr))
+    os.makedirs(folder)
+    shutil.copy(args.crash_plugin, folder)
+    r = run([cli, "run", "--kernel", "row_sum", "--input", os.path.join(args.workdir, "f64.npy"), "--output", out,
+             "--quiet"], env=env)
+    lines = r.stderr.strip().splitlines()
+    c.check(r.returncode == 0 and len(lines) == 1 and lines[0].startswith("sharedmap-cli: warning: plugin ")
+            and "crashed while it was loaded" in lines[0], "a crashing plugin in the user's folder is a warning",
+            "exit %d: %r" % (r.returncode, r.stderr))
+    c.check(r.returncode == 0 and np.allclose(np.load(out), arrays["f64"].sum(1)), "and the run goes on")
+    shutil.rmtree(folder)
 
     # A crashing plugin kernel takes down only its worker: retried, then failed; the rest is right.
     path = os.path.join(args.workdir, "f64.npy")
