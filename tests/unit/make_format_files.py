@@ -169,21 +169,18 @@ def bad(name, options, message):
     cases["bad"].append({"tag": name + " " + json.dumps(options), "file": name, "options": options, "message": message})
 
 
-with open(path("ragged.csv"), "w") as f:
-    f.write("1,2,3\n4,5,6\n7,8\n")
-bad("ragged.csv", {}, "line 3 has 2 values, expected 3 as on line 1")
-with open(path("word.csv"), "w") as f:
-    f.write("a,b\n1,2\n3,x4\n")
-bad("word.csv", {}, "line 3, column 2: 'x4' is not a number")
-with open(path("intnan.csv"), "w") as f:
-    f.write("1,2\n3,\n")
-bad("intnan.csv", {"dtype": "int32"}, "line 2, column 2: '' is empty")
-with open(path("overflow.csv"), "w") as f:
-    f.write("1,300\n")
-bad("overflow.csv", {"dtype": "uint8"}, "line 1, column 2: '300' is out of range")
-with open(path("fraction.csv"), "w") as f:
-    f.write("1,2.5\n")
-bad("fraction.csv", {"dtype": "int64"}, "line 1, column 2: '2.5' is not an integer")
+def bad_text(name, text, options, message):
+    """A bad text file written as is, and the error it must give."""
+    with open(path(name), "w") as f:
+        f.write(text)
+    bad(name, options, message)
+
+
+bad_text("ragged.csv", "1,2,3\n4,5,6\n7,8\n", {}, "line 3 has 2 values, expected 3 as on line 1")
+bad_text("word.csv", "a,b\n1,2\n3,x4\n", {}, "line 3, column 2: 'x4' is not a number")
+bad_text("intnan.csv", "1,2\n3,\n", {"dtype": "int32"}, "line 2, column 2: '' is empty")
+bad_text("overflow.csv", "1,300\n", {"dtype": "uint8"}, "line 1, column 2: '300' is out of range")
+bad_text("fraction.csv", "1,2.5\n", {"dtype": "int64"}, "line 1, column 2: '2.5' is not an integer")
 write_csv("thousands.csv", [["a", "b"], [1, "1,234"]])  # quoted, so one field: not a number
 bad("thousands.csv", {}, "line 2, column 2: '1,234' is not a number")
 write_csv("decimal-comma.csv", [["1,5", "2,5"], ["3,5", "4,5"]], delimiter=";", quoting=csv.QUOTE_ALL)
@@ -193,18 +190,10 @@ write_csv("newline-header.csv", [["a", "two\nlines"], [1, 2]])
 bad("newline-header.csv", {}, "line 1, column 2: a quoted field is not closed on its line")
 write_csv("newline-data.csv", [["a", "b"], [1, 2], ["3\n", 4]])
 bad("newline-data.csv", {}, "line 3, column 1: a quoted field is not closed on its line")
-with open(path("unterminated.csv"), "w") as f:
-    f.write('1,2\n3,"4\n')
-bad("unterminated.csv", {}, "line 2, column 2: a quoted field is not closed on its line")
-with open(path("after-quote.csv"), "w") as f:
-    f.write('1,2\n3,"4"5\n')
-bad("after-quote.csv", {}, "line 2, column 2: text after the closing quote")
-with open(path("escaped-quote.csv"), "w") as f:
-    f.write('1,"2"""\n')
-bad("escaped-quote.csv", {"header_rows": 0}, "line 1, column 2: '2\"' is not a number")
-with open(path("onlyheader.csv"), "w") as f:
-    f.write("a,b,c\n")
-bad("onlyheader.csv", {}, "no data lines")
+bad_text("unterminated.csv", '1,2\n3,"4\n', {}, "line 2, column 2: a quoted field is not closed on its line")
+bad_text("after-quote.csv", '1,2\n3,"4"5\n', {}, "line 2, column 2: text after the closing quote")
+bad_text("escaped-quote.csv", '1,"2"""\n', {"header_rows": 0}, "line 1, column 2: '2\"' is not a number")
+bad_text("onlyheader.csv", "a,b,c\n", {}, "no data lines")
 bad("plain.csv", {"columns": [7]}, "column 7 does not exist")
 bad("stored.npz", {}, "pick one with --dataset (")
 bad("stored.npz", {"dataset": "nope"}, "no array named 'nope'")
