@@ -3,6 +3,7 @@
 #include "language.h"
 #include "mainwindow.h"
 #include "settings.h"
+#include "signalwatcher.h"
 #include "version.h"
 
 #include <cstdio>
@@ -29,6 +30,13 @@ int main(int argc, char** argv)
         return 2;
     }
     sharedmap::MainWindow window;
+    // SIGTERM or SIGINT (a logout, `kill`, Ctrl-C in the terminal) closes the window as its
+    // Quit does: workers stopped, segments removed, settings saved.
+    sharedmap::SignalWatcher watcher;
+    QObject::connect(&watcher, &sharedmap::SignalWatcher::received, &window, [&window](int signal) {
+        window.close();
+        QApplication::exit(128 + signal);
+    });
     window.show();
     window.applyOptions(options);
     return QApplication::exec();

@@ -11,6 +11,7 @@
 #include "progressbar.h"
 #include "progressformat.h"
 #include "sharedsegment.h"
+#include "signalwatcher.h"
 #include "version.h"
 
 #include <csignal>
@@ -24,8 +25,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
-#include <QSocketNotifier>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace sharedmap::cli {
@@ -463,14 +462,6 @@ int cleanupCommand(const QStringList& arguments)
 
 // --- run -------------------------------------------------------------------------------------
 
-int g_signalPipe[2] = { -1, -1 };
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
-}
-
 /// Runs one job with the pool and reports it; owns the signal handling of the run.
 class RunCommand : public QObject
 {
@@ -625,21 +616,10 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
 
 void RunCommand::installSignalHandlers()
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
-        return;
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-    auto* notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-    connect(notifier, &QSocketNotifier::activated, this, [this] {
-        char byte = 0;
-        if (::read(g_signalPipe[0], &byte, 1) != 1)
-            return;
+    auto* watcher = new SignalWatcher(this);
+    connect(watcher, &SignalWatcher::received, this, [this](int signal) {
         if (m_signal == 0)
-            m_signal = byte;
+            m_signal = signal;
         m_pool.cancel();
     });
 }

@@ -529,6 +529,56 @@ def bug_gui_start_leaves_stale_segments(cli, d):
     return 0
 
 
+def bug_gui_sigterm_leaves_segments(cli, d):
+    """A window ended by SIGTERM (a logout, `kill`) died with its segments in place until the next
+    start cleaned them; it must close as Quit does: workers stopped, segments removed."""
+    gui = os.path.join(os.path.dirname(cli), "sharedmap")
+    env = clean_env()
+    env["HOME"] = os.path.join(d, "home")
+    env.pop("XDG_CONFIG_HOME", None)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    os.makedirs(env["HOME"], exist_ok=True)
+    proc = subprocess.Popen([gui, "--kernel", "row_sum", "--param", "sleep_ms=20", "--workers", "2", "--chunksize", "1",
+                             "--run"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, start_new_session=True)
+    deadline = time.monotonic() + 15
+    while len(key_files_of(proc.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    names = key_files_of(proc.pid)
+    workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and ppid_of(int(p)) == proc.pid]
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        run_cli(cli, ["cleanup"], 10)
+        print("FAIL: the window did not end within 10 s of SIGTERM")
+        return 1
+    time.sleep(0.2)
+    left, segments = key_files_of(proc.pid), segments_of(proc.pid)
+    alive = [w for w in workers if os.path.exists("/proc/%d" % w) and ppid_of(w) == proc.pid]
+    run_cli(cli, ["cleanup"], 10)
+    print("before SIGTERM: %d key files, %d workers; after: exit %d, %d key files, %d segments, %d workers"
+          % (len(names), len(workers), rc, len(left), len(segments), len(alive)))
+    if len(names) < 3 or len(workers) < 2:
+        print("setup failed: the window's job was not running")
+        return 1
+    if rc != 128 + signal.SIGTERM or left or segments or alive:
+        print("FAIL: expected exit 143 with no key file, segment or worker left")
+        return 1
+    return 0
+
+
+def ppid_of(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
 def bug_nul_in_job_path_prints_two_lines(cli, d):
     """A job file whose "input" holds a NUL character: the refusal is right (exit 2), but Qt's
     own warning "Broken filename passed to function" is printed first, so stderr has two lines
@@ -550,6 +600,7 @@ KNOWN_BUGS = {
     "cleanup_reports_segments_it_could_not_remove": bug_cleanup_reports_what_it_could_not_remove,
     "output_unwritable_found_after_the_run": bug_output_unwritable_found_after_the_run,
     "gui_start_leaves_stale_segments": bug_gui_start_leaves_stale_segments,
+    "gui_sigterm_leaves_segments": bug_gui_sigterm_leaves_segments,
 }
 
 

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QObject>
+
+namespace sharedmap {
+
+/// Turns SIGINT and SIGTERM into a Qt signal delivered by the event loop (a socket pair written
+/// by the handler and watched by a QSocketNotifier), so a front end stops its workers and
+/// removes its segments instead of dying with them in place. One per process.
+class SignalWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SignalWatcher(QObject* parent = nullptr);
+    ~SignalWatcher() override;
+    /// False when the handlers could not be installed (the default behaviour stays).
+    bool isActive() const { return m_active; }
+
+signals:
+    /// SIGINT or SIGTERM arrived (emitted once per signal).
+    void received(int signal);
+
+private:
+    bool m_active = false;
+};
+
+} // namespace sharedmap
