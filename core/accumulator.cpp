@@ -2,12 +2,11 @@
 
 #include "jobsegment.h"
 
-#include <QString>
-
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <QString>
 
 namespace sharedmap {
 

@@ -27,7 +27,11 @@ struct alignas(64) AccumulatorHeader
 };
 
 /// Where a test makes commitOnce() die (SIGKILL), to check that the next locker finishes it.
-enum class CommitCrash { Never, HalfApplied };
+enum class CommitCrash
+{
+    Never,
+    HalfApplied
+};
 
 /// Typed access to an accumulator region; the pool initialises it, workers use it.
 class SharedAccumulator

@@ -26,12 +26,9 @@ enum class Reduce
 
 bool parseReduce(const QString& text, Reduce* reduce)
 {
-    static const std::pair<const char*, Reduce> names[] = { { "sum", Reduce::Sum },
-                                                            { "mean", Reduce::Mean },
-                                                            { "min", Reduce::Min },
-                                                            { "max", Reduce::Max },
-                                                            { "none", Reduce::None },
-                                                            { "map", Reduce::Map } };
+    static const std::pair<const char*, Reduce> names[]
+        = { { "sum", Reduce::Sum }, { "mean", Reduce::Mean }, { "min", Reduce::Min },
+            { "max", Reduce::Max }, { "none", Reduce::None }, { "map", Reduce::Map } };
     for (const auto& [name, value] : names) {
         if (text == QLatin1String(name)) {
             *reduce = value;
@@ -308,8 +305,9 @@ KernelDef formulaKernelDef()
           QStringLiteral("sum"),
           {},
           {},
-          QT_TRANSLATE_NOOP("Kernels", "sum, mean, min, max; map (keep the row of values: an output array "
-                                       "shaped like the input); or none (evaluate once per index)") },
+          QT_TRANSLATE_NOOP("Kernels",
+                            "sum, mean, min, max; map (keep the row of values: an output array "
+                            "shaped like the input); or none (evaluate once per index)") },
     };
     def.indexCount = [](const ArrayMeta& input, const QVariantMap&, qint64* count) {
         if (input.shape.isEmpty())
@@ -320,7 +318,7 @@ KernelDef formulaKernelDef()
     def.resultShape = [](const ArrayMeta& input, const QVariantMap& params, QVector<qint64>* shape) {
         // reduce=map keeps a row of the input's trailing shape per index; the others, one number.
         *shape = params.value(QStringLiteral("reduce")).toString() == QLatin1String("map") ? input.shape.mid(1)
-                                                                                          : QVector<qint64>();
+                                                                                           : QVector<qint64>();
         return QString();
     };
     def.validate = validateFormula;
@@ -329,8 +327,8 @@ KernelDef formulaKernelDef()
         const QVariantMap& params = context.params;
         Reduce mode = Reduce::Sum;
         if (!parseReduce(params.value(QStringLiteral("reduce")).toString(), &mode) || view.ndim() < 1) {
-            *error
-                = QStringLiteral("formula needs reduce=sum|mean|min|max|none|map and an array of at least one dimension");
+            *error = QStringLiteral(
+                "formula needs reduce=sum|mean|min|max|none|map and an array of at least one dimension");
             return nullptr;
         }
         auto kernel = std::make_unique<FormulaKernel>(view, mode);

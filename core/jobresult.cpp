@@ -28,8 +28,7 @@ ResultValues::ResultValues(QVector<double> values)
     : m_memory(std::move(values))
     , m_data(m_memory.constData())
     , m_size(m_memory.size())
-{
-}
+{ }
 
 qint64 JobResult::doneCount() const
 {

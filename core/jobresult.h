@@ -6,15 +6,14 @@
 #include "jobspec.h"
 #include "sharedarray.h"
 
+#include <functional>
+#include <initializer_list>
+#include <memory>
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QVector>
-
-#include <functional>
-#include <initializer_list>
-#include <memory>
 
 namespace sharedmap {
 
@@ -46,7 +45,9 @@ public:
     /// The values of a float64 array, kept alive while any copy of this object lives.
     explicit ResultValues(std::shared_ptr<const SharedArray> array);
     explicit ResultValues(QVector<double> values);
-    ResultValues(std::initializer_list<double> values) : ResultValues(QVector<double>(values)) {}
+    ResultValues(std::initializer_list<double> values)
+        : ResultValues(QVector<double>(values))
+    { }
 
     qint64 size() const { return m_size; }
     bool isEmpty() const { return m_size == 0; }

@@ -185,8 +185,10 @@ QString JobSegment::validate(const JobSegmentHeader& h, qint64 segmentBytes)
         || __builtin_mul_overflow(h.arithmetic ? 0 : h.taskCount, qint64(sizeof(qint64)), &indexBytes)
         || __builtin_mul_overflow(h.taskCount, qint64(h.resultWidth), &resultValues))
         return QStringLiteral("job segment sizes overflow");
-    const Region regions[] = { { h.slotsOffset, slotBytes }, { h.retryOffset, retryBytes },
-                               { h.indicesOffset, indexBytes }, { h.statusOffset, h.taskCount },
+    const Region regions[] = { { h.slotsOffset, slotBytes },
+                               { h.retryOffset, retryBytes },
+                               { h.indicesOffset, indexBytes },
+                               { h.statusOffset, h.taskCount },
                                { h.specOffset, h.specBytes } };
     if (h.accumulatorOffset != 0) {
         const qint64 cellBytes = h.accumulatorBytes - qint64(sizeof(AccumulatorHeader));

@@ -136,8 +136,9 @@ QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
             .arg(spec.kernel)
             .arg(plan->resultWidth);
     plan->accumulatorCells = plan->kernel->accumulatorCells ? plan->kernel->accumulatorCells(plan->params) : 0;
-    plan->accumulatorJournal
-        = plan->kernel->accumulatorJournal && plan->accumulatorCells > 0 ? plan->kernel->accumulatorJournal(meta, plan->params) : 0;
+    plan->accumulatorJournal = plan->kernel->accumulatorJournal && plan->accumulatorCells > 0
+        ? plan->kernel->accumulatorJournal(meta, plan->params)
+        : 0;
     error = parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
     if (!error.isEmpty())
         return error;

@@ -215,7 +215,8 @@ QString KernelRegistry::probeVerdict(const QString& path, bool crashed, int exit
     // The probe's one line, without the program's prefix.
     QString message = QString::fromUtf8(errors).trimmed().section(QLatin1Char('\n'), -1);
     message.remove(QRegularExpression(QStringLiteral("^sharedmap-worker: ")));
-    return message.isEmpty() ? QStringLiteral("plugin %1 could not be loaded (exit %2)").arg(path).arg(exitCode) : message;
+    return message.isEmpty() ? QStringLiteral("plugin %1 could not be loaded (exit %2)").arg(path).arg(exitCode)
+                             : message;
 }
 
 QString KernelRegistry::probePlugin(const QString& path, const QString& worker)
@@ -229,7 +230,8 @@ QString KernelRegistry::probePlugin(const QString& path, const QString& worker)
         probe.waitForFinished(1000);
         return QStringLiteral("plugin %1 did not finish loading within 30 s: not loaded").arg(path);
     }
-    return probeVerdict(path, probe.exitStatus() == QProcess::CrashExit, probe.exitCode(), probe.readAllStandardError());
+    return probeVerdict(path, probe.exitStatus() == QProcess::CrashExit, probe.exitCode(),
+                        probe.readAllStandardError());
 }
 
 } // namespace sharedmap

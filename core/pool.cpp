@@ -110,7 +110,7 @@ quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> inp
 }
 
 quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
-                     QString* error)
+                       QString* error)
 {
     if (m_job) {
         *error = QStringLiteral("a job is already running");

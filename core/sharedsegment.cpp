@@ -2,15 +2,13 @@
 
 #include "procstats.h"
 
-#include <QCoreApplication>
-#include <QFile>
-#include <QDir>
-#include <QRandomGenerator>
-#include <QRegularExpression>
-
 #include <cerrno>
 #include <cstring>
-
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -118,7 +116,8 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
     const int id = key == -1 ? -1 : shmget(key, 0, 0);
     shmid_ds info;
     if (id == -1 || shmctl(id, IPC_STAT, &info) != 0) {
-        *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
+        *error
+            = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
         return nullptr;
     }
     // Two key files can share a key (16 bits of inode): the segment must be the one the name's
@@ -132,7 +131,8 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
     }
     void* address = shmat(id, nullptr, writable ? 0 : SHM_RDONLY);
     if (address == reinterpret_cast<void*>(-1)) {
-        *error = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
+        *error
+            = QStringLiteral("cannot attach to segment %1: %2").arg(name, QString::fromLocal8Bit(std::strerror(errno)));
         return nullptr;
     }
     segment->m_name = name;

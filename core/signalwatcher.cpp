@@ -1,8 +1,7 @@
 #include "signalwatcher.h"
 
-#include <QSocketNotifier>
-
 #include <csignal>
+#include <QSocketNotifier>
 #include <sys/socket.h>
 #include <unistd.h>
 

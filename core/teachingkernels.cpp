@@ -331,8 +331,13 @@ void addTeachingKernels(std::deque<KernelDef>* kernels)
         { QStringLiteral("max"), ParamType::Double, 1.0, {}, {}, QT_TRANSLATE_NOOP("Kernels", "Upper edge of the last bin (closed)") },
     };
     if (qEnvironmentVariableIsSet("SHAREDMAP_TEST_KERNELS")) {
-        histogram.info.params.append({ QStringLiteral("crash_in_commit"), ParamType::Int, qint64(-1), {}, {},
-                                       "Test only: the task for this index dies once half way through adding its counts" });
+        histogram.info.params.append(
+            { QStringLiteral("crash_in_commit"),
+              ParamType::Int,
+              qint64(-1),
+              {},
+              {},
+              "Test only: the task for this index dies once half way through adding its counts" });
     }
     histogram.indexCount = histogramCount;
     histogram.accumulatorCells = [](const QVariantMap& p) { return p.value(QStringLiteral("bins")).toLongLong(); };

@@ -501,9 +501,10 @@ int runWorker(int argc, char** argv)
             parent = value.toLongLong();
     }
     if (jobName.isEmpty() || slotIndex < 0) {
-        std::fprintf(stderr, "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
-                             "       sharedmap-worker --probe-plugin PATH\n"
-                             "Started by SharedMap's pool; not meant to be run by hand.\n");
+        std::fprintf(stderr,
+                     "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
+                     "       sharedmap-worker --probe-plugin PATH\n"
+                     "Started by SharedMap's pool; not meant to be run by hand.\n");
         return 2;
     }
     // Never outlive the pool: die with it, and close the race where it died before this line.

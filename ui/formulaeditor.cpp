@@ -32,7 +32,8 @@ const Example kExamples[] = {
     { QT_TRANSLATE_NOOP("FormulaEditor", "Largest magnitude"), "abs(x)", "max" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Count of positive elements"), "x > 0 ? 1 : 0", "sum" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Weighted mean (weights j)"), "x * j / (n - 1)", "mean" },
-    { QT_TRANSLATE_NOOP("FormulaEditor", "Every element clipped to [-1, 1] (a row per index)"), "min(max(x, -1), 1)", "map" },
+    { QT_TRANSLATE_NOOP("FormulaEditor", "Every element clipped to [-1, 1] (a row per index)"), "min(max(x, -1), 1)",
+      "map" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Diagonal, doubled (the tutorial's kernel)"), "B(i, i) * 2", "none" },
     { QT_TRANSLATE_NOOP("FormulaEditor", "Last minus first element of the row"), "B(i, n - 1) - B(i, 0)", "none" },
 };
@@ -75,11 +76,10 @@ FormulaEditor::FormulaEditor(QWidget* parent)
     m_edit->setTabChangesFocus(true);
     m_edit->setPlaceholderText(tr("e.g. x^2"));
     m_edit->setFixedHeight(m_edit->fontMetrics().lineSpacing() * 2 + 14);
-    m_edit->setToolTip(
-        tr("muparser expression. Element mode: x (the element), i (the row index), j (position in "
-           "the row), n (row length); reduce=map keeps the row of values. reduce=none: evaluated once "
-           "per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, "
-           "min, max, sum, avg, a ? b : c …"));
+    m_edit->setToolTip(tr("muparser expression. Element mode: x (the element), i (the row index), j (position in "
+                          "the row), n (row length); reduce=map keeps the row of values. reduce=none: evaluated once "
+                          "per index; read elements with B(r, c) or B(k). Functions: sin, cos, exp, log, sqrt, abs, "
+                          "min, max, sum, avg, a ? b : c …"));
     m_reduce->setObjectName(QStringLiteral("formulaReduce"));
     for (const char* name : { "sum", "mean", "min", "max", "map", "none" })
         m_reduce->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
@@ -226,8 +226,9 @@ void FormulaEditor::updatePreview()
             return; // the formula changed meanwhile
         const Preview preview = watcher->result();
         m_previewValue = preview.ok && !preview.values.isEmpty() ? preview.values.first() : kNaN;
-        m_preview->setText(preview.ok ? tr("Preview, index %1: %2").arg(m_previewIndex).arg(previewValues(preview.values))
-                                      : tr("Preview, index %1 fails: %2").arg(m_previewIndex).arg(preview.reason));
+        m_preview->setText(preview.ok
+                               ? tr("Preview, index %1: %2").arg(m_previewIndex).arg(previewValues(preview.values))
+                               : tr("Preview, index %1 fails: %2").arg(m_previewIndex).arg(preview.reason));
         emit previewReady();
     });
     watcher->setFuture(QtConcurrent::run([def, input = m_input, index = m_previewIndex, params] {

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <QMenu>
-
 #include <functional>
+#include <QMenu>
 
 namespace sharedmap {
 

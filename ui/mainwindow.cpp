@@ -200,8 +200,8 @@ void MainWindow::createActions()
         });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(tr("Write the results to .npy, .csv or HDF5 (Ctrl+E)"));
-    m_useResultsAction = file->addAction(themeIcon("go-next", QStyle::SP_ArrowForward), tr("Use results as &input"), this,
-                                         &MainWindow::useResultsAsInput);
+    m_useResultsAction = file->addAction(themeIcon("go-next", QStyle::SP_ArrowForward), tr("Use results as &input"),
+                                         this, &MainWindow::useResultsAsInput);
     m_useResultsAction->setToolTip(tr("Add the last job's results to the Data panel as an array and select it: no "
                                       "copy, the next job reads them where the workers wrote them"));
     m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {

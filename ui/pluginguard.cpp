@@ -52,8 +52,8 @@ QString PluginGuard::load(const QString& path, QStringList* added)
             .arg(file);
     QDir().mkpath(QFileInfo(markerPath()).absolutePath());
     QFile marker(markerPath());
-    const bool marked = marker.open(QIODevice::WriteOnly | QIODevice::Truncate) && marker.write(file.toUtf8()) > 0
-        && marker.flush();
+    const bool marked
+        = marker.open(QIODevice::WriteOnly | QIODevice::Truncate) && marker.write(file.toUtf8()) > 0 && marker.flush();
     marker.close();
     const QString error = KernelRegistry::loadPlugin(path, added);
     if (marked)

@@ -402,7 +402,8 @@ private slots:
 
 private:
     /// A uniform float64 array of `shape` generated in shared memory; null when it took too long.
-    std::shared_ptr<const SharedArray> generate(ArrayStore& store, const QVector<qint64>& shape, quint64 seed, int timeoutMs)
+    std::shared_ptr<const SharedArray> generate(ArrayStore& store, const QVector<qint64>& shape, quint64 seed,
+                                                int timeoutMs)
     {
         ArrayMeta meta;
         meta.dtype = DType::Float64;

@@ -2,10 +2,10 @@
 // underlined, Run disabled, examples, a preview equal to NumPy's value) and Kernels ▸ Load plugin
 // (the example plugin's kernels in the picker with their metadata, a job run with one, a plugin
 // of another SDK version refused). Real files written by NumPy, real workers.
-#include "guitest.h"
 #include "arraystore.h"
 #include "formulaeditor.h"
 #include "guioptions.h"
+#include "guitest.h"
 #include "jobpanel.h"
 #include "jobresult.h"
 #include "kernelmenu.h"
@@ -60,13 +60,14 @@ private slots:
         QSettings().clear(); // the window restores the last job, and a job names its plugins
         QVERIFY(m_dir.isValid());
         QVERIFY(runPython(
-            QStringLiteral("import numpy as np\n"
-                           "B = np.random.default_rng(3).normal(size=(12, 9))\n"
-                           "np.save('B.npy', B)\n"
-                           "r = B[0]\n"
-                           "np.save('preview.npy', np.array([(r**2).sum(), r.mean(), np.abs(r - np.arange(9)).max(),\n"
-                           "                                 (r > 0).sum(), B[0, 0] * 2, B[0, -1] - B[0, 0], r[0]**3 + 1]))\n"
-                           "np.save('median.npy', np.median(B, axis=1))\n"),
+            QStringLiteral(
+                "import numpy as np\n"
+                "B = np.random.default_rng(3).normal(size=(12, 9))\n"
+                "np.save('B.npy', B)\n"
+                "r = B[0]\n"
+                "np.save('preview.npy', np.array([(r**2).sum(), r.mean(), np.abs(r - np.arange(9)).max(),\n"
+                "                                 (r > 0).sum(), B[0, 0] * 2, B[0, -1] - B[0, 0], r[0]**3 + 1]))\n"
+                "np.save('median.npy', np.median(B, axis=1))\n"),
             m_dir.path()));
     }
 
@@ -155,7 +156,8 @@ private slots:
         QVERIFY2(editor->previewText().startsWith(QStringLiteral("Preview, index 0: ")),
                  qPrintable(editor->previewText()));
         if (QLatin1String(kPreviewCases[which][1]) == QLatin1String("map")) // the row, shortened, and its length
-            QVERIFY2(editor->previewText().endsWith(QStringLiteral("…] (9 values)")), qPrintable(editor->previewText()));
+            QVERIFY2(editor->previewText().endsWith(QStringLiteral("…] (9 values)")),
+                     qPrintable(editor->previewText()));
         QVERIFY(window.runAction()->isEnabled());
     }
 
@@ -216,7 +218,8 @@ private slots:
         QVERIFY2(message.contains(QLatin1String("crashed while it was loaded")), qPrintable(message));
         QVERIFY(window.bannerText().contains(QLatin1String("crashed while it was loaded")));
         QVERIFY(changed.isEmpty());
-        QVERIFY(!KernelRegistry::instance().pluginPaths().contains(QFileInfo(QStringLiteral(CRASH_PLUGIN)).canonicalFilePath()));
+        QVERIFY(!KernelRegistry::instance().pluginPaths().contains(
+            QFileInfo(QStringLiteral(CRASH_PLUGIN)).canonicalFilePath()));
     }
 
     void loadedPluginKernelsArePickedAndRun()

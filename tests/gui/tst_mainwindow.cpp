@@ -208,15 +208,16 @@ private slots:
         QTest::addColumn<QString>("secondIndices");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<bool>("counts"); // the histogram's counts (a copy), not the output array
-        QTest::newRow("row_cumsum, then row_sum") << QStringLiteral("row_cumsum") << QStringLiteral("0:60:2")
-                                                 << QVector<qint64> { 30, 33 } << QStringLiteral("row_sum")
-                                                 << QStringLiteral("all") << QStringLiteral("cumsum_then_sum.npy") << false;
+        QTest::newRow("row_cumsum, then row_sum")
+            << QStringLiteral("row_cumsum") << QStringLiteral("0:60:2") << QVector<qint64> { 30, 33 }
+            << QStringLiteral("row_sum") << QStringLiteral("all") << QStringLiteral("cumsum_then_sum.npy") << false;
         QTest::newRow("row_normalize, then row_std of a slice")
             << QStringLiteral("row_normalize") << QStringLiteral("all") << QVector<qint64> { 60, 33 }
-            << QStringLiteral("row_std") << QStringLiteral("10:20") << QStringLiteral("normalize_then_std.npy") << false;
+            << QStringLiteral("row_std") << QStringLiteral("10:20") << QStringLiteral("normalize_then_std.npy")
+            << false;
         QTest::newRow("histogram, then its counts as rows")
-            << QStringLiteral("histogram") << QStringLiteral("all") << QVector<qint64> { 10 } << QStringLiteral("row_sum")
-            << QStringLiteral("all") << QStringLiteral("counts.npy") << true;
+            << QStringLiteral("histogram") << QStringLiteral("all") << QVector<qint64> { 10 }
+            << QStringLiteral("row_sum") << QStringLiteral("all") << QStringLiteral("counts.npy") << true;
     }
 
     /// A job's output array goes to the Data panel without a copy and feeds the next job.
@@ -281,7 +282,10 @@ private slots:
         QCOMPARE(window.lastResult().values.size(), reference.size());
         for (qint64 k = 0; k < reference.size(); ++k)
             QVERIFY2(std::abs(window.lastResult().values[k] - reference[k]) <= 1e-12 * (1 + std::abs(reference[k])),
-                     qPrintable(QStringLiteral("position %1: %2 vs %3").arg(k).arg(window.lastResult().values[k]).arg(reference[k])));
+                     qPrintable(QStringLiteral("position %1: %2 vs %3")
+                                    .arg(k)
+                                    .arg(window.lastResult().values[k])
+                                    .arg(reference[k])));
     }
 
     void malformedFileShowsAnErrorAndTheAppGoesOn()

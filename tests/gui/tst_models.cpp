@@ -478,15 +478,24 @@ void TestModels::resultsUpdateRanges_data()
     QTest::addColumn<qint64>("done");
     QTest::addColumn<qint64>("failed");
 
-    QTest::newRow("nothing changes") << "" << 0 << "...................." << "" << qint64(0) << qint64(0);
-    QTest::newRow("two runs") << "" << 0 << "..DDD.....DDD......." << "2-4,10-12" << qint64(6) << qint64(0);
-    QTest::newRow("whole block") << "" << 5 << "DDDDDDDDDD" << "5-14" << qint64(10) << qint64(0);
-    QTest::newRow("failed is a change") << "" << 0 << "F.D.FF" << "0-0,2-2,4-5" << qint64(1) << qint64(3);
-    QTest::newRow("same again") << "..DD" << 0 << "..DD" << "" << qint64(2) << qint64(0);
-    QTest::newRow("only new rows") << "DDDD" << 0 << "DDDDDD.D" << "4-5,7-7" << qint64(7) << qint64(0);
-    QTest::newRow("done rows fail on a retry") << "DDDD" << 1 << "FF" << "1-2" << qint64(2) << qint64(2);
-    QTest::newRow("ends at table end") << "" << 15 << "...DDDDDD" << "18-19" << qint64(2) << qint64(0);
-    QTest::newRow("beyond the table") << "" << 25 << "DDD" << "" << qint64(0) << qint64(0);
+    QTest::newRow("nothing changes") << "" << 0 << "...................."
+                                     << "" << qint64(0) << qint64(0);
+    QTest::newRow("two runs") << "" << 0 << "..DDD.....DDD......."
+                              << "2-4,10-12" << qint64(6) << qint64(0);
+    QTest::newRow("whole block") << "" << 5 << "DDDDDDDDDD"
+                                 << "5-14" << qint64(10) << qint64(0);
+    QTest::newRow("failed is a change") << "" << 0 << "F.D.FF"
+                                        << "0-0,2-2,4-5" << qint64(1) << qint64(3);
+    QTest::newRow("same again") << "..DD" << 0 << "..DD"
+                                << "" << qint64(2) << qint64(0);
+    QTest::newRow("only new rows") << "DDDD" << 0 << "DDDDDD.D"
+                                   << "4-5,7-7" << qint64(7) << qint64(0);
+    QTest::newRow("done rows fail on a retry") << "DDDD" << 1 << "FF"
+                                               << "1-2" << qint64(2) << qint64(2);
+    QTest::newRow("ends at table end") << "" << 15 << "...DDDDDD"
+                                       << "18-19" << qint64(2) << qint64(0);
+    QTest::newRow("beyond the table") << "" << 25 << "DDD"
+                                      << "" << qint64(0) << qint64(0);
 }
 
 void TestModels::resultsUpdateRanges()

@@ -9,16 +9,19 @@
 // and CLIs inherit it). Registered RUN_SERIAL: every `sharedmap-cli run` removes the segments of
 // dead owners at start, so a concurrent test would race the parent-kill checks below.
 
-#include "procwatch.h"
-#include "testfiles.h"
-
 #include "jobsegment.h"
 #include "jobspec.h"
 #include "npyformat.h"
 #include "pool.h"
 #include "procstats.h"
+#include "procwatch.h"
 #include "sharedarray.h"
+#include "testfiles.h"
 
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,11 +31,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <cmath>
-#include <cstring>
-#include <fcntl.h>
-#include <limits>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/ipc.h>
@@ -170,8 +168,8 @@ struct KilledRun
     QString problem; ///< empty when every step went as expected
 };
 
-/// Starts a long run, waits for its workers and its three segments (input, job, output), SIGKILLs the CLI and checks that
-/// its workers die within a second while its segments stay. The CLI is left unreaped.
+/// Starts a long run, waits for its workers and its three segments (input, job, output), SIGKILLs the CLI and checks
+/// that its workers die within a second while its segments stay. The CLI is left unreaped.
 KilledRun killCliMidRun(const QString& input)
 {
     KilledRun killed;
@@ -200,11 +198,12 @@ KilledRun killCliMidRun(const QString& input)
         killed.problem = QStringLiteral("expected 2 workers, saw %1").arg(workers.size());
     else if (!alive.isEmpty())
         killed.problem = QStringLiteral("%1 worker(s) outlived their SIGKILLed parent by more than 1 s").arg(alive.size());
-    else if (killed.names.size() != 3 || !killed.names[0].startsWith(QStringLiteral("sharedmap-array-%1-").arg(killed.pid))
+    else if (killed.names.size() != 3
+             || !killed.names[0].startsWith(QStringLiteral("sharedmap-array-%1-").arg(killed.pid))
              || !killed.names[1].startsWith(QStringLiteral("sharedmap-job-%1-").arg(killed.pid))
              || !killed.names[2].startsWith(QStringLiteral("sharedmap-output-%1-").arg(killed.pid)))
-        killed.problem
-            = QStringLiteral("expected an array, a job and an output key file, got: %1").arg(killed.names.join(QLatin1Char(' ')));
+        killed.problem = QStringLiteral("expected an array, a job and an output key file, got: %1")
+                             .arg(killed.names.join(QLatin1Char(' ')));
     else if (killed.shmids.size() != 3)
         killed.problem = QStringLiteral("expected 3 SysV segments of the CLI, got %1").arg(killed.shmids.size());
     else if (segmentNamesOf(killed.pid) != killed.names || procwatch::shmSegmentsOf(killed.pid).size() != 3)
@@ -891,8 +890,9 @@ void TestReliability::workerRefusesForeignSegment()
         } else {
             // The header names another output: the input (not float64 of taskCount values, and
             // read-only for the worker's purpose) or a segment that no longer exists.
-            const QByteArray other = what == QLatin1String("output") ? array->segmentName().toLatin1()
-                                                                     : QByteArray("sharedmap-output-1-1-00000000deadbeef");
+            const QByteArray other = what == QLatin1String("output")
+                ? array->segmentName().toLatin1()
+                : QByteArray("sharedmap-output-1-1-00000000deadbeef");
             char* field = job->header()->outputSegment;
             std::memset(field, 0, sizeof job->header()->outputSegment);
             std::memcpy(field, other.constData(), size_t(other.size()));
@@ -945,7 +945,8 @@ void TestReliability::attachChecksTheCreator()
 {
     // A key file whose key leads to a segment another process made (two key files' inodes that
     // share their low 16 bits) is refused, not attached.
-    const QString name = QStringLiteral("sharedmap-array-%1-1-00000000c0ffee00").arg(std::numeric_limits<int>::max() - 7);
+    const QString name
+        = QStringLiteral("sharedmap-array-%1-1-00000000c0ffee00").arg(std::numeric_limits<int>::max() - 7);
     const QString keyPath = QStringLiteral("/tmp/qipc_sharedmemory_") + name;
     {
         QFile file(keyPath);

@@ -4,11 +4,9 @@
 #include "accumulator.h"
 #include "jobsegment.h"
 
-#include <QTest>
-
 #include <csignal>
 #include <cstring>
-
+#include <QTest>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,10 +123,10 @@ private slots:
         const qint64 deltas[] = { 2, 7, 1, 4 };
         QVERIFY(accumulator.commitOnce(0, cells, deltas, 4));
         QVERIFY(accumulator.commitOnce(69, cells, deltas, 2));
-        const int status = inChild([&] {
-            accumulator.commitOnce(2, cells, deltas, 4, dies ? CommitCrash::HalfApplied : CommitCrash::Never);
-        });
-        QVERIFY(dies ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL : WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        const int status = inChild(
+            [&] { accumulator.commitOnce(2, cells, deltas, 4, dies ? CommitCrash::HalfApplied : CommitCrash::Never); });
+        QVERIFY(dies ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL
+                     : WIFEXITED(status) && WEXITSTATUS(status) == 0);
         // The retry of position 2 (another worker) adds nothing: the commit is finished either way.
         QVERIFY(!accumulator.commitOnce(2, cells, deltas, 4));
         QVERIFY(!accumulator.commitOnce(0, cells, deltas, 4)); // nor does any other repeat

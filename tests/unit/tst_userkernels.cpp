@@ -200,10 +200,10 @@ private slots:
                                           << "mean" << 4 << "Unexpected token \"z\"";
         QTest::newRow("unknown function") << "median(x)"
                                           << "sum" << 0 << "Unexpected token \"median\"";
-        QTest::newRow("x without elements")
-            << "x*2"
-            << "none" << 0
-            << "x exists only with reduce=sum, mean, min, max or map; with reduce=none read elements with B(r, c) or B(k)";
+        QTest::newRow("x without elements") << "x*2"
+                                            << "none" << 0
+                                            << "x exists only with reduce=sum, mean, min, max or map; with reduce=none "
+                                               "read elements with B(r, c) or B(k)";
         QTest::newRow("non-ASCII counts characters") << "\u00e9 + x"
                                                      << "sum" << 0 << "";
         QTest::newRow("two results") << "x, 2"

@@ -9,7 +9,6 @@
 
 namespace sharedmap {
 
-
 /// The results of a job, live (statuses pulled in by update()) or final (setResult()): one row per
 /// position with its index, its value(s) and its status. Values are read where the workers wrote
 /// them — the job's output array — never copied: a position's values are shown once its status

@@ -2,13 +2,11 @@
 
 #include "liveplot.h"
 
-#include <QImageWriter>
-#include <QPainter>
-
-#include <qcustomplot.h>
-
 #include <cmath>
 #include <limits>
+#include <qcustomplot.h>
+#include <QImageWriter>
+#include <QPainter>
 
 namespace sharedmap {
 
@@ -134,7 +132,8 @@ QImage OutputImageView::render(const QSize& size) const
         } else {
             for (int x = 0; x < outWidth; ++x) {
                 const double* p = values + columns[x] * m_channels;
-                scan[x] = qRgb(qBound(0, int(p[0] + 0.5), 255), qBound(0, int(p[1] + 0.5), 255), qBound(0, int(p[2] + 0.5), 255));
+                scan[x] = qRgb(qBound(0, int(p[0] + 0.5), 255), qBound(0, int(p[1] + 0.5), 255),
+                               qBound(0, int(p[2] + 0.5), 255));
             }
         }
         if (m_overlay && m_worker[row] >= 0) {
