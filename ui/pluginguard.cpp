@@ -1,8 +1,10 @@
 #include "pluginguard.h"
 
 #include "kernel.h"
+#include "procstats.h"
 #include "settings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -19,28 +21,46 @@ QString canonical(const QString& path)
 }
 } // namespace
 
-QString PluginGuard::markerPath()
+QString PluginGuard::markerFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/loading-plugin");
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+}
+
+QString PluginGuard::markerPath(qint64 pid)
+{
+    return markerFolder() + QStringLiteral("/loading-plugin-%1").arg(pid);
 }
 
 QString PluginGuard::recoverFromCrash()
 {
-    QFile marker(markerPath());
-    if (!marker.open(QIODevice::ReadOnly))
-        return {};
-    const QString path = QString::fromUtf8(marker.readAll()).trimmed();
-    marker.close();
-    marker.remove();
-    if (path.isEmpty())
+    // One marker per window process, so a window starting while another loads a plugin does
+    // not take that load for a crash: only a marker whose process is gone is evidence.
+    QStringList crashed;
+    const QDir folder(markerFolder());
+    for (const QString& name : folder.entryList({ QStringLiteral("loading-plugin-*") }, QDir::Files)) {
+        const qint64 pid = name.section(QLatin1Char('-'), -1).toLongLong();
+        if (pid <= 0 || processRunning(pid))
+            continue;
+        QFile marker(folder.filePath(name));
+        if (!marker.open(QIODevice::ReadOnly))
+            continue;
+        const QString path = QString::fromUtf8(marker.readAll()).trimmed();
+        marker.close();
+        marker.remove();
+        if (!path.isEmpty() && !crashed.contains(path))
+            crashed.append(path);
+    }
+    if (crashed.isEmpty())
         return {};
     QStringList blocked = Settings::instance()->blockedPlugins();
-    if (!blocked.contains(path))
-        blocked.append(path);
+    for (const QString& path : std::as_const(crashed)) {
+        if (!blocked.contains(path))
+            blocked.append(path);
+    }
     Settings::instance()->setBlockedPlugins(blocked);
     return QObject::tr("The plugin %1 crashed SharedMap while it was being loaded, so it is not loaded "
                        "any more. Kernels ▸ Load plugin… tries it again, in a separate process first.")
-        .arg(path);
+        .arg(crashed.join(QStringLiteral(", ")));
 }
 
 QString PluginGuard::load(const QString& path, QStringList* added)
@@ -50,14 +70,15 @@ QString PluginGuard::load(const QString& path, QStringList* added)
         return QObject::tr("plugin %1 crashed SharedMap when it was last loaded: not loaded (Kernels ▸ Load "
                            "plugin… tries it again, in a separate process first)")
             .arg(file);
-    QDir().mkpath(QFileInfo(markerPath()).absolutePath());
-    QFile marker(markerPath());
+    QDir().mkpath(markerFolder());
+    const QString markerFile = markerPath(QCoreApplication::applicationPid());
+    QFile marker(markerFile);
     const bool marked
         = marker.open(QIODevice::WriteOnly | QIODevice::Truncate) && marker.write(file.toUtf8()) > 0 && marker.flush();
     marker.close();
     const QString error = KernelRegistry::loadPlugin(path, added);
     if (marked)
-        QFile::remove(markerPath()); // it did not crash
+        QFile::remove(markerFile); // it did not crash
     return error;
 }
 

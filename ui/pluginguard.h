@@ -7,9 +7,10 @@ namespace sharedmap {
 
 /// Loads kernel plugins into the window's own process behind a crash marker. A plugin's code
 /// runs when it is loaded; if it crashes there, it takes the window with it. The marker file
-/// names the plugin being loaded and is removed once it loaded; finding it at the next start
-/// means that plugin crashed the window, so it is blocked: not loaded again at start or from a
-/// job, until Kernels ▸ Load plugin… has loaded it in a separate process without a crash.
+/// (one per window process: `loading-plugin-<pid>` in the app's data folder) names the plugin
+/// being loaded and is removed once it loaded; finding one whose process is gone at the next
+/// start means that plugin crashed the window, so it is blocked: not loaded again at start or
+/// from a job, until Kernels ▸ Load plugin… has loaded it in a separate process without a crash.
 class PluginGuard
 {
 public:
@@ -22,8 +23,11 @@ public:
     static void unblock(const QString& path);
     static bool isBlocked(const QString& path);
 
+    /// The marker a window process `pid` keeps while it loads a plugin.
+    static QString markerPath(qint64 pid);
+
 private:
-    static QString markerPath();
+    static QString markerFolder();
 };
 
 } // namespace sharedmap

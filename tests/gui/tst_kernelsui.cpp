@@ -16,6 +16,7 @@
 #include "sharedarray.h"
 
 #include <cmath>
+#include <limits>
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -279,14 +280,16 @@ private slots:
         // A load that crashed the window leaves its marker: the next window blocks that plugin
         // (at start, from a job) and says so; Load plugin… unblocks it once a worker process has
         // loaded it without a crash.
-        const QString marker = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
-            + QStringLiteral("/loading-plugin");
+        // A window that died while loading (a pid above pid_max: no such process). A live
+        // window's marker is left alone: it is loading, not crashed.
+        const QString marker = PluginGuard::markerPath(std::numeric_limits<int>::max());
+        const QString live = PluginGuard::markerPath(1); // init: always running
         const QString crash = QFileInfo(QStringLiteral(CRASH_PLUGIN)).canonicalFilePath();
         const QString median = QFileInfo(QStringLiteral(ROW_MEDIAN_PLUGIN)).canonicalFilePath();
         QVERIFY(QDir().mkpath(QFileInfo(marker).absolutePath()));
         Settings::instance()->setBlockedPlugins({ median }); // as if it had crashed an earlier run
-        {
-            QFile file(marker);
+        for (const QString& path : { marker, live }) {
+            QFile file(path);
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(crash.toUtf8());
         }
@@ -298,6 +301,8 @@ private slots:
         const QString message = problem.first().first().toString();
         QVERIFY2(message.contains(crash) && message.contains(QLatin1String("crashed SharedMap")), qPrintable(message));
         QVERIFY(!QFile::exists(marker));
+        QVERIFY(QFile::exists(live));
+        QFile::remove(live);
         QVERIFY(PluginGuard::isBlocked(crash) && PluginGuard::isBlocked(median));
         // Blocked: not loaded into this process (it would crash the test), however it is named.
         QVERIFY(PluginGuard::load(crash).contains(QLatin1String("crashed SharedMap when it was last loaded")));
