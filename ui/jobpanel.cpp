@@ -148,7 +148,10 @@ void JobPanel::fitDescription()
 {
     const int width = m_description->width() > 50 ? m_description->width() : qMax(200, this->width() / 2);
     m_description->setMinimumHeight(0); // else QLabel answers with the old minimum
-    m_description->setMinimumHeight(m_description->heightForWidth(width));
+    m_description->setMaximumHeight(QWIDGETSIZE_MAX);
+    // Exactly the lines the text needs at this width: the form would otherwise size the row by
+    // the label's sizeHint(), which wraps at a guessed narrower width (blank lines below it).
+    m_description->setFixedHeight(m_description->heightForWidth(width));
 }
 
 const KernelDef* JobPanel::currentKernel() const
