@@ -149,6 +149,8 @@ public:
     /// Probes `path` with `worker` and waits (for command-line use; the window probes with an
     /// asynchronous QProcess). Returns probeVerdict().
     static QString probePlugin(const QString& path, const QString& worker);
+    /// probePlugin(), then loadPlugin() when the probe loaded it without a crash.
+    static QString loadProbedPlugin(const QString& path, const QString& worker);
 
 private:
     KernelRegistry();

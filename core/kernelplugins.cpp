@@ -192,13 +192,17 @@ QStringList KernelRegistry::loadPluginFolder(const QString& folder, const QStrin
 {
     QStringList errors;
     for (const QString& path : pluginFiles(folder)) {
-        QString error = worker.isEmpty() ? QString() : probePlugin(path, worker);
-        if (error.isEmpty())
-            error = loadPlugin(path);
+        const QString error = worker.isEmpty() ? loadPlugin(path) : loadProbedPlugin(path, worker);
         if (!error.isEmpty())
             errors.append(error);
     }
     return errors;
+}
+
+QString KernelRegistry::loadProbedPlugin(const QString& path, const QString& worker)
+{
+    const QString error = probePlugin(path, worker);
+    return error.isEmpty() ? loadPlugin(path) : error;
 }
 
 QStringList KernelRegistry::probeArguments(const QString& path)

@@ -796,7 +796,7 @@ void Pool::finish(bool cancelled)
     sampleMemory(true); // every worker is still attached: the memory figure of the whole run
     JobResult& result = m_result;
     const qint64 tasks = m_job->taskCount();
-    result.values = ResultValues(m_job->output()); // no copy: the output array outlives the job
+    // result.values is the output array since beginJob(): no copy, and it outlives the job.
     result.status = QByteArray(reinterpret_cast<const char*>(m_job->status()), int(tasks));
     result.failureReasons = m_failureReasons;
     for (auto it = m_kernelFailures.cbegin(); it != m_kernelFailures.cend(); ++it) {

@@ -28,13 +28,24 @@ QString keyFile(const QString& name)
     return QStringLiteral("%1/qipc_sharedmemory_%2").arg(QLatin1String(kKeyDirectory), name);
 }
 
-/// The creator's pid a SharedMap segment name carries (`sharedmap-<kind>-<pid>-<start>-<random>`),
-/// 0 for another name.
-qint64 creatorOf(const QString& name)
+/// The creator's pid and start time a SharedMap segment name carries
+/// (`sharedmap-<kind>-<pid>-<start>-<random>`); false for another name.
+bool parseSegmentName(const QString& name, qint64* pid, qint64* started)
 {
-    static const QRegularExpression pattern(QStringLiteral("^sharedmap-[a-z]+-(\\d+)-\\d+-[0-9a-f]+$"));
+    static const QRegularExpression pattern(QStringLiteral("^sharedmap-[a-z]+-(\\d+)-(\\d+)-[0-9a-f]+$"));
     const QRegularExpressionMatch match = pattern.match(name);
-    return match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    if (!match.hasMatch())
+        return false;
+    *pid = match.captured(1).toLongLong();
+    *started = match.captured(2).toLongLong();
+    return true;
+}
+
+/// The System V id the key file at `path` leads to (ftok, then shmget); -1 when there is none.
+int segmentIdOf(const QByteArray& path)
+{
+    const key_t key = ftok(path.constData(), 'Q');
+    return key == -1 ? -1 : shmget(key, 0, 0);
 }
 } // namespace
 
@@ -79,8 +90,7 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
             segment->m_size = segment->m_memory.size();
             // The key leads to the segment just made (IPC_EXCL): keep its id, so that removing it
             // later never goes through a key that may by then name someone else's segment.
-            const key_t key = ftok(QFile::encodeName(keyFile(name)).constData(), 'Q');
-            segment->m_id = key == -1 ? -1 : shmget(key, 0, 0);
+            segment->m_id = segmentIdOf(QFile::encodeName(keyFile(name)));
             return segment;
         }
         // ftok() can map two names to one key: a collision is retried under a new name. So is a
@@ -106,14 +116,12 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
         *error = QStringLiteral("bad segment name '%1'").arg(name);
         return nullptr;
     }
-    const QByteArray path = QFile::encodeName(keyFile(name));
-    struct stat keyInfo;
-    if (::stat(path.constData(), &keyInfo) != 0) {
+    const key_t key = ftok(QFile::encodeName(keyFile(name)).constData(), 'Q'); // fails when the key file is gone
+    if (key == -1) {
         *error = QStringLiteral("cannot attach to segment %1: it does not exist").arg(name);
         return nullptr;
     }
-    const key_t key = ftok(path.constData(), 'Q');
-    const int id = key == -1 ? -1 : shmget(key, 0, 0);
+    const int id = shmget(key, 0, 0);
     shmid_ds info;
     if (id == -1 || shmctl(id, IPC_STAT, &info) != 0) {
         *error
@@ -122,8 +130,8 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
     }
     // Two key files can share a key (16 bits of inode): the segment must be the one the name's
     // creator made.
-    const qint64 creator = creatorOf(name);
-    if (creator > 0 && qint64(info.shm_cpid) != creator) {
+    qint64 creator = 0, started = 0;
+    if (parseSegmentName(name, &creator, &started) && qint64(info.shm_cpid) != creator) {
         *error = QStringLiteral("cannot attach to segment %1: its key leads to a segment of process %2")
                      .arg(name)
                      .arg(qint64(info.shm_cpid));
@@ -159,24 +167,21 @@ QVector<StaleSegment> removeStaleSegments()
     QVector<StaleSegment> removed;
     const QDir directory(QString::fromLatin1(kKeyDirectory));
     const QStringList keyFiles = directory.entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-*") }, QDir::Files);
-    static const QRegularExpression pattern(QStringLiteral("^qipc_sharedmemory_(sharedmap-[a-z]+-(\\d+)-(\\d+)-[0-9a-f]+)$"));
     for (const QString& file : keyFiles) {
-        const QRegularExpressionMatch match = pattern.match(file);
-        if (!match.hasMatch())
+        const QString name = file.mid(int(qstrlen("qipc_sharedmemory_")));
+        qint64 pid = 0, started = 0;
+        if (!parseSegmentName(name, &pid, &started))
             continue;
-        const qint64 pid = match.captured(2).toLongLong();
-        const qint64 started = match.captured(3).toLongLong();
         if (processStartTime(pid) == started)
             continue; // the owner is alive: not ours to touch
         StaleSegment stale;
-        stale.name = match.captured(1);
+        stale.name = name;
         stale.ownerPid = pid;
         const QString path = directory.filePath(file);
         struct stat keyInfo;
         if (::stat(QFile::encodeName(path).constData(), &keyInfo) != 0 || keyInfo.st_uid != geteuid())
             continue; // another user's run: not ours to judge
-        const key_t key = ftok(QFile::encodeName(path).constData(), 'Q');
-        const int id = key == -1 ? -1 : shmget(key, 0, 0);
+        const int id = segmentIdOf(QFile::encodeName(path));
         if (id != -1) {
             shmid_ds info;
             if (shmctl(id, IPC_STAT, &info) != 0 || info.shm_perm.uid != geteuid())

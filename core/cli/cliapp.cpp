@@ -214,9 +214,7 @@ int loadPlugins(const QStringList& named)
     // only then would it have been loaded here.
     const QString worker = defaultWorkerProgram();
     for (const QString& path : named) {
-        QString error = KernelRegistry::probePlugin(path, worker);
-        if (error.isEmpty())
-            error = KernelRegistry::loadPlugin(path);
+        const QString error = KernelRegistry::loadProbedPlugin(path, worker);
         if (!error.isEmpty())
             return usageError(error);
     }

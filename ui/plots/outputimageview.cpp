@@ -102,10 +102,12 @@ void OutputImageView::refresh()
     update();
 }
 
-QImage OutputImageView::render(const QSize& size) const
+QImage OutputImageView::render(const QSize& size, qint64 rows) const
 {
     QImage picture(qMax(1, size.width()), qMax(1, size.height()), QImage::Format_RGB32);
     picture.fill(kPending);
+    if (rows <= 0)
+        return picture;
     QCPColorGradient gradient = LivePlot::viridis();
     const double span = m_max > m_min ? m_max - m_min : 1.0;
     const QCPRange range = m_log ? QCPRange(0, std::log1p(span)) : QCPRange(m_min, m_min + span);
@@ -117,7 +119,7 @@ QImage OutputImageView::render(const QSize& size) const
         columns[x] = qint64(x) * m_width / outWidth;
     QVector<double> line(outWidth);
     for (int y = 0; y < picture.height(); ++y) {
-        const qint64 row = qint64(y) * m_rows / picture.height();
+        const qint64 row = qint64(y) * rows / picture.height();
         if (!m_done[int(row)])
             continue;
         auto* scan = reinterpret_cast<QRgb*>(picture.scanLine(y));
@@ -151,7 +153,7 @@ QImage OutputImageView::render(const QSize& size) const
 QImage OutputImageView::image() const
 {
     const qint64 rows = qMin(m_rows, kMaxPixels / qMax<qint64>(1, m_width));
-    return render(QSize(int(qMax<qint64>(1, m_width)), int(qMax<qint64>(1, rows))));
+    return render(QSize(int(qMax<qint64>(1, m_width)), int(qMax<qint64>(1, rows))), rows);
 }
 
 bool OutputImageView::save(const QString& path, QString* error) const
@@ -176,7 +178,7 @@ void OutputImageView::paintEvent(QPaintEvent*)
     // Never more pixels than the screen shows or the values hold.
     const QSize pixels = (QSizeF(size) * devicePixelRatioF()).toSize().boundedTo(full);
     if (m_stale || m_display.size() != pixels) {
-        m_display = render(pixels);
+        m_display = render(pixels, m_rows);
         m_stale = false;
     }
     const QRect target(QPoint((width() - size.width()) / 2, (height() - size.height()) / 2), size);

@@ -49,8 +49,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    /// Renders the picture at `size` (at most rows × width), sampling rows and columns.
-    QImage render(const QSize& size) const;
+    /// Renders the first `rows` rows at `size` (at most rows × width), sampling rows and columns.
+    QImage render(const QSize& size, qint64 rows) const;
 
     qint64 m_rows = 0;
     qint64 m_width = 0;
