@@ -14,6 +14,7 @@ SHAREDMAP_PACKAGES=(
     qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
     dpkg-dev file appstream desktop-file-utils help2man man-db
     libmuparser-dev
+    clang-format
 )
 
 sharedmap_install_packages() {

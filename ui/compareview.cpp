@@ -1,10 +1,10 @@
 #include "compareview.h"
 
-#include "compareplot.h"
-#include "pool.h"
-#include "progressformat.h"
+#include "base/progressformat.h"
+#include "engine/pool.h"
+#include "io/arraystore.h"
+#include "plots/compareplot.h"
 #include "settings.h"
-#include "sharedarray.h"
 
 #include <cmath>
 #include <cstring>

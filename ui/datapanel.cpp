@@ -1,18 +1,18 @@
 #include "datapanel.h"
 
-#include "arraylistmodel.h"
-#include "arraystore.h"
-#include "arraytablemodel.h"
-#include "heatmapview.h"
-#include "progressformat.h"
+#include "base/progressformat.h"
+#include "io/arraystore.h"
+#include "models/arraylistmodel.h"
+#include "models/arraytablemodel.h"
+#include "plots/heatmapview.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -143,8 +143,8 @@ void DataPanel::showArray(int id)
     const ArrayMeta& meta = array->meta();
     const ArrayStore::Entry entry = m_store->entry(id);
     m_info->setText(tr("<b>Input:</b> %1 — %2 %3, %4 order, %5 in shared memory segment <tt>%6</tt>%7")
-                        .arg(entry.name.toHtmlEscaped(), dtypeName(meta.dtype), meta.shapeText(),
-                             meta.orderText(), formatBytes(meta.byteSize()), array->segmentName(),
+                        .arg(entry.name.toHtmlEscaped(), dtypeName(meta.dtype), meta.shapeText(), meta.orderText(),
+                             formatBytes(meta.byteSize()), array->segmentName(),
                              entry.path.isEmpty() ? QString() : tr("<br>from %1").arg(entry.path.toHtmlEscaped())));
     m_tableModel->setArray(array);
     m_heatmap->setArray(array);

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <QWidget>
-
 #include <memory>
+#include <QWidget>
 
 class QLabel;
 class QProgressBar;

@@ -62,10 +62,11 @@ QVector<Demo> makeDemos()
         "tells how many updates were lost. Run again: the loss changes every time — that is what makes races hard to "
         "find.</p><p>Fix it with <b>lock = mutex</b> (one worker at a time in the critical section) or "
         "<b>lock = atomic</b> (the processor does read-add-write as one step): see the next demos.</p>");
-    race.job = job("race_increment", { { QStringLiteral("lock"), QStringLiteral("none") },
-                                       { QStringLiteral("iterations"), 2000000 },
-                                       { QStringLiteral("tasks"), 24 },
-                                       { QStringLiteral("duration_ms"), 100.0 } }); // slow enough to watch
+    race.job = job("race_increment",
+                   { { QStringLiteral("lock"), QStringLiteral("none") },
+                     { QStringLiteral("iterations"), 2000000 },
+                     { QStringLiteral("tasks"), 24 },
+                     { QStringLiteral("duration_ms"), 100.0 } }); // slow enough to watch
     demos.append(race);
 
     Demo mutex = race;
@@ -102,10 +103,11 @@ QVector<Demo> makeDemos()
         "places, so each count is added atomically. Watch the bell curve of normal data build up in the "
         "<b>Histogram</b> tab. The counts equal NumPy's <code>np.histogram(B, 60, range=(-4, 4))</code>; "
         "<i>File ▸ Export results</i> saves them.</p>");
-    histogram.job = job("histogram", { { QStringLiteral("bins"), 60 },
-                                       { QStringLiteral("min"), -4.0 },
-                                       { QStringLiteral("max"), 4.0 },
-                                       { QStringLiteral("sleep_ms"), 2.0 } });
+    histogram.job = job("histogram",
+                        { { QStringLiteral("bins"), 60 },
+                          { QStringLiteral("min"), -4.0 },
+                          { QStringLiteral("max"), 4.0 },
+                          { QStringLiteral("sleep_ms"), 2.0 } });
     histogram.data = float64(2000, 5000);
     histogram.distribution = Distribution::Normal;
     histogram.dataName = QStringLiteral("normal-data");
@@ -133,9 +135,9 @@ QVector<Demo> makeDemos()
         "lock is needed and the image comes out in order. Watch the <b>Image</b> tab fill in; tick <i>Colour bands by "
         "worker</i> to see who computed what. Rows inside the set are slow, rows outside are fast: the chunks adapt "
         "so both workers stay busy (see the <b>Timeline</b>).</p>");
-    mandelbrot.job = job("mandelbrot", { { QStringLiteral("width"), 1200 },
-                                         { QStringLiteral("height"), 900 },
-                                         { QStringLiteral("max_iter"), 2000 } });
+    mandelbrot.job = job(
+        "mandelbrot",
+        { { QStringLiteral("width"), 1200 }, { QStringLiteral("height"), 900 }, { QStringLiteral("max_iter"), 2000 } });
     demos.append(mandelbrot);
 
     Demo blur;

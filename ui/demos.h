@@ -1,8 +1,8 @@
 #pragma once
 
-#include "arraymeta.h"
-#include "generator.h"
-#include "jobspec.h"
+#include "base/arraymeta.h"
+#include "io/generator.h"
+#include "job/jobspec.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "formulaeditor.h"
 
-#include "sharedarray.h"
+#include "io/arraystore.h"
 
 #include <cmath>
 #include <limits>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "formulakernel.h"
+#include "kernels/builtin/formulakernel.h"
 
 #include <memory>
 #include <QWidget>

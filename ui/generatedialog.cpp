@@ -1,7 +1,7 @@
 #include "generatedialog.h"
 
-#include "procstats.h"
-#include "progressformat.h"
+#include "base/procstats.h"
+#include "base/progressformat.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -23,8 +23,8 @@ GenerateDialog::GenerateDialog(QWidget* parent)
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Generate an array"));
-    for (const char* name : { "float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16",
-                              "uint8", "bool" })
+    for (const char* name :
+         { "float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool" })
         m_dtype->addItem(QString::fromLatin1(name));
     m_distribution->addItem(tr("uniform"), int(Distribution::Uniform));
     m_distribution->addItem(tr("normal"), int(Distribution::Normal));
@@ -32,7 +32,8 @@ GenerateDialog::GenerateDialog(QWidget* parent)
     m_seed->setRange(0, INT_MAX);
     m_shape->setToolTip(tr("Dimensions separated by x, e.g. 1000x1000 or 100x20x30"));
     m_dtype->setToolTip(tr("Element type, as NumPy names it"));
-    m_distribution->setToolTip(tr("uniform: [0, 1) for floats, 0–99 for integers; normal: N(0, 1); arange: 0, 1, 2, …"));
+    m_distribution->setToolTip(
+        tr("uniform: [0, 1) for floats, 0–99 for integers; normal: N(0, 1); arange: 0, 1, 2, …"));
     m_seed->setToolTip(tr("The same seed gives the same array"));
     auto* form = new QFormLayout(this);
     form->addRow(tr("&Shape:"), m_shape);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "arraymeta.h"
-#include "generator.h"
+#include "base/arraymeta.h"
+#include "io/generator.h"
 
 #include <QDialog>
 

@@ -8,22 +8,33 @@ namespace sharedmap {
 QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("GuiOptions", "SharedMap: a parallel map over arrays in shared memory."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("GuiOptions", "SharedMap: a parallel map over arrays in shared memory."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption job(QStringLiteral("job"), QCoreApplication::translate("GuiOptions", "Open a job file."), QStringLiteral("JOB.json"));
-    const QCommandLineOption kernel(QStringLiteral("kernel"), QCoreApplication::translate("GuiOptions", "Kernel name."), QStringLiteral("NAME"));
-    const QCommandLineOption param(QStringLiteral("param"), QCoreApplication::translate("GuiOptions", "Kernel parameter (repeatable)."),
+    const QCommandLineOption job(QStringLiteral("job"), QCoreApplication::translate("GuiOptions", "Open a job file."),
+                                 QStringLiteral("JOB.json"));
+    const QCommandLineOption kernel(QStringLiteral("kernel"), QCoreApplication::translate("GuiOptions", "Kernel name."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption param(QStringLiteral("param"),
+                                   QCoreApplication::translate("GuiOptions", "Kernel parameter (repeatable)."),
                                    QStringLiteral("KEY=VALUE"));
-    const QCommandLineOption indices(QStringLiteral("indices"), QCoreApplication::translate("GuiOptions", "Index spec."), QStringLiteral("SPEC"));
-    const QCommandLineOption workers(QStringLiteral("workers"), QCoreApplication::translate("GuiOptions", "Worker processes."), QStringLiteral("N"));
-    const QCommandLineOption chunk(QStringLiteral("chunksize"), QCoreApplication::translate("GuiOptions", "Chunk size or auto."), QStringLiteral("N|auto"));
-    const QCommandLineOption run(QStringLiteral("run"), QCoreApplication::translate("GuiOptions", "Run the job once the input is loaded."));
+    const QCommandLineOption indices(QStringLiteral("indices"),
+                                     QCoreApplication::translate("GuiOptions", "Index spec."), QStringLiteral("SPEC"));
+    const QCommandLineOption workers(
+        QStringLiteral("workers"), QCoreApplication::translate("GuiOptions", "Worker processes."), QStringLiteral("N"));
+    const QCommandLineOption chunk(QStringLiteral("chunksize"),
+                                   QCoreApplication::translate("GuiOptions", "Chunk size or auto."),
+                                   QStringLiteral("N|auto"));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QCoreApplication::translate("GuiOptions", "Run the job once the input is loaded."));
     const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QCoreApplication::translate("GuiOptions", "Start with a teaching demo (copy, race, mutex, "
-                                                                            "atomic, histogram, pi, mandelbrot, blur)."),
+                                  QCoreApplication::translate("GuiOptions",
+                                                              "Start with a teaching demo (copy, race, mutex, "
+                                                              "atomic, histogram, pi, mandelbrot, blur)."),
                                   QStringLiteral("NAME"));
-    const QCommandLineOption plugin(QStringLiteral("plugin"), QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
+    const QCommandLineOption plugin(QStringLiteral("plugin"),
+                                    QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
                                     QStringLiteral("PATH"));
     parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin });
     parser.addPositionalArgument(QStringLiteral("FILE"),

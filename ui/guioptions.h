@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobspec.h"
+#include "job/jobspec.h"
 
 #include <QStringList>
 

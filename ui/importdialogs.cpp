@@ -1,7 +1,7 @@
 #include "importdialogs.h"
 
-#include "formats/hdf5format.h"
-#include "progressformat.h"
+#include "base/progressformat.h"
+#include "io/formats/hdf5format.h"
 
 #include <cmath>
 #include <QComboBox>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "arrayloader.h"
-#include "formats/csvformat.h"
+#include "io/arrayloader.h"
+#include "io/formats/csvformat.h"
 
 #include <QDialog>
 #include <QFutureWatcher>

@@ -1,8 +1,8 @@
 #include "jobpanel.h"
 
+#include "base/indexlist.h"
 #include "formulaeditor.h"
-#include "indexlist.h"
-#include "kernel.h"
+#include "kernels/kernel.h"
 #include "pluginguard.h"
 
 #include <QCheckBox>

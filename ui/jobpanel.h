@@ -1,7 +1,7 @@
 #pragma once
 
-#include "arraymeta.h"
-#include "jobspec.h"
+#include "base/arraymeta.h"
+#include "job/jobspec.h"
 
 #include <memory>
 #include <QWidget>

@@ -1,6 +1,6 @@
 #include "kernelmenu.h"
 
-#include "kernel.h"
+#include "kernels/kernel.h"
 #include "pluginguard.h"
 
 #include <QDesktopServices>

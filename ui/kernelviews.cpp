@@ -1,12 +1,13 @@
 #include "kernelviews.h"
 
-#include "convergenceplot.h"
-#include "countsplot.h"
-#include "kernel.h"
-#include "outputimageview.h"
-#include "pool.h"
-#include "raceplot.h"
+#include "engine/pool.h"
+#include "kernels/kernel.h"
+#include "plots/convergenceplot.h"
+#include "plots/countsplot.h"
+#include "plots/outputimageview.h"
+#include "plots/raceplot.h"
 
+#include <cmath>
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -14,8 +15,6 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
-
-#include <cmath>
 
 namespace sharedmap {
 
@@ -27,8 +26,7 @@ constexpr qint64 kMaxLiveBins = 100000;
 KernelViews::KernelViews(QTabWidget* tabs, QObject* parent)
     : QObject(parent)
     , m_tabs(tabs)
-{
-}
+{ }
 
 void KernelViews::addTab(QWidget* page, const QString& title, const QString& tip)
 {
@@ -68,7 +66,8 @@ void KernelViews::begin(const JobResult& plan)
         auto* save = new QPushButton(tr("Save image…"), page);
         OutputImageView* image = m_image;
         connect(save, &QPushButton::clicked, page, [page, image] {
-            const QString path = QFileDialog::getSaveFileName(page, tr("Save image"), QString(), tr("PNG image (*.png)"));
+            const QString path
+                = QFileDialog::getSaveFileName(page, tr("Save image"), QString(), tr("PNG image (*.png)"));
             QString error;
             if (!path.isEmpty() && !image->save(path, &error))
                 page->setToolTip(error);
@@ -92,7 +91,8 @@ void KernelViews::begin(const JobResult& plan)
         const qint64 bins = params.value(QStringLiteral("bins")).toLongLong();
         if (bins <= kMaxLiveBins) {
             m_counts = new CountsPlot;
-            m_counts->setBins(bins, params.value(QStringLiteral("min")).toDouble(), params.value(QStringLiteral("max")).toDouble());
+            m_counts->setBins(bins, params.value(QStringLiteral("min")).toDouble(),
+                              params.value(QStringLiteral("max")).toDouble());
             addTab(m_counts, tr("Histogram"), tr("The shared counts, as the workers add to them"));
         }
     }
@@ -149,7 +149,8 @@ void KernelViews::refresh()
 {
     if (m_image)
         m_image->refresh();
-    for (LivePlot* plot : { static_cast<LivePlot*>(m_race), static_cast<LivePlot*>(m_counts), static_cast<LivePlot*>(m_pi) }) {
+    for (LivePlot* plot :
+         { static_cast<LivePlot*>(m_race), static_cast<LivePlot*>(m_counts), static_cast<LivePlot*>(m_pi) }) {
         if (plot)
             plot->refresh();
     }

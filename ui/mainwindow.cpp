@@ -1,22 +1,23 @@
 #include "mainwindow.h"
 
-#include "arraystore.h"
+#include "base/progressformat.h"
 #include "compareview.h"
 #include "datapanel.h"
 #include "demos.h"
+#include "engine/cleanup.h"
+#include "engine/pool.h"
 #include "generatedialog.h"
 #include "importdialogs.h"
+#include "io/arraystore.h"
+#include "job/resultwriter.h"
 #include "jobpanel.h"
 #include "kernelmenu.h"
 #include "language.h"
-#include "liveplot.h"
+#include "models/resultsmodel.h"
 #include "monitorpanel.h"
-#include "pool.h"
-#include "progressformat.h"
-#include "resultsmodel.h"
+#include "plots/liveplot.h"
 #include "resultspanel.h"
 #include "settings.h"
-#include "sharedsegment.h"
 
 #include <QAction>
 #include <QApplication>
@@ -124,7 +125,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(Settings::instance(), &Settings::recentFilesChanged, this, &MainWindow::updateRecentMenu);
 
     // Shared memory left by runs that were killed is removed at the next start.
-    for (const StaleSegment& stale : removeStaleSegments())
+    for (const StaleSegment& stale : cleanUpStaleRuns())
         m_logPanel->append(tr("Removed %1 (%2) left by a killed run (pid %3)")
                                .arg(stale.name, formatBytes(stale.bytes))
                                .arg(stale.ownerPid));
@@ -164,14 +165,15 @@ void MainWindow::createActions()
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setToolTip(tr("Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
-    m_generateAction = file->addAction(themeIcon("document-new", QStyle::SP_FileIcon), tr("&Generate array…"), this, [this] {
-        auto* dialog = new GenerateDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &QDialog::accepted, this, [this, dialog] {
-            m_store->generate(dialog->arrayName(), dialog->meta(), dialog->distribution(), dialog->seed());
-        });
-        dialog->open();
-    });
+    m_generateAction
+        = file->addAction(themeIcon("document-new", QStyle::SP_FileIcon), tr("&Generate array…"), this, [this] {
+              auto* dialog = new GenerateDialog(this);
+              dialog->setAttribute(Qt::WA_DeleteOnClose);
+              connect(dialog, &QDialog::accepted, this, [this, dialog] {
+                  m_store->generate(dialog->arrayName(), dialog->meta(), dialog->distribution(), dialog->seed());
+              });
+              dialog->open();
+          });
     m_generateAction->setShortcut(QKeySequence(tr("Ctrl+G")));
     m_generateAction->setToolTip(tr("Make a demo array in shared memory (Ctrl+G)"));
     file->addSeparator();
@@ -191,12 +193,13 @@ void MainWindow::createActions()
     file->addSeparator();
     m_exportAction = file->addAction(
         themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
-            chooseFile(tr("Export results"), tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)"), true,
-                       [this](const QString& path) {
-                           const QString error = exportResults(path);
-                           showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error,
-                                      !error.isEmpty());
-                       });
+            chooseFile(
+                tr("Export results"),
+                tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)"),
+                true, [this](const QString& path) {
+                    const QString error = exportResults(path);
+                    showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error, !error.isEmpty());
+                });
         });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setToolTip(tr("Write the results to .npy, .csv or HDF5 (Ctrl+E)"));
@@ -204,26 +207,31 @@ void MainWindow::createActions()
                                          this, &MainWindow::useResultsAsInput);
     m_useResultsAction->setToolTip(tr("Add the last job's results to the Data panel as an array and select it: no "
                                       "copy, the next job reads them where the workers wrote them"));
-    m_savePlotAction = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
-        chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true, [this](const QString& path) {
-            const QString error = savePlot(path);
-            showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
-        });
-    });
+    m_savePlotAction
+        = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
+              chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true,
+                         [this](const QString& path) {
+                             const QString error = savePlot(path);
+                             showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
+                         });
+          });
     m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG or PDF"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    m_runAction = run->addAction(themeIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Run"), this, [this] { runJob(); });
+    m_runAction = run->addAction(themeIcon("media-playback-start", QStyle::SP_MediaPlay), tr("&Run"), this,
+                                 [this] { runJob(); });
     m_runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
     m_runAction->setToolTip(tr("Run the job on the selected array (Ctrl+R)"));
-    m_cancelAction = run->addAction(themeIcon("process-stop", QStyle::SP_MediaStop), tr("&Cancel"), this, &MainWindow::cancelJob);
+    m_cancelAction
+        = run->addAction(themeIcon("process-stop", QStyle::SP_MediaStop), tr("&Cancel"), this, &MainWindow::cancelJob);
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_cancelAction->setToolTip(tr("Stop the workers; results computed so far are kept (Esc)"));
     m_resumeAction = run->addAction(tr("R&esume"), this, [this] { resumeJob(); });
     m_resumeAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
-    m_resumeAction->setToolTip(tr("Run the last job again, computing only the indices it did not finish (Ctrl+Shift+R)"));
+    m_resumeAction->setToolTip(
+        tr("Run the last job again, computing only the indices it did not finish (Ctrl+Shift+R)"));
     run->addSeparator();
     QAction* lowPriority = run->addAction(tr("Workers at &low priority"));
     lowPriority->setCheckable(true);
@@ -232,7 +240,7 @@ void MainWindow::createActions()
     connect(lowPriority, &QAction::toggled, this, [this](bool on) {
         Settings::instance()->setWorkerNiceness(on ? 10 : 0);
         m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
-    m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
+        m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
     });
 
     // Plugins: Kernels ▸ Load plugin… (probed by the pool's worker program) and the user's plugins folder.
@@ -248,9 +256,8 @@ void MainWindow::createActions()
         m_logPanel->append(message, true);
     });
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addMenu(createLanguageMenu(this, [this] {
-        showBanner(tr("The language changes when SharedMap is started again."), false);
-    }));
+    m_viewMenu->addMenu(createLanguageMenu(
+        this, [this] { showBanner(tr("The language changes when SharedMap is started again."), false); }));
     m_viewMenu->addSeparator();
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
     demos->setObjectName(QStringLiteral("demosMenu"));
@@ -324,7 +331,8 @@ void MainWindow::createDocks()
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name);
         dock->setWidget(widget);
-        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                          | QDockWidget::DockWidgetClosable);
         addDockWidget(area, dock);
         m_viewMenu->addAction(dock->toggleViewAction());
         return dock;
@@ -337,7 +345,8 @@ void MainWindow::createDocks()
     QDockWidget* job = addDock(jobScroll, tr("Job"), QStringLiteral("jobDock"), Qt::LeftDockWidgetArea);
     QDockWidget* data = addDock(m_dataPanel, tr("Data"), QStringLiteral("dataDock"), Qt::LeftDockWidgetArea);
     splitDockWidget(job, data, Qt::Vertical);
-    QDockWidget* results = addDock(m_resultsPanel, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
+    QDockWidget* results
+        = addDock(m_resultsPanel, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
     QDockWidget* log = addDock(m_logPanel, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(results, log);
     results->raise();
@@ -494,11 +503,13 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* p
     JobSpec spec = job;
     const auto array = m_store->array(arrayId);
     if (array) {
-        spec.input = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
+        spec.input
+            = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
         spec.inputOptions = m_store->entry(arrayId).options;
     }
     QString error;
-    const quint64 jobId = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
+    const quint64 jobId
+        = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
     if (jobId == 0) {
         showBanner(error, true);
         m_logPanel->append(error, true);

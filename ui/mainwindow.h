@@ -1,8 +1,8 @@
 #pragma once
 
-#include "arrayloader.h"
 #include "guioptions.h"
-#include "jobresult.h"
+#include "io/arrayloader.h"
+#include "job/jobresult.h"
 
 #include <QMainWindow>
 

@@ -1,22 +1,22 @@
 #include "monitorpanel.h"
 
-#include "jobsegment.h"
+#include "base/progressformat.h"
+#include "base/status.h"
+#include "engine/pool.h"
 #include "kernelviews.h"
-#include "memoryplot.h"
-#include "pool.h"
-#include "progressformat.h"
-#include "resultsmodel.h"
-#include "resultsplot.h"
-#include "throughputplot.h"
-#include "timelineplot.h"
-#include "workermodel.h"
+#include "models/resultsmodel.h"
+#include "models/workermodel.h"
+#include "plots/memoryplot.h"
+#include "plots/resultsplot.h"
+#include "plots/throughputplot.h"
+#include "plots/timelineplot.h"
 
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableView>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace sharedmap {
@@ -229,11 +229,12 @@ void MonitorPanel::endJob(const JobResult& result)
     if (result.figures.contains(QStringLiteral("expected_counter"))) {
         const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
         const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
-        append(counter < expected ? tr("The shared counter reached %1 of %2: %3 updates were lost to the race.")
-                                        .arg(counter)
-                                        .arg(expected)
-                                        .arg(expected - counter)
-                                  : tr("The shared counter reached %1 of %2: no update was lost.").arg(counter).arg(expected));
+        append(counter < expected
+                   ? tr("The shared counter reached %1 of %2: %3 updates were lost to the race.")
+                         .arg(counter)
+                         .arg(expected)
+                         .arg(expected - counter)
+                   : tr("The shared counter reached %1 of %2: no update was lost.").arg(counter).arg(expected));
     }
     if (failed > 0)
         append(tr("%1 indices failed after retries.").arg(failed));

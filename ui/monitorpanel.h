@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobresult.h"
+#include "job/jobresult.h"
 
 #include <QElapsedTimer>
 #include <QTimer>

@@ -1,7 +1,7 @@
 #include "pluginguard.h"
 
-#include "kernel.h"
-#include "procstats.h"
+#include "base/procstats.h"
+#include "kernels/kernel.h"
 #include "settings.h"
 
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 #include "resultspanel.h"
 
-#include "resultsmodel.h"
+#include "models/resultsmodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,7 +22,8 @@ ResultsPanel::ResultsPanel(ResultsModel* model, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setToolTip(tr("Results in the order of the indices, like process_map's list. Ctrl+C copies the selection."));
+    m_view->setToolTip(
+        tr("Results in the order of the indices, like process_map's list. Ctrl+C copies the selection."));
     auto* copy = new QAction(tr("Copy"), m_view);
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetShortcut);
@@ -59,9 +60,11 @@ LogPanel::LogPanel(QWidget* parent)
 void LogPanel::append(const QString& message, bool error)
 {
     const QString time = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz"));
-    const QString line = QStringLiteral("<span style='color:gray'>%1</span> %2")
-                             .arg(time, error ? QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped())
-                                              : message.toHtmlEscaped());
+    const QString line
+        = QStringLiteral("<span style='color:gray'>%1</span> %2")
+              .arg(time,
+                   error ? QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped())
+                         : message.toHtmlEscaped());
     m_text->appendHtml(line);
 }
 

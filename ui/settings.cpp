@@ -23,8 +23,7 @@ constexpr int kMaxRecent = 10;
 
 Settings::Settings(QObject* parent)
     : QObject(parent)
-{
-}
+{ }
 
 Settings* Settings::instance()
 {

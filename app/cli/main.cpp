@@ -1,5 +1,5 @@
-#include "cliapp.h"
-#include "imageformat.h"
+#include "cli/cliapp.h"
+#include "imageio/imageformat.h"
 
 int main(int argc, char** argv)
 {

@@ -1,10 +1,10 @@
+#include "base/signalwatcher.h"
+#include "base/version.h"
 #include "guioptions.h"
-#include "imageformat.h"
+#include "imageio/imageformat.h"
 #include "language.h"
 #include "mainwindow.h"
 #include "settings.h"
-#include "signalwatcher.h"
-#include "version.h"
 
 #include <cstdio>
 #include <QApplication>

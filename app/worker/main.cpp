@@ -1,4 +1,4 @@
-#include "workerprocess.h"
+#include "worker/workerprocess.h"
 
 int main(int argc, char** argv)
 {

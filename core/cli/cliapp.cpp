@@ -1,18 +1,20 @@
-#include "cliapp.h"
+#include "cli/cliapp.h"
 
-#include "arrayloader.h"
-#include "formats/rawformat.h"
-#include "generator.h"
-#include "installlayout.h"
-#include "jobspec.h"
-#include "kernel.h"
-#include "npyformat.h"
-#include "pool.h"
-#include "progressbar.h"
-#include "progressformat.h"
-#include "sharedsegment.h"
-#include "signalwatcher.h"
-#include "version.h"
+#include "base/installlayout.h"
+#include "base/progressformat.h"
+#include "base/signalwatcher.h"
+#include "base/version.h"
+#include "cli/progressbar.h"
+#include "engine/cleanup.h"
+#include "engine/pool.h"
+#include "io/arrayloader.h"
+#include "io/formats/rawformat.h"
+#include "io/generator.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
+#include "job/jobspec.h"
+#include "job/resultwriter.h"
+#include "kernels/kernel.h"
 
 #include <csignal>
 #include <cstdio>
@@ -231,7 +233,8 @@ int kernelsCommand(const QStringList& arguments)
                                     QStringLiteral("PATH"));
     parser.addOptions({ json, plugin });
     parser.setApplicationDescription(QString());
-    if (const int code = parseCommand(parser, arguments, QStringLiteral("List the kernels and their parameters.")); code >= 0)
+    if (const int code = parseCommand(parser, arguments, QStringLiteral("List the kernels and their parameters."));
+        code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("kernels takes no arguments"));
@@ -251,16 +254,16 @@ int kernelsCommand(const QStringList& arguments)
                                             { QStringLiteral("description"), QString::fromUtf8(spec.description) },
                                             { QStringLiteral("choices"), QJsonArray::fromStringList(spec.choices) } });
             }
-            list.append(QJsonObject { { QStringLiteral("name"), def->info.name },
-                                      { QStringLiteral("description"), QString::fromUtf8(def->info.description) },
-                                      { QStringLiteral("index_space"), QString::fromUtf8(def->info.indexSpace) },
-                                      { QStringLiteral("needs_input"), def->info.needsInput },
-                                      { QStringLiteral("result"), QString::fromUtf8(def->info.resultText) },
-                                      { QStringLiteral("output"), QString::fromUtf8(*def->info.accumulatorText
-                                                                                        ? def->info.accumulatorText
-                                                                                        : "results") },
-                                      { QStringLiteral("plugin"), def->pluginPath },
-                                      { QStringLiteral("params"), params } });
+            list.append(
+                QJsonObject { { QStringLiteral("name"), def->info.name },
+                              { QStringLiteral("description"), QString::fromUtf8(def->info.description) },
+                              { QStringLiteral("index_space"), QString::fromUtf8(def->info.indexSpace) },
+                              { QStringLiteral("needs_input"), def->info.needsInput },
+                              { QStringLiteral("result"), QString::fromUtf8(def->info.resultText) },
+                              { QStringLiteral("output"),
+                                QString::fromUtf8(*def->info.accumulatorText ? def->info.accumulatorText : "results") },
+                              { QStringLiteral("plugin"), def->pluginPath },
+                              { QStringLiteral("params"), params } });
         }
         printOut(QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Indented)));
         return ExitOk;
@@ -268,7 +271,8 @@ int kernelsCommand(const QStringList& arguments)
     QString text;
     for (const KernelDef* def : kernels) {
         text += QStringLiteral("%1\n    %2\n    indices: %3%4\n    result per index: %5\n")
-                    .arg(def->info.name, QString::fromUtf8(def->info.description), QString::fromUtf8(def->info.indexSpace),
+                    .arg(def->info.name, QString::fromUtf8(def->info.description),
+                         QString::fromUtf8(def->info.indexSpace),
                          def->info.needsInput ? QString() : QStringLiteral(" (no input array)"),
                          QString::fromUtf8(def->info.resultText));
         if (*def->info.accumulatorText)
@@ -281,9 +285,10 @@ int kernelsCommand(const QStringList& arguments)
                 range = QStringLiteral(", %1..%2").arg(spec.minimum.toString(), spec.maximum.toString());
             text += QStringLiteral("    --param %1=%2 (%3, default %4%5): %6\n")
                         .arg(spec.name,
-                             spec.choices.isEmpty() ? paramTypeName(spec.type).toUpper() : spec.choices.join(QLatin1Char('|')),
-                             paramTypeName(spec.type),
-                             spec.defaultValue.toString(), range, QString::fromUtf8(spec.description));
+                             spec.choices.isEmpty() ? paramTypeName(spec.type).toUpper()
+                                                    : spec.choices.join(QLatin1Char('|')),
+                             paramTypeName(spec.type), spec.defaultValue.toString(), range,
+                             QString::fromUtf8(spec.description));
         }
     }
     printOut(text);
@@ -389,14 +394,16 @@ int infoCommand(const QStringList& arguments)
 int generateCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    const QCommandLineOption shape(QStringLiteral("shape"), QStringLiteral("Array shape, e.g. 1000x1000."), QStringLiteral("SHAPE"));
+    const QCommandLineOption shape(QStringLiteral("shape"), QStringLiteral("Array shape, e.g. 1000x1000."),
+                                   QStringLiteral("SHAPE"));
     const QCommandLineOption dtype(QStringLiteral("dtype"), QStringLiteral("Element type (default float64)."),
                                    QStringLiteral("DTYPE"), QStringLiteral("float64"));
     const QCommandLineOption dist(QStringLiteral("dist"), QStringLiteral("uniform (default), normal or arange."),
                                   QStringLiteral("DIST"), QStringLiteral("uniform"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S"),
-                                  QStringLiteral("0"));
-    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("The .npy file to write."), QStringLiteral("FILE"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."),
+                                  QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption output(QStringLiteral("output"), QStringLiteral("The .npy file to write."),
+                                    QStringLiteral("FILE"));
     parser.addOptions({ shape, dtype, dist, seed, output });
     if (const int code = parseCommand(parser, arguments, QStringLiteral("Write a .npy file of demo data.")); code >= 0)
         return code;
@@ -416,7 +423,8 @@ int generateCommand(const QStringList& arguments)
                               .arg(parser.value(dtype)));
     Distribution distribution;
     if (!distributionFromName(parser.value(dist), &distribution))
-        return usageError(QStringLiteral("unknown distribution '%1' (use uniform, normal or arange)").arg(parser.value(dist)));
+        return usageError(
+            QStringLiteral("unknown distribution '%1' (use uniform, normal or arange)").arg(parser.value(dist)));
     bool ok = false;
     const quint64 seedValue = parser.value(seed).toULongLong(&ok);
     if (!ok)
@@ -438,14 +446,15 @@ int generateCommand(const QStringList& arguments)
 int cleanupCommand(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    if (const int code = parseCommand(parser, arguments,
-                                      QStringLiteral("Remove the shared-memory segments (and their /tmp/qipc_* key files) "
-                                                     "of SharedMap runs whose process is gone. Live runs are never touched."));
+    if (const int code
+        = parseCommand(parser, arguments,
+                       QStringLiteral("Remove the shared-memory segments (and their /tmp/qipc_* key files) "
+                                      "of SharedMap runs whose process is gone. Live runs are never touched."));
         code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("cleanup takes no arguments"));
-    const QVector<StaleSegment> removed = removeStaleSegments();
+    const QVector<StaleSegment> removed = cleanUpStaleRuns();
     qint64 bytes = 0;
     for (const StaleSegment& segment : removed) {
         printOut(QStringLiteral("removed %1 (%2, owner pid %3 is gone)\n")
@@ -453,8 +462,9 @@ int cleanupCommand(const QStringList& arguments)
                      .arg(segment.ownerPid));
         bytes += segment.bytes;
     }
-    printOut(removed.isEmpty() ? QStringLiteral("nothing to remove\n")
-                               : QStringLiteral("removed %1 segments, %2\n").arg(removed.size()).arg(formatBytes(bytes)));
+    printOut(removed.isEmpty()
+                 ? QStringLiteral("nothing to remove\n")
+                 : QStringLiteral("removed %1 segments, %2\n").arg(removed.size()).arg(formatBytes(bytes)));
     return ExitOk;
 }
 
@@ -484,54 +494,60 @@ private:
 int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet)
 {
     QCommandLineParser parser;
-    const QCommandLineOption job(QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
+    const QCommandLineOption job(QStringLiteral("job"),
+                                 QStringLiteral("Read the job from a JSON file; other options override it."),
                                  QStringLiteral("JOB.json"));
     const QCommandLineOption input(
         QStringLiteral("input"),
         QStringLiteral("Input array: .npy, .npz, .h5, .csv, .tsv, .txt, raw, an image, or shm:NAME."),
         QStringLiteral("FILE"));
     const InputOptionSet inputOptions;
-    const QCommandLineOption kernel(QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption param(QStringLiteral("param"),
-                                   QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
-                                   QStringLiteral("KEY=VALUE"));
-    const QCommandLineOption indices(QStringLiteral("indices"),
-                                     QStringLiteral("all (default), a slice START:STOP[:STEP], a list 0,1,2 or @FILE.npy."),
-                                     QStringLiteral("SPEC"));
-    const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker processes, 1-4096 (default: cores)."),
-                                     QStringLiteral("N"));
+    const QCommandLineOption kernel(
+        QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."), QStringLiteral("NAME"));
+    const QCommandLineOption param(
+        QStringLiteral("param"),
+        QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
+        QStringLiteral("KEY=VALUE"));
+    const QCommandLineOption indices(
+        QStringLiteral("indices"),
+        QStringLiteral("all (default), a slice START:STOP[:STEP], a list 0,1,2 or @FILE.npy."), QStringLiteral("SPEC"));
+    const QCommandLineOption workers(QStringLiteral("workers"),
+                                     QStringLiteral("Worker processes, 1-4096 (default: cores)."), QStringLiteral("N"));
     const QCommandLineOption chunk(QStringLiteral("chunksize"), QStringLiteral("Indices per claim, or auto (default)."),
                                    QStringLiteral("N|auto"));
-    const QCommandLineOption retries(QStringLiteral("max-retries"),
-                                     QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."),
-                                     QStringLiteral("N"));
-    const QCommandLineOption timeout(QStringLiteral("task-timeout"),
-                                     QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
-                                     QStringLiteral("SECONDS"));
+    const QCommandLineOption retries(
+        QStringLiteral("max-retries"),
+        QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."), QStringLiteral("N"));
+    const QCommandLineOption timeout(
+        QStringLiteral("task-timeout"),
+        QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
+        QStringLiteral("SECONDS"));
     const QCommandLineOption output(QStringLiteral("output"),
                                     QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
                                     QStringLiteral("FILE"));
     const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
                                      QStringLiteral("FILE.json"));
-    const QCommandLineOption resume(QStringLiteral("resume"),
-                                    QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
-                                                   "only NaN positions are computed. The output defaults to that file."),
-                                    QStringLiteral("PARTIAL.npy"));
-    const QCommandLineOption mode(QStringLiteral("mode"),
-                                  QStringLiteral("shared (default: every worker reads the one shared copy) or copy (each "
-                                                 "worker first receives its own copy through its pipe, as process_map "
-                                                 "does with an array argument)."),
-                                  QStringLiteral("shared|copy"));
-    const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("No progress bar (errors still print)."));
-    const QCommandLineOption plugin(QStringLiteral("plugin"),
-                                    QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."),
-                                    QStringLiteral("PATH"));
-    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary, resume,
-                        quietOption, plugin });
+    const QCommandLineOption resume(
+        QStringLiteral("resume"),
+        QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
+                       "only NaN positions are computed. The output defaults to that file."),
+        QStringLiteral("PARTIAL.npy"));
+    const QCommandLineOption mode(
+        QStringLiteral("mode"),
+        QStringLiteral("shared (default: every worker reads the one shared copy) or copy (each "
+                       "worker first receives its own copy through its pipe, as process_map "
+                       "does with an array argument)."),
+        QStringLiteral("shared|copy"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"),
+                                         QStringLiteral("No progress bar (errors still print)."));
+    const QCommandLineOption plugin(
+        QStringLiteral("plugin"),
+        QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."), QStringLiteral("PATH"));
+    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary,
+                        resume, quietOption, plugin });
     inputOptions.addTo(parser);
-    if (const int code = parseCommand(parser, arguments,
-                                      QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
+    if (const int code = parseCommand(
+            parser, arguments, QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty())
@@ -568,7 +584,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         bool ok = false;
         const qint64 n = parser.value(workers).toLongLong(&ok);
         if (!ok || n < 1 || n > kMaxWorkers)
-            return usageError(QStringLiteral("--workers must be 1..%1, not '%2'").arg(kMaxWorkers).arg(parser.value(workers)));
+            return usageError(
+                QStringLiteral("--workers must be 1..%1, not '%2'").arg(kMaxWorkers).arg(parser.value(workers)));
         spec->workers = int(n);
     }
     if (parser.isSet(chunk)) {
@@ -592,7 +609,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         bool ok = false;
         spec->taskTimeoutS = parser.value(timeout).toDouble(&ok);
         if (!ok || !(spec->taskTimeoutS > 0) || spec->taskTimeoutS > 1e6)
-            return usageError(QStringLiteral("--task-timeout must be a positive number of seconds, not '%1'").arg(parser.value(timeout)));
+            return usageError(QStringLiteral("--task-timeout must be a positive number of seconds, not '%1'")
+                                  .arg(parser.value(timeout)));
     }
     if (parser.isSet(mode))
         spec->mode = parser.value(mode);
@@ -632,7 +650,7 @@ int RunCommand::exec(const QStringList& arguments)
     // Shared memory of runs that were killed is found and removed at the next start (before this
     // run allocates); it is reported once the job has started, so that an error exit still
     // prints exactly one line.
-    const QVector<StaleSegment> stale = removeStaleSegments();
+    const QVector<StaleSegment> stale = cleanUpStaleRuns();
 
     const KernelDef* def = KernelRegistry::instance().find(m_spec.kernel);
     if (def->info.needsInput) {
@@ -668,12 +686,13 @@ int RunCommand::exec(const QStringList& arguments)
     QString error;
     ResultValues previous;
     if (!m_resumeFrom.isEmpty()) {
-        auto partial = SharedArray::loadNpy(m_resumeFrom, &error);
+        auto partial = loadNpy(m_resumeFrom, &error);
         if (!partial)
             return usageError(error);
         if (partial->meta().dtype != DType::Float64 || partial->meta().fortranOrder)
-            return usageError(QStringLiteral("%1: partial results must be a C-order float64 array as `run --output` writes")
-                                  .arg(m_resumeFrom));
+            return usageError(
+                QStringLiteral("%1: partial results must be a C-order float64 array as `run --output` writes")
+                    .arg(m_resumeFrom));
         previous = ResultValues(partial);
     }
     const quint64 id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
@@ -724,8 +743,9 @@ void RunCommand::onFinished(const JobResult& finished)
         m_exitCode = m_signal == SIGTERM ? ExitTerminated : ExitInterrupted;
     } else if (failedCount > 0 && m_exitCode == ExitOk) {
         const qint64 first = result.failedPositions().first();
-        std::fprintf(stderr, "sharedmap-cli: warning: %lld of %lld indices failed (see the summary); "
-                             "first, index %lld: %s\n",
+        std::fprintf(stderr,
+                     "sharedmap-cli: warning: %lld of %lld indices failed (see the summary); "
+                     "first, index %lld: %s\n",
                      qint64(failedCount), qint64(result.taskCount()), qint64(result.indices.at(first)),
                      result.failureReasons.value(first).simplified().toUtf8().constData());
         m_exitCode = ExitPartial;
@@ -768,7 +788,8 @@ int main(int argc, char** argv)
         return generateCommand(arguments);
     if (command == QLatin1String("cleanup"))
         return cleanupCommand(arguments);
-    return usageError(QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate, cleanup)").arg(command));
+    return usageError(
+        QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate, cleanup)").arg(command));
 }
 
 } // namespace sharedmap::cli

@@ -3,7 +3,8 @@
 namespace sharedmap::cli {
 
 /// Exit codes of DESIGN §5.
-enum ExitCode {
+enum ExitCode
+{
     ExitOk = 0,
     ExitFailure = 1, ///< the engine could not run the job (e.g. workers fail to start)
     ExitUsage = 2, ///< bad usage or bad input: one readable line on stderr

@@ -1,6 +1,6 @@
-#include "progressbar.h"
+#include "cli/progressbar.h"
 
-#include "progressformat.h"
+#include "base/progressformat.h"
 
 #include <unistd.h>
 

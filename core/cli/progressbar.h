@@ -1,9 +1,8 @@
 #pragma once
 
+#include <cstdio>
 #include <QElapsedTimer>
 #include <QtGlobal>
-
-#include <cstdio>
 
 namespace sharedmap::cli {
 

@@ -19,14 +19,18 @@
 //   bench_engine [--quick] [--shape 10000x10000] [--dtypes float64,float32,int16] [--workers 2]
 //                [--repeat 5] [--no-numpy] [--sample-ms MS] [--json FILE] [--worker PATH] [--python PATH]
 
+#include "base/procstats.h"
 #include "benchutil.h"
-#include "generator.h"
-#include "jobresult.h"
-#include "jobspec.h"
-#include "pool.h"
-#include "procstats.h"
-#include "sharedarray.h"
+#include "engine/pool.h"
+#include "io/generator.h"
+#include "job/jobresult.h"
+#include "job/jobspec.h"
+#include "shm/sharedarray.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -38,15 +42,10 @@
 #include <QProcess>
 #include <QSysInfo>
 #include <QTimer>
-
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <limits>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <unistd.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #ifndef MADV_POPULATE_READ
@@ -74,8 +73,7 @@ using benchutil::out;
 
 // The same inner loop as the engine's row_sum (core/kernels.cpp SumOp): an `omp simd` reduction
 // in double, so the baseline is the memory bar, not a slower scalar dependency chain.
-template <typename T>
-double sumRow(const T* p, qint64 n)
+template <typename T> double sumRow(const T* p, qint64 n)
 {
     double s = 0;
 #pragma omp simd reduction(+ : s)
@@ -84,8 +82,7 @@ double sumRow(const T* p, qint64 n)
     return s;
 }
 
-template <typename T>
-void sumRows(const char* data, qint64 rowBytes, qint64 cols, qint64 r0, qint64 r1, double* out)
+template <typename T> void sumRows(const char* data, qint64 rowBytes, qint64 cols, qint64 r0, qint64 r1, double* out)
 {
     for (qint64 r = r0; r < r1; ++r)
         out[r] = sumRow(reinterpret_cast<const T*>(data + r * rowBytes), cols);
@@ -218,7 +215,8 @@ EngineRun runEngine(const Options& opt, const std::shared_ptr<const SharedArray>
         pool.setSampleInterval(opt.sampleMs); // PSS is read every 6th tick
     QEventLoop loop;
     double lastEnd = 0;
-    QObject::connect(&pool, &Pool::chunkFinished, &context, [&](const ChunkEvent& e) { lastEnd = std::max(lastEnd, e.endS); });
+    QObject::connect(&pool, &Pool::chunkFinished, &context,
+                     [&](const ChunkEvent& e) { lastEnd = std::max(lastEnd, e.endS); });
     QObject::connect(&pool, &Pool::memorySampled, &context, [&](qint64 pss) {
         run.lastPss = pss;
         ++run.pssSamples;
@@ -273,7 +271,9 @@ NumpyRun runNumpy(const Options& opt, const SharedArray& array)
                { opt.helper, QStringLiteral("--segment"), array.segmentName(), QStringLiteral("--offset"),
                  QString::number(kArrayDataOffset), QStringLiteral("--dtype"), dtypeName(array.meta().dtype),
                  QStringLiteral("--shape"),
-                 QStringLiteral("%1x%2").arg(array.meta().shape[0]).arg(array.meta().elementCount() / array.meta().shape[0]) });
+                 QStringLiteral("%1x%2")
+                     .arg(array.meta().shape[0])
+                     .arg(array.meta().elementCount() / array.meta().shape[0]) });
     if (!proc.waitForFinished(600000) || proc.exitStatus() != QProcess::NormalExit || proc.exitCode() != 0) {
         run.error = QStringLiteral("numpy helper failed: %1 %2")
                         .arg(proc.errorString(), QString::fromLocal8Bit(proc.readAllStandardError()).simplified());
@@ -288,13 +288,15 @@ NumpyRun runNumpy(const Options& opt, const SharedArray& array)
 }
 
 // Figure names, in table order.
-const char* const kFigures[] = { "base1_cold_s", "base1_warm_s", "base2_cold_s", "base2_warm_s", "pop1_cold_s",
-                                 "pop2_cold_s", "base1_cold_faults", "base1_warm_faults", "pop1_cold_faults",
-                                 "pop2_cold_faults", "numpy_cold_s",
-                                 "numpy_warm_s", "engine_compute_s", "engine_span_s", "engine_elapsed_s",
-                                 "engine_startup_s", "engine_wall_s", "engine_peak_ratio",
-                                 "engine_finish_gap_s", "pss_sample_s", "engine_final_pss_ratio",
-                                 "engine_pss_samples", "warm_compute_s", "warm_startup_s", "warm_wait_s" };
+const char* const kFigures[] = { "base1_cold_s",        "base1_warm_s",      "base2_cold_s",
+                                 "base2_warm_s",        "pop1_cold_s",       "pop2_cold_s",
+                                 "base1_cold_faults",   "base1_warm_faults", "pop1_cold_faults",
+                                 "pop2_cold_faults",    "numpy_cold_s",      "numpy_warm_s",
+                                 "engine_compute_s",    "engine_span_s",     "engine_elapsed_s",
+                                 "engine_startup_s",    "engine_wall_s",     "engine_peak_ratio",
+                                 "engine_finish_gap_s", "pss_sample_s",      "engine_final_pss_ratio",
+                                 "engine_pss_samples",  "warm_compute_s",    "warm_startup_s",
+                                 "warm_wait_s" };
 
 QString gbps(double bytes, double seconds)
 {
@@ -323,17 +325,20 @@ int main(int argc, char** argv)
     const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("Tiny sizes, one run (smoke test)."));
     const QCommandLineOption shape(QStringLiteral("shape"), QStringLiteral("ROWSxCOLS (default 10000x10000)."),
                                    QStringLiteral("SHAPE"));
-    const QCommandLineOption dtypes(QStringLiteral("dtypes"), QStringLiteral("Comma list (default float64,float32,int16)."),
+    const QCommandLineOption dtypes(QStringLiteral("dtypes"),
+                                    QStringLiteral("Comma list (default float64,float32,int16)."),
                                     QStringLiteral("LIST"));
     const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Engine workers (default 2)."),
                                      QStringLiteral("N"));
-    const QCommandLineOption repeat(QStringLiteral("repeat"), QStringLiteral("Repetitions; medians are printed (default 5)."),
-                                    QStringLiteral("N"));
+    const QCommandLineOption repeat(
+        QStringLiteral("repeat"), QStringLiteral("Repetitions; medians are printed (default 5)."), QStringLiteral("N"));
     const QCommandLineOption noNumpy(QStringLiteral("no-numpy"), QStringLiteral("Skip the NumPy peer."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write every run as JSON to FILE."),
                                   QStringLiteral("FILE"));
-    const QCommandLineOption worker(QStringLiteral("worker"), QStringLiteral("sharedmap-worker to use."), QStringLiteral("PATH"));
-    const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Python with NumPy (default /usr/bin/python3)."),
+    const QCommandLineOption worker(QStringLiteral("worker"), QStringLiteral("sharedmap-worker to use."),
+                                    QStringLiteral("PATH"));
+    const QCommandLineOption python(QStringLiteral("python"),
+                                    QStringLiteral("Python with NumPy (default /usr/bin/python3)."),
                                     QStringLiteral("PATH"));
     const QCommandLineOption sampleMs(QStringLiteral("sample-ms"),
                                       QStringLiteral("Pool sampling period in ms (PSS every 6th sample; default 33)."),
@@ -525,8 +530,8 @@ int main(int argc, char** argv)
                          "bench_engine: %s run %d/%d: 1T %.3f/%.3f s, 2T %.3f/%.3f s, engine compute %.3f s, "
                          "numpy %.3f/%.3f s\n",
                          qPrintable(name), r + 1, opt.repeat, figures["base1_cold_s"].back(),
-                         figures["base1_warm_s"].back(), figures["base2_cold_s"].back(),
-                         figures["base2_warm_s"].back(), figures["engine_compute_s"].back(), np.coldS, np.warmS);
+                         figures["base1_warm_s"].back(), figures["base2_cold_s"].back(), figures["base2_warm_s"].back(),
+                         figures["engine_compute_s"].back(), np.coldS, np.warmS);
         }
         figures[QStringLiteral("pss_sample_s")] = { pssSampleS };
         std::vector<double> finishGap;
@@ -586,11 +591,12 @@ int main(int argc, char** argv)
         { "**SharedMap** `row_sum`, %1 workers: bytes / `compute_s`", "engine_compute_s" },
         { "SharedMap: bytes / kernel span (first task to last chunk end)", "engine_span_s" },
         { "SharedMap: bytes / `elapsed_s` (start-up included)", "engine_elapsed_s" },
-        { "**SharedMap, warm pool** (2nd job on the same array, as in the window): bytes / `compute_s`", "warm_compute_s" },
+        { "**SharedMap, warm pool** (2nd job on the same array, as in the window): bytes / `compute_s`",
+          "warm_compute_s" },
     };
     for (const Row& row : rows) {
-        QString line = QStringLiteral("| %1 |").arg(QString::fromLatin1(row.label).replace(QLatin1String("%1"),
-                                                                                          QString::number(opt.workers)));
+        QString line = QStringLiteral("| %1 |").arg(
+            QString::fromLatin1(row.label).replace(QLatin1String("%1"), QString::number(opt.workers)));
         for (const auto& s : summaries)
             line += QStringLiteral(" %1 |").arg(gbps(s.bytes, s.med.value(QString::fromLatin1(row.key))));
         out(line);
@@ -612,16 +618,20 @@ int main(int argc, char** argv)
         QString line = QStringLiteral("| %1 |").arg(QString::fromLatin1(row.label));
         for (const auto& s : summaries) {
             if (row.key)
-                line += QStringLiteral(" %1 |").arg(ratio(s.med.value(QString::fromLatin1(row.key)), s.med.value(QStringLiteral("engine_compute_s"))));
+                line += QStringLiteral(" %1 |").arg(
+                    ratio(s.med.value(QString::fromLatin1(row.key)), s.med.value(QStringLiteral("engine_compute_s"))));
             else
-                line += QStringLiteral(" %1 |").arg(ratio(s.med.value(QStringLiteral("base2_warm_s")), s.med.value(QStringLiteral("base2_cold_s"))));
+                line += QStringLiteral(" %1 |").arg(
+                    ratio(s.med.value(QStringLiteral("base2_warm_s")), s.med.value(QStringLiteral("base2_cold_s"))));
         }
         out(line);
     }
     {
-        QString line = QStringLiteral("| **SharedMap warm pool `compute_s` / 2 threads warm (the memory bar, target >= 0.90)** |");
+        QString line = QStringLiteral(
+            "| **SharedMap warm pool `compute_s` / 2 threads warm (the memory bar, target >= 0.90)** |");
         for (const auto& s : summaries)
-            line += QStringLiteral(" %1 |").arg(ratio(s.med.value(QStringLiteral("base2_warm_s")), s.med.value(QStringLiteral("warm_compute_s"))));
+            line += QStringLiteral(" %1 |").arg(
+                ratio(s.med.value(QStringLiteral("base2_warm_s")), s.med.value(QStringLiteral("warm_compute_s"))));
         out(line);
     }
     out(QString());
@@ -633,8 +643,9 @@ int main(int argc, char** argv)
         QString line = QStringLiteral("| %1 |").arg(QString::fromLatin1(label));
         for (const auto& s : summaries) {
             const double v = s.med.value(QString::fromLatin1(key));
-            line += std::isnan(v) ? QStringLiteral(" n/a |")
-                                  : QStringLiteral(" %1%2 |").arg(v * scale, 0, 'f', digits).arg(QString::fromLatin1(unit));
+            line += std::isnan(v)
+                ? QStringLiteral(" n/a |")
+                : QStringLiteral(" %1%2 |").arg(v * scale, 0, 'f', digits).arg(QString::fromLatin1(unit));
         }
         out(line);
     };

@@ -13,12 +13,12 @@
 //   bench_formula [--quick] [--shape 2000x2000] [--repeat 5] [--workers 2] [--worker PATH]
 
 #include "benchutil.h"
-#include "generator.h"
-#include "jobresult.h"
-#include "jobspec.h"
-#include "kernel.h"
-#include "pool.h"
-#include "sharedarray.h"
+#include "engine/pool.h"
+#include "io/generator.h"
+#include "job/jobresult.h"
+#include "job/jobspec.h"
+#include "kernels/kernel.h"
+#include "shm/sharedarray.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,21 +1,20 @@
 // GUI figures (a benchmark, not a test): how long a results plot of 10^6 points takes to replot,
 // and how late the window's event loop runs its timers while two workers saturate both cores.
-#include "arraystore.h"
+#include "engine/pool.h"
+#include "io/arraystore.h"
+#include "io/npyformat.h"
 #include "jobpanel.h"
 #include "mainwindow.h"
-#include "npyformat.h"
-#include "pool.h"
-#include "resultsplot.h"
+#include "plots/resultsplot.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
-
-#include <algorithm>
-#include <cstdio>
 
 using namespace sharedmap;
 
@@ -110,9 +109,10 @@ void latencyBenchmark(int niceness, double seconds)
     QTimer::singleShot(int(seconds * 1000), &window, [&] { window.cancelJob(); });
     ended.wait(int(seconds * 1000) + 20000);
     probe.stop();
-    std::printf("| event-loop lateness, 2 busy workers, niceness %d | %.2f ms | p99 %.2f ms, max %.2f ms | %lld ticks |\n",
-                niceness, median(lateness), percentile(lateness, 0.99),
-                lateness.isEmpty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()), qint64(lateness.size()));
+    std::printf(
+        "| event-loop lateness, 2 busy workers, niceness %d | %.2f ms | p99 %.2f ms, max %.2f ms | %lld ticks |\n",
+        niceness, median(lateness), percentile(lateness, 0.99),
+        lateness.isEmpty() ? 0.0 : *std::max_element(lateness.begin(), lateness.end()), qint64(lateness.size()));
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 // each repetition, times every variant below: (a) and (b) first, back to back in alternating
 // order, so their per-run ratio compares like with like; then the others, in an order that
 // rotates each repetition, so machine noise does not always hit the same variant:
-//   (a) SharedMap: SharedArray::loadNpy() into a new SysV segment (64 MiB slices, each populated
+//   (a) SharedMap: loadNpy() into a new SysV segment (64 MiB slices, each populated
 //       with madvise(MADV_POPULATE_WRITE) before its read());
 //   (b) a plain read() of the whole file into a fresh page-aligned buffer (pages first touched
 //       by the copy), (b') into a page-aligned buffer touched before (pure copy from the page
@@ -26,9 +26,10 @@
 //              [--dir DIR] [--slices 64,4,1] [--variants KEYS] [--json FILE]
 
 #include "benchutil.h"
-#include "generator.h"
-#include "npyformat.h"
-#include "sharedarray.h"
+#include "io/generator.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
+#include "shm/sharedarray.h"
 
 #include <atomic>
 #include <cerrno>
@@ -349,12 +350,12 @@ Measured readerPass(const Context& c, bool file, bool populate)
 std::vector<Variant> makeVariants(const QVector<qint64>& slicesMiB)
 {
     std::vector<Variant> v;
-    v.push_back({ "loadnpy", "**SharedMap** `SharedArray::loadNpy` -> new SysV segment", [](const Context& c) {
+    v.push_back({ "loadnpy", "**SharedMap** `loadNpy` -> new SysV segment", [](const Context& c) {
                      Measured m;
                      QString error;
                      const long f0 = minorFaults();
                      const double t0 = nowS();
-                     std::shared_ptr<SharedArray> array = SharedArray::loadNpy(c.path, &error);
+                     std::shared_ptr<SharedArray> array = loadNpy(c.path, &error);
                      m.seconds = nowS() - t0;
                      m.faults = minorFaults() - f0;
                      if (!array) {
@@ -693,7 +694,7 @@ int main(int argc, char** argv)
     c.threads = qMax(2, QThread::idealThreadCount());
     {
         QString error;
-        c.loaded = SharedArray::loadNpy(c.path, &error); // for the reader rows, untimed
+        c.loaded = loadNpy(c.path, &error); // for the reader rows, untimed
         if (!c.loaded) {
             std::fprintf(stderr, "bench_load: %s\n", qPrintable(error));
             return 1;

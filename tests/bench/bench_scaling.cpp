@@ -28,14 +28,14 @@
 // Before each measurement it waits (at most --settle-max-s) until other programs use less than
 // --settle-cores, and it reports the CPU they used during every measurement.
 
+#include "base/procstats.h"
 #include "benchutil.h"
-#include "generator.h"
-#include "jobresult.h"
-#include "jobspec.h"
-#include "npyformat.h"
-#include "pool.h"
-#include "procstats.h"
-#include "sharedarray.h"
+#include "engine/pool.h"
+#include "io/generator.h"
+#include "io/npyformat.h"
+#include "job/jobresult.h"
+#include "job/jobspec.h"
+#include "shm/sharedarray.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

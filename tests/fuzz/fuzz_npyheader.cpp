@@ -4,16 +4,15 @@
 // Besides what AddressSanitizer and UBSan catch, every header the parser accepts must satisfy the
 // invariants checked below; a violation aborts, which libFuzzer reports as a crash.
 
-#include "arraymeta.h"
-#include "npyformat.h"
-
-#include <QBuffer>
-#include <QByteArray>
+#include "base/arraymeta.h"
+#include "io/npyformat.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <QBuffer>
+#include <QByteArray>
 
 using namespace sharedmap;
 

@@ -2,7 +2,8 @@
 
 // Small helpers the GUI tests share: NumPy writes their input files, and they read results back.
 
-#include "sharedarray.h"
+#include "io/npyloader.h"
+#include "shm/sharedarray.h"
 
 #include <QProcess>
 #include <QString>
@@ -24,7 +25,7 @@ inline bool runPython(const QString& script, const QString& directory, int timeo
 inline QVector<double> loadDoubles(const QString& path)
 {
     QString error;
-    auto array = sharedmap::SharedArray::loadNpy(path, &error);
+    auto array = sharedmap::loadNpy(path, &error);
     if (!array || array->meta().dtype != sharedmap::DType::Float64)
         return {};
     const double* data = reinterpret_cast<const double*>(array->view().data);

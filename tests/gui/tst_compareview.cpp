@@ -1,16 +1,17 @@
 // Drives the Compare view offscreen: a NumPy-written array, real workers in both modes, the
 // engine's own memory readings; and copy mode refused when the copies cannot fit.
-#include "arraystore.h"
-#include "compareplot.h"
+#include "base/procstats.h"
 #include "compareview.h"
 #include "datapanel.h"
+#include "engine/pool.h"
 #include "guitest.h"
+#include "io/arraystore.h"
+#include "io/npyloader.h"
 #include "jobpanel.h"
 #include "mainwindow.h"
-#include "pool.h"
-#include "procstats.h"
+#include "plots/compareplot.h"
 #include "settings.h"
-#include "sharedarray.h"
+#include "shm/sharedarray.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,7 +68,7 @@ private slots:
                                          "np.save('row_sum.npy', A.sum(1))\n"),
                           m_dir.path(), 120000));
         QString error;
-        m_expected = SharedArray::loadNpy(m_dir.filePath(QStringLiteral("row_sum.npy")), &error);
+        m_expected = loadNpy(m_dir.filePath(QStringLiteral("row_sum.npy")), &error);
         QVERIFY2(m_expected, qPrintable(error));
     }
 

@@ -1,18 +1,19 @@
 // Every demo of the Demos menu, driven through the real window offscreen with real workers:
 // one click sets up data, job and explanation; Run completes; the demo's own view shows it.
-#include "arraystore.h"
-#include "convergenceplot.h"
-#include "countsplot.h"
 #include "demos.h"
+#include "engine/pool.h"
 #include "guioptions.h"
+#include "io/arraystore.h"
 #include "jobpanel.h"
 #include "kernelviews.h"
 #include "mainwindow.h"
 #include "monitorpanel.h"
-#include "outputimageview.h"
-#include "pool.h"
-#include "raceplot.h"
+#include "plots/convergenceplot.h"
+#include "plots/countsplot.h"
+#include "plots/outputimageview.h"
+#include "plots/raceplot.h"
 
+#include <cmath>
 #include <QAction>
 #include <QCoreApplication>
 #include <QMenuBar>
@@ -20,8 +21,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <cmath>
 
 using namespace sharedmap;
 
@@ -143,7 +142,8 @@ private slots:
         if (id == QLatin1String("pi")) {
             QVERIFY(views->convergencePlot());
             QCOMPARE(views->convergencePlot()->count(), result.taskCount());
-            QVERIFY(std::abs(views->convergencePlot()->mean() - M_PI) < 5 * views->convergencePlot()->standardError() + 1e-4);
+            QVERIFY(std::abs(views->convergencePlot()->mean() - M_PI)
+                    < 5 * views->convergencePlot()->standardError() + 1e-4);
         }
         if (id == QLatin1String("copy")) {
             QCOMPARE(result.spec.mode, QStringLiteral("copy"));

@@ -1,14 +1,14 @@
 // Drives the import dialogs offscreen on files NumPy and h5py wrote: the CSV options dialog and
 // its live preview, the HDF5/.npz picker, the raw size check, then loads through the window and
 // runs a job with real workers, checking the results against NumPy.
+#include "engine/pool.h"
 #include "guitest.h"
-#include "arraylistmodel.h"
-#include "arraystore.h"
 #include "importdialogs.h"
+#include "io/arraystore.h"
 #include "jobpanel.h"
 #include "mainwindow.h"
-#include "pool.h"
-#include "sharedarray.h"
+#include "models/arraylistmodel.h"
+#include "shm/sharedarray.h"
 
 #include <cmath>
 #include <QComboBox>

@@ -2,18 +2,18 @@
 // underlined, Run disabled, examples, a preview equal to NumPy's value) and Kernels ▸ Load plugin
 // (the example plugin's kernels in the picker with their metadata, a job run with one, a plugin
 // of another SDK version refused). Real files written by NumPy, real workers.
-#include "arraystore.h"
+#include "engine/pool.h"
 #include "formulaeditor.h"
 #include "guioptions.h"
 #include "guitest.h"
+#include "io/arraystore.h"
+#include "job/jobresult.h"
 #include "jobpanel.h"
-#include "jobresult.h"
 #include "kernelmenu.h"
 #include "mainwindow.h"
 #include "pluginguard.h"
-#include "pool.h"
 #include "settings.h"
-#include "sharedarray.h"
+#include "shm/sharedarray.h"
 
 #include <cmath>
 #include <limits>

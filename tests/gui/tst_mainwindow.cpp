@@ -1,18 +1,19 @@
 // Drives the real window offscreen: real files written by NumPy, real workers, real segments.
-#include "guitest.h"
-#include "arraystore.h"
 #include "datapanel.h"
+#include "engine/pool.h"
 #include "guioptions.h"
+#include "guitest.h"
+#include "io/arraystore.h"
+#include "io/npyformat.h"
 #include "jobpanel.h"
 #include "mainwindow.h"
+#include "models/resultsmodel.h"
+#include "models/workermodel.h"
 #include "monitorpanel.h"
-#include "npyformat.h"
-#include "pool.h"
-#include "resultsmodel.h"
-#include "resultsplot.h"
-#include "sharedarray.h"
-#include "workermodel.h"
+#include "plots/resultsplot.h"
+#include "shm/sharedarray.h"
 
+#include <cmath>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -24,10 +25,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QToolButton>
 #include <QToolBar>
-
-#include <cmath>
+#include <QToolButton>
 
 using namespace sharedmap;
 using guitest::loadDoubles;
@@ -335,13 +334,16 @@ private slots:
         QTest::addColumn<int>("workers");
         QTest::addColumn<bool>("run");
         QTest::newRow("file only") << QStringList { QStringLiteral("B.npy") } << true << QString() << 0 << false;
-        QTest::newRow("job flags") << QStringList { QStringLiteral("--kernel"), QStringLiteral("row_max"), QStringLiteral("--workers"),
-                                                    QStringLiteral("3"), QStringLiteral("--run") }
+        QTest::newRow("job flags") << QStringList { QStringLiteral("--kernel"), QStringLiteral("row_max"),
+                                                    QStringLiteral("--workers"), QStringLiteral("3"),
+                                                    QStringLiteral("--run") }
                                    << true << QStringLiteral("row_max") << 3 << true;
-        QTest::newRow("bad workers") << QStringList { QStringLiteral("--workers"), QStringLiteral("0") } << false << QString() << 0 << false;
-        QTest::newRow("bad param") << QStringList { QStringLiteral("--param"), QStringLiteral("novalue") } << false << QString() << 0
-                                   << false;
-        QTest::newRow("unknown option") << QStringList { QStringLiteral("--frobnicate") } << false << QString() << 0 << false;
+        QTest::newRow("bad workers") << QStringList { QStringLiteral("--workers"), QStringLiteral("0") } << false
+                                     << QString() << 0 << false;
+        QTest::newRow("bad param") << QStringList { QStringLiteral("--param"), QStringLiteral("novalue") } << false
+                                   << QString() << 0 << false;
+        QTest::newRow("unknown option") << QStringList { QStringLiteral("--frobnicate") } << false << QString() << 0
+                                        << false;
     }
 
     void commandLine()

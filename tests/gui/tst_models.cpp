@@ -1,10 +1,10 @@
-#include "arraylistmodel.h"
-#include "arraystore.h"
-#include "arraytablemodel.h"
-#include "jobresult.h"
-#include "progressformat.h"
-#include "resultsmodel.h"
-#include "workermodel.h"
+#include "base/progressformat.h"
+#include "io/arraystore.h"
+#include "job/jobresult.h"
+#include "models/arraylistmodel.h"
+#include "models/arraytablemodel.h"
+#include "models/resultsmodel.h"
+#include "models/workermodel.h"
 
 #include <cmath>
 #include <cstring>

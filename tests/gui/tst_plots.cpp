@@ -1,21 +1,20 @@
 // The plot widgets of ui/plots: data counts, pull-based refresh, export, hover texts, the
 // timeline with many chunks, and the heatmap's off-thread sampling with stale results dropped.
 
-#include "heatmapview.h"
-#include "memoryplot.h"
-#include "resultsplot.h"
-#include "sharedarray.h"
-#include "throughputplot.h"
-#include "timelineplot.h"
-
-#include <QElapsedTimer>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
+#include "plots/heatmapview.h"
+#include "plots/memoryplot.h"
+#include "plots/resultsplot.h"
+#include "plots/throughputplot.h"
+#include "plots/timelineplot.h"
+#include "shm/sharedarray.h"
 
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
 
 using namespace sharedmap;
 

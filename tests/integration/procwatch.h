@@ -10,7 +10,6 @@
 #include <QString>
 #include <QStringList>
 #include <QThread>
-
 #include <sys/shm.h>
 
 namespace procwatch {
@@ -44,7 +43,8 @@ inline bool isAlive(qint64 pid)
 {
     if (pid <= 0)
         return false;
-    const QStringList tasks = QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList tasks
+        = QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& task : tasks) {
         QFile file(QStringLiteral("/proc/%1/task/%2/stat").arg(pid).arg(task));
         if (!file.open(QIODevice::ReadOnly))
@@ -143,7 +143,8 @@ inline QHash<qint64, ShmSegment> shmSegmentsOf(qint64 cpid)
 inline QStringList keyFilesOf(qint64 pid, const QString& kind = QStringLiteral("*"))
 {
     return QDir(QStringLiteral("/tmp"))
-        .entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-%1-%2-*").arg(kind).arg(pid) }, QDir::Files | QDir::System);
+        .entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-%1-%2-*").arg(kind).arg(pid) },
+                   QDir::Files | QDir::System);
 }
 
 /// Removes what a killed process left behind (what `ipcrm -m` does); returns how many segments.

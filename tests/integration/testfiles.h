@@ -2,7 +2,7 @@
 
 // Reading what the CLI wrote, for the integration tests: result .npy files and summaries.
 
-#include "npyformat.h"
+#include "io/npyformat.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,19 +1,17 @@
 // Integration tests of the real sharedmap-cli binary: exit codes, outputs, signals, clean-up.
 
+#include "base/arraymeta.h"
+#include "io/npyformat.h"
 #include "procwatch.h"
 #include "testfiles.h"
 
-#include "arraymeta.h"
-#include "npyformat.h"
-
+#include <cmath>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <cmath>
 #include <signal.h>
 
 using namespace sharedmap;
@@ -69,18 +67,18 @@ void TestCli::run_data()
     QTest::addColumn<int>("tasks");
     QTest::addColumn<int>("failed");
 
-    const QStringList slow { "--kernel", "diag", "--param", "sleep_ms=20", "--indices", "0:500", "--workers", "2",
-                             "--chunksize", "1" };
-    const QStringList shortSlow { "--kernel", "diag", "--param", "sleep_ms=20", "--indices", "0:60", "--workers", "2",
-                                  "--chunksize", "1" };
-    QTest::newRow("tutorial") << QStringList { "--kernel", "diag", "--param", "sleep_ms=100", "--indices", "0:4",
-                                               "--workers", "2", "--chunksize", "1" }
+    const QStringList slow { "--kernel", "diag",      "--param", "sleep_ms=20", "--indices",
+                             "0:500",    "--workers", "2",       "--chunksize", "1" };
+    const QStringList shortSlow { "--kernel", "diag",      "--param", "sleep_ms=20", "--indices",
+                                  "0:60",     "--workers", "2",       "--chunksize", "1" };
+    QTest::newRow("tutorial") << QStringList { "--kernel", "diag",      "--param", "sleep_ms=100", "--indices",
+                                               "0:4",      "--workers", "2",       "--chunksize",  "1" }
                               << 0 << false << 0 << 4 << 0;
     QTest::newRow("SIGINT") << slow << int(SIGINT) << false << 130 << 500 << 0;
     QTest::newRow("SIGTERM") << slow << int(SIGTERM) << false << 143 << 500 << 0;
     QTest::newRow("worker killed, retried") << shortSlow << int(SIGKILL) << true << 0 << 60 << 0;
-    QTest::newRow("worker killed, no retries") << shortSlow + QStringList { "--max-retries", "0" } << int(SIGKILL) << true
-                                               << 3 << 60 << 1;
+    QTest::newRow("worker killed, no retries")
+        << shortSlow + QStringList { "--max-retries", "0" } << int(SIGKILL) << true << 3 << 60 << 1;
     QTest::newRow("unknown kernel") << QStringList { "--kernel", "nope" } << 0 << false << 2 << 0 << 0;
     QTest::newRow("index out of range") << QStringList { "--kernel", "diag", "--indices", "0,99999" } << 0 << false << 2
                                         << 0 << 0;
@@ -175,8 +173,8 @@ void TestCli::sigkill()
     QTemporaryDir dir;
     QProcess cli;
     cli.start(QStringLiteral(SHAREDMAP_CLI),
-              { "run", "--input", m_input, "--kernel", "diag", "--param", "sleep_ms=20", "--indices", "0:500", "--workers",
-                "2", "--output", dir.filePath(QStringLiteral("out.npy")) });
+              { "run", "--input", m_input, "--kernel", "diag", "--param", "sleep_ms=20", "--indices", "0:500",
+                "--workers", "2", "--output", dir.filePath(QStringLiteral("out.npy")) });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
     const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000);

@@ -1,20 +1,18 @@
 // Integration tests of the Pool facade: real sharedmap-worker processes over real shared memory.
 
+#include "engine/pool.h"
+#include "job/jobresult.h"
+#include "job/jobspec.h"
 #include "procwatch.h"
-
-#include "jobresult.h"
-#include "jobspec.h"
-#include "pool.h"
-#include "sharedarray.h"
-
-#include <QSignalSpy>
-#include <QTest>
+#include "shm/sharedarray.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <numeric>
+#include <QSignalSpy>
+#include <QTest>
 #include <signal.h>
 #include <unistd.h>
 
@@ -133,8 +131,10 @@ private:
 void TestPool::initTestCase()
 {
     QVERIFY2(QFileInfo(m_worker).isExecutable(), qPrintable(m_worker));
-    m_rows = makeArray({ kRows, kCols }, [](qint64 i) { return double((i / kCols * 131 + i % kCols * 17) % 1009) * 0.25 - 126.0; });
-    m_square = makeArray({ kSquare, kSquare }, [](qint64 i) { return std::sin(double(i) * 0.37) * 1000.0 + double(i / kSquare); });
+    m_rows = makeArray({ kRows, kCols },
+                       [](qint64 i) { return double((i / kCols * 131 + i % kCols * 17) % 1009) * 0.25 - 126.0; });
+    m_square = makeArray({ kSquare, kSquare },
+                         [](qint64 i) { return std::sin(double(i) * 0.37) * 1000.0 + double(i / kSquare); });
     m_vector = makeArray({ 100 }, [](qint64 i) { return double(i); });
 }
 
@@ -218,7 +218,8 @@ void TestPool::results()
     QSignalSpy failed(&pool, &Pool::failed);
 
     QString error;
-    QVERIFY2(pool.start(makeSpec(kernel, indices, workers, chunk), kernel == QLatin1String("diag") ? m_square : m_rows, &error),
+    QVERIFY2(pool.start(makeSpec(kernel, indices, workers, chunk), kernel == QLatin1String("diag") ? m_square : m_rows,
+                        &error),
              qPrintable(error));
     QVERIFY(finished.wait(10000));
     QTest::qWait(30); // a second finished() would show up here
@@ -281,7 +282,8 @@ void TestPool::zeroIndices()
     pool.setWorkerProgram(m_worker);
     QSignalSpy finished(&pool, &Pool::finished);
     QString error;
-    QVERIFY2(pool.start(makeSpec(QStringLiteral("row_sum"), QStringLiteral("5:5"), 2, 0), m_rows, &error), qPrintable(error));
+    QVERIFY2(pool.start(makeSpec(QStringLiteral("row_sum"), QStringLiteral("5:5"), 2, 0), m_rows, &error),
+             qPrintable(error));
     QVERIFY(finished.wait(5000));
     const JobResult result = finished.first().first().value<JobResult>();
     QVERIFY(!result.cancelled);
@@ -364,7 +366,8 @@ void TestPool::cancelMidRun()
     QVERIFY(procwatch::keyFilesOf(me, QStringLiteral("output")).isEmpty());
 
     // The same pool runs the next job.
-    const JobResult again = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("0:400"), 2, 0), m_rows, 10000);
+    const JobResult again
+        = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("0:400"), 2, 0), m_rows, 10000);
     QVERIFY(!again.cancelled);
     QCOMPARE(again.doneCount(), 400);
     QCOMPARE(firstDifference(again.values, expected), -1);
@@ -426,7 +429,8 @@ void TestPool::crashRecovery()
     QTRY_VERIFY_WITH_TIMEOUT(allStarted(pool, 2), 5000);
     QTest::qWait(killAfterMs);
     const QVector<WorkerInfo> infos = pool.workers();
-    const auto holder = std::find_if(infos.cbegin(), infos.cend(), [](const WorkerInfo& info) { return info.rangeBegin >= 0; });
+    const auto holder
+        = std::find_if(infos.cbegin(), infos.cend(), [](const WorkerInfo& info) { return info.rangeBegin >= 0; });
     QVERIFY(holder != infos.cend());
     const int victimSlot = holder->slot;
     const qint64 victim = holder->pid;
@@ -485,7 +489,8 @@ void TestPool::brokenWorkerProgram()
     QCOMPARE(shmIds(procwatch::shmSegmentsOf(getpid())), segmentsBefore);
 
     pool.setWorkerProgram(m_worker);
-    const JobResult result = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("all"), 2, 0), m_rows, 10000);
+    const JobResult result
+        = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("all"), 2, 0), m_rows, 10000);
     QCOMPARE(result.doneCount(), kRows);
     QVector<qint64> rows(kRows);
     std::iota(rows.begin(), rows.end(), 0);
@@ -499,12 +504,24 @@ void TestPool::refusals_data()
     QTest::addColumn<QString>("input");
     QTest::addColumn<bool>("busy");
 
-    QTest::newRow("unknown kernel") << "no_such_kernel" << "all" << "rows" << false;
-    QTest::newRow("index out of range") << "row_sum" << "0,99999" << "rows" << false;
-    QTest::newRow("negative listed index") << "row_sum" << "0,-1" << "rows" << false;
-    QTest::newRow("diag on 1-D") << "diag" << "all" << "vector" << false;
-    QTest::newRow("no input") << "row_sum" << "all" << "none" << false;
-    QTest::newRow("second start while running") << "row_sum" << "all" << "rows" << true;
+    QTest::newRow("unknown kernel") << "no_such_kernel"
+                                    << "all"
+                                    << "rows" << false;
+    QTest::newRow("index out of range") << "row_sum"
+                                        << "0,99999"
+                                        << "rows" << false;
+    QTest::newRow("negative listed index") << "row_sum"
+                                           << "0,-1"
+                                           << "rows" << false;
+    QTest::newRow("diag on 1-D") << "diag"
+                                 << "all"
+                                 << "vector" << false;
+    QTest::newRow("no input") << "row_sum"
+                              << "all"
+                              << "none" << false;
+    QTest::newRow("second start while running") << "row_sum"
+                                                << "all"
+                                                << "rows" << true;
 }
 
 void TestPool::refusals()
@@ -583,13 +600,15 @@ void TestPool::peakMemory()
     const qint64 bytes = big->meta().byteSize();
     Pool pool;
     pool.setWorkerProgram(m_worker);
-    const JobResult result = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("all"), 2, 0), big, 30000);
+    const JobResult result
+        = runToEnd(pool, makeSpec(QStringLiteral("row_sum"), QStringLiteral("all"), 2, 0), big, 30000);
     QCOMPARE(result.doneCount(), rows);
     for (qint64 r : { qint64(0), qint64(1), rows - 1 })
         QCOMPARE(result.values[r], double(r) * 0.5 * double(cols));
     qInfo("peak memory %.1f MB for an array of %.1f MB", result.peakMemoryBytes / 1e6, bytes / 1e6);
     QVERIFY2(result.peakMemoryBytes > bytes * 9 / 10, qPrintable(QString::number(result.peakMemoryBytes)));
-    QVERIFY2(result.peakMemoryBytes < bytes * 3 / 2 + 200 * 1000 * 1000, qPrintable(QString::number(result.peakMemoryBytes)));
+    QVERIFY2(result.peakMemoryBytes < bytes * 3 / 2 + 200 * 1000 * 1000,
+             qPrintable(QString::number(result.peakMemoryBytes)));
 }
 
 QTEST_GUILESS_MAIN(TestPool)

@@ -1,16 +1,14 @@
 // Regression tests for engine bugs found while writing the reliability tests (issue 4), all
 // fixed since; docs/RELIABILITY.md describes them.
 
+#include "engine/pool.h"
+#include "job/jobresult.h"
+#include "job/jobspec.h"
 #include "procwatch.h"
-
-#include "jobresult.h"
-#include "jobspec.h"
-#include "pool.h"
-#include "sharedarray.h"
+#include "shm/sharedarray.h"
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <unistd.h>
 
 using namespace sharedmap;
@@ -66,7 +64,8 @@ void TestRegressions::taskTimeoutCountsIdleTime()
     JobSpec spec;
     spec.input = QStringLiteral("(test array)");
     spec.kernel = QStringLiteral("test_fault");
-    spec.params = { { QStringLiteral("crash_at"), QStringLiteral("7") }, { QStringLiteral("mode"), QStringLiteral("hang") },
+    spec.params = { { QStringLiteral("crash_at"), QStringLiteral("7") },
+                    { QStringLiteral("mode"), QStringLiteral("hang") },
                     { QStringLiteral("sleep_ms"), 0.2 } };
     spec.indices = QStringLiteral("0:1000"); // the other worker finishes these (~0.3 s) while the thread is busy
     spec.workers = 2;

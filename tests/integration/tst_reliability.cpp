@@ -9,13 +9,14 @@
 // and CLIs inherit it). Registered RUN_SERIAL: every `sharedmap-cli run` removes the segments of
 // dead owners at start, so a concurrent test would race the parent-kill checks below.
 
-#include "jobsegment.h"
-#include "jobspec.h"
-#include "npyformat.h"
-#include "pool.h"
-#include "procstats.h"
+#include "base/procstats.h"
+#include "engine/pool.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
+#include "job/jobspec.h"
 #include "procwatch.h"
-#include "sharedarray.h"
+#include "shm/jobsegment.h"
+#include "shm/sharedarray.h"
 #include "testfiles.h"
 
 #include <cmath>
@@ -56,10 +57,16 @@ QVector<qint64> toIndexList(const QJsonArray& array)
     return out;
 }
 
-bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool sameBits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 /// Non-empty lines of a text.
-QStringList lines(const QString& text) { return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+QStringList lines(const QString& text)
+{
+    return text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
 
 struct CliRun
 {
@@ -74,7 +81,9 @@ struct CliRun
     {
         return QStringLiteral("exit %1%2 after %3 ms; stderr: %4")
             .arg(exitCode)
-            .arg(timedOut ? QStringLiteral(" (TIMED OUT)") : crashed ? QStringLiteral(" (crashed)") : QString())
+            .arg(timedOut      ? QStringLiteral(" (TIMED OUT)")
+                     : crashed ? QStringLiteral(" (crashed)")
+                               : QString())
             .arg(elapsedMs)
             .arg(err.trimmed().isEmpty() ? QStringLiteral("(empty)") : err.trimmed());
     }
@@ -173,8 +182,9 @@ struct KilledRun
 KilledRun killCliMidRun(const QString& input)
 {
     KilledRun killed;
-    killed.pid = spawnUnreaped(kCli, { "run", "--input", input, "--kernel", "row_sum", "--param", "sleep_ms=20",
-                                       "--workers", "2", "--chunksize", "1", "--quiet" });
+    killed.pid = spawnUnreaped(kCli,
+                               { "run", "--input", input, "--kernel", "row_sum", "--param", "sleep_ms=20", "--workers",
+                                 "2", "--chunksize", "1", "--quiet" });
     if (killed.pid <= 0) {
         killed.problem = QStringLiteral("cannot start the CLI");
         return killed;
@@ -197,7 +207,8 @@ KilledRun killCliMidRun(const QString& input)
     if (workers.size() != 2)
         killed.problem = QStringLiteral("expected 2 workers, saw %1").arg(workers.size());
     else if (!alive.isEmpty())
-        killed.problem = QStringLiteral("%1 worker(s) outlived their SIGKILLed parent by more than 1 s").arg(alive.size());
+        killed.problem
+            = QStringLiteral("%1 worker(s) outlived their SIGKILLed parent by more than 1 s").arg(alive.size());
     else if (killed.names.size() != 3
              || !killed.names[0].startsWith(QStringLiteral("sharedmap-array-%1-").arg(killed.pid))
              || !killed.names[1].startsWith(QStringLiteral("sharedmap-job-%1-").arg(killed.pid))
@@ -214,8 +225,7 @@ KilledRun killCliMidRun(const QString& input)
 void reap(pid_t pid)
 {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
 }
 
 /// Lines "removed NAME (...)" of `cleanup` output, as names.
@@ -332,8 +342,9 @@ void TestReliability::chaosKillBusyWorkers()
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     const QString summary = dir.filePath(QStringLiteral("s.json"));
     QProcess cli;
-    cli.start(kCli, { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=2", "--workers", "3",
-                      "--chunksize", "8", "--output", out, "--summary", summary, "--quiet" });
+    cli.start(kCli,
+              { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=2", "--workers", "3",
+                "--chunksize", "8", "--output", out, "--summary", summary, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
     QSet<qint64> workers = procwatch::waitForWorkers(pid, 3, 5000, 5);
@@ -393,7 +404,8 @@ void TestReliability::chaosKillBusyWorkers()
     const QVector<double> values = testfiles::readVector(out);
     QCOMPARE(values.size(), int(kRows));
     for (int p = 0; p < kRows; ++p)
-        QVERIFY2(sameBits(values[p], m_ref[p]), qPrintable(QStringLiteral("position %1: %2 vs NumPy %3").arg(p).arg(values[p]).arg(m_ref[p])));
+        QVERIFY2(sameBits(values[p], m_ref[p]),
+                 qPrintable(QStringLiteral("position %1: %2 vs NumPy %3").arg(p).arg(values[p]).arg(m_ref[p])));
     const QJsonObject json = testfiles::readJson(summary);
     QCOMPARE(json.value(QStringLiteral("tasks")).toInteger(), kRows);
     QCOMPARE(json.value(QStringLiteral("done")).toInteger(), kRows);
@@ -426,8 +438,10 @@ void TestReliability::crashingIndices()
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     const QString summary = dir.filePath(QStringLiteral("s.json"));
-    QStringList arguments { "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=5,500",
-                            "--param", "mode=" + mode, "--workers", "2", "--output", out, "--summary", summary, "--quiet" };
+    QStringList arguments { "run",     "--input",        m_rows,    "--kernel",     "test_fault",
+                            "--param", "crash_at=5,500", "--param", "mode=" + mode, "--workers",
+                            "2",       "--output",       out,       "--summary",    summary,
+                            "--quiet" };
     if (maxRetries >= 0)
         arguments << "--max-retries" << QString::number(maxRetries);
     const CliRun run = runCli(arguments);
@@ -491,21 +505,23 @@ void TestReliability::taskTimeout()
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     const QString summary = dir.filePath(QStringLiteral("s.json"));
-    const CliRun run = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=7", "--param",
-                                "mode=hang", "--task-timeout", "0.5", "--workers", "2", "--output", out, "--summary",
-                                summary, "--quiet" },
-                              15000);
+    const CliRun run
+        = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=7", "--param", "mode=hang",
+                   "--task-timeout", "0.5", "--workers", "2", "--output", out, "--summary", summary, "--quiet" },
+                 15000);
     qInfo("hang on index 7 with --task-timeout 0.5 finished in %lld ms", run.elapsedMs);
     QVERIFY2(!run.timedOut && run.exitCode == 3, qPrintable(run.describe()));
     QCOMPARE(lines(run.err).size(), 1);
     checkNothingLeft(run.pid, {});
     const QJsonObject json = testfiles::readJson(summary);
-    const QString failures = QString::fromUtf8(QJsonDocument(json.value(QStringLiteral("failures")).toArray()).toJson(QJsonDocument::Compact));
+    const QString failures = QString::fromUtf8(
+        QJsonDocument(json.value(QStringLiteral("failures")).toArray()).toJson(QJsonDocument::Compact));
     // Three stalls (the first try and two retries), then the index is given up. No lower bound
     // on the time: see tst_known_bugs (a worker that was idle can be killed before the timeout).
     QVERIFY2(run.elapsedMs < 8000, qPrintable(run.describe() + QStringLiteral("; failures: ") + failures));
     QCOMPARE(toIndexList(json.value(QStringLiteral("failed_indices")).toArray()), QVector<qint64> { 7 });
-    const QString reason = json.value(QStringLiteral("failures")).toArray().at(0).toObject().value(QStringLiteral("reason")).toString();
+    const QString reason
+        = json.value(QStringLiteral("failures")).toArray().at(0).toObject().value(QStringLiteral("reason")).toString();
     QVERIFY2(reason.contains(QLatin1String("timeout")), qPrintable(reason));
     QCOMPARE(json.value(QStringLiteral("retried_chunks")).toInteger(), qint64(3));
     const QVector<double> values = testfiles::readVector(out);
@@ -521,7 +537,7 @@ void TestReliability::stuckWorkerIsVisible()
     std::shared_ptr<SharedArray> input;
     {
         QString error;
-        input = SharedArray::loadNpy(m_rows, &error);
+        input = loadNpy(m_rows, &error);
         QVERIFY2(input, qPrintable(error));
     }
     Pool pool;
@@ -530,7 +546,8 @@ void TestReliability::stuckWorkerIsVisible()
     JobSpec spec;
     spec.input = m_rows;
     spec.kernel = QStringLiteral("test_fault");
-    spec.params = { { QStringLiteral("crash_at"), QStringLiteral("7") }, { QStringLiteral("mode"), QStringLiteral("hang") },
+    spec.params = { { QStringLiteral("crash_at"), QStringLiteral("7") },
+                    { QStringLiteral("mode"), QStringLiteral("hang") },
                     { QStringLiteral("sleep_ms"), 1 } };
     spec.workers = 2;
     spec.chunkSize = 4;
@@ -540,7 +557,8 @@ void TestReliability::stuckWorkerIsVisible()
     QTest::qWait(1200);
     const QVector<WorkerInfo> infos = pool.workers();
     QCOMPARE(infos.size(), 2);
-    const auto stuck = std::find_if(infos.cbegin(), infos.cend(), [](const WorkerInfo& w) { return w.rangeBegin == 4; });
+    const auto stuck
+        = std::find_if(infos.cbegin(), infos.cend(), [](const WorkerInfo& w) { return w.rangeBegin == 4; });
     QVERIFY2(stuck != infos.cend(), "no worker holds the range of index 7");
     const WorkerInfo& other = infos[1 - stuck->slot];
     qInfo("heartbeat age: stuck worker %.2f s, the other %.3f s", stuck->heartbeatAgeS, other.heartbeatAgeS);
@@ -560,8 +578,9 @@ void TestReliability::hungJobEndsOnSigint()
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     const QString summary = dir.filePath(QStringLiteral("s.json"));
     QProcess cli;
-    cli.start(kCli, { "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=0,1", "--param", "mode=hang",
-                      "--workers", "2", "--chunksize", "1", "--output", out, "--summary", summary, "--quiet" });
+    cli.start(kCli,
+              { "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=0,1", "--param", "mode=hang",
+                "--workers", "2", "--chunksize", "1", "--output", out, "--summary", summary, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
     const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
@@ -592,8 +611,9 @@ void TestReliability::cancelStopsWorkersFast()
     QVector<qint64> figures;
     for (int round = 0; round < 3; ++round) {
         QProcess cli;
-        cli.start(kCli, { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=20", "--workers", "2",
-                          "--chunksize", "1", "--quiet" });
+        cli.start(kCli,
+                  { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=20", "--workers", "2",
+                    "--chunksize", "1", "--quiet" });
         QVERIFY(cli.waitForStarted());
         const qint64 pid = cli.processId();
         const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
@@ -621,8 +641,9 @@ void TestReliability::cancelThenResume()
     const QString first = dir.filePath(QStringLiteral("first.json"));
     const QString second = dir.filePath(QStringLiteral("second.json"));
     QProcess cli;
-    cli.start(kCli, { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=2", "--workers", "2",
-                      "--chunksize", "4", "--output", partial, "--summary", first, "--quiet" });
+    cli.start(kCli,
+              { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=2", "--workers", "2",
+                "--chunksize", "4", "--output", partial, "--summary", first, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
     QCOMPARE(procwatch::waitForWorkers(pid, 2, 5000, 5).size(), 2);
@@ -673,8 +694,8 @@ void TestReliability::resumeRecomputesFailed()
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     const QString summary = dir.filePath(QStringLiteral("s.json"));
-    CliRun run = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=5", "--max-retries", "0",
-                          "--workers", "2", "--output", out, "--quiet" });
+    CliRun run = runCli({ "run", "--input", m_rows, "--kernel", "test_fault", "--param", "crash_at=5", "--max-retries",
+                          "0", "--workers", "2", "--output", out, "--quiet" });
     QCOMPARE(run.exitCode, 3);
     QVERIFY(std::isnan(testfiles::readVector(out).value(5)));
     // The crash is gone (say, a fixed plugin): resume computes the failed position only.
@@ -693,9 +714,12 @@ void TestReliability::resumeRefusesWrongPartial_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("says");
-    QTest::newRow("10 values for 4000 positions") << "short.npy" << "10";
-    QTest::newRow("int64 partial") << "ints.npy" << "float64";
-    QTest::newRow("missing partial") << "no_such.npy" << "no such file";
+    QTest::newRow("10 values for 4000 positions") << "short.npy"
+                                                  << "10";
+    QTest::newRow("int64 partial") << "ints.npy"
+                                   << "float64";
+    QTest::newRow("missing partial") << "no_such.npy"
+                                     << "no such file";
 }
 
 void TestReliability::resumeRefusesWrongPartial()
@@ -706,8 +730,8 @@ void TestReliability::resumeRefusesWrongPartial()
     QFile before(path);
     const QByteArray bytes = before.open(QIODevice::ReadOnly) ? before.readAll() : QByteArray();
     const CliRun run = runCli({ "run", "--input", m_rows, "--kernel", "row_sum", "--resume", path, "--quiet" });
-    QVERIFY2(run.exitCode == 2 && lines(run.err).size() == 1 && run.err.startsWith(QLatin1String("sharedmap-cli: error: "))
-                 && run.err.contains(says),
+    QVERIFY2(run.exitCode == 2 && lines(run.err).size() == 1
+                 && run.err.startsWith(QLatin1String("sharedmap-cli: error: ")) && run.err.contains(says),
              qPrintable(run.describe()));
     checkNothingLeft(run.pid, {});
     QFile after(path); // a refused resume leaves the partial file as it was
@@ -741,7 +765,8 @@ void TestReliability::parentKillThenCleanup()
         QCOMPARE(ours, killed.names);
         for (const QString& name : removed) // anything else it removed had a dead owner too
             QVERIFY2(ownerIsDead(name), qPrintable(name));
-        QVERIFY2(cleanup.out.contains(QStringLiteral("\nremoved %1 segments, ").arg(removed.size())), qPrintable(cleanup.out));
+        QVERIFY2(cleanup.out.contains(QStringLiteral("\nremoved %1 segments, ").arg(removed.size())),
+                 qPrintable(cleanup.out));
         QVERIFY(segmentNamesOf(killed.pid).isEmpty());
         const auto left = procwatch::shmSegmentsOf(killed.pid);
         for (qint64 id : killed.shmids)
@@ -771,8 +796,8 @@ void TestReliability::nextRunRemovesStaleSegments()
             if (run.err.contains(QStringLiteral("removed %1 ").arg(name)))
                 mentioned.append(name);
         }
-        if (mentioned.isEmpty() && segmentNamesOf(killed.pid).isEmpty() && procwatch::shmSegmentsOf(killed.pid).isEmpty()
-            && attempt < 3) {
+        if (mentioned.isEmpty() && segmentNamesOf(killed.pid).isEmpty()
+            && procwatch::shmSegmentsOf(killed.pid).isEmpty() && attempt < 3) {
             qWarning("attempt %d: another SharedMap process removed the segments first; trying again", attempt);
             continue;
         }
@@ -789,8 +814,9 @@ void TestReliability::cleanupSparesLiveRun()
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("out.npy"));
     QProcess cli;
-    cli.start(kCli, { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=1", "--workers", "2",
-                      "--output", out, "--quiet" });
+    cli.start(kCli,
+              { "run", "--input", m_rows, "--kernel", "row_sum", "--param", "sleep_ms=1", "--workers", "2", "--output",
+                out, "--quiet" });
     QVERIFY(cli.waitForStarted());
     const qint64 pid = cli.processId();
     const QSet<qint64> workers = procwatch::waitForWorkers(pid, 2, 5000, 5);
@@ -866,7 +892,7 @@ void TestReliability::workerRefusesForeignSegment()
 {
     QFETCH(QString, what);
     QString error;
-    auto array = SharedArray::loadNpy(m_rows, &error);
+    auto array = loadNpy(m_rows, &error);
     QVERIFY2(array, qPrintable(error));
     std::unique_ptr<JobSegment> job;
     QString name = array->segmentName();
@@ -907,7 +933,8 @@ void TestReliability::workerRefusesForeignSegment()
     QCOMPARE(worker.exitCode(), 2);
     QVERIFY(!errors.isEmpty());
     if (what == QLatin1String("array"))
-        QVERIFY2(errors.contains(QLatin1String("magic")) || errors.contains(QLatin1String("too small")), qPrintable(errors));
+        QVERIFY2(errors.contains(QLatin1String("magic")) || errors.contains(QLatin1String("too small")),
+                 qPrintable(errors));
     if (what == QLatin1String("output"))
         QVERIFY2(errors.contains(QLatin1String("is not a writable float64 array")), qPrintable(errors));
     if (what == QLatin1String("output missing"))
@@ -980,7 +1007,7 @@ void TestReliability::garbageWorkerFailsCleanly()
     std::shared_ptr<SharedArray> input;
     {
         QString error;
-        input = SharedArray::loadNpy(m_rows, &error);
+        input = loadNpy(m_rows, &error);
         QVERIFY2(input, qPrintable(error));
     }
     const qint64 me = getpid();

@@ -1,14 +1,12 @@
 // The warm pool (Pool::setKeepWarm): workers stay alive with the input mapped between jobs and
 // the next job reuses them. Real workers, real segments.
+#include "engine/pool.h"
+#include "job/jobresult.h"
 #include "procwatch.h"
-
-#include "jobresult.h"
-#include "pool.h"
-#include "sharedarray.h"
+#include "shm/sharedarray.h"
 
 #include <QSignalSpy>
 #include <QTest>
-
 #include <signal.h>
 
 using namespace sharedmap;
@@ -99,7 +97,8 @@ private slots:
             QVERIFY(ok);
             QCOMPARE(pidsOf(b), warm);
             QCOMPARE(b.doneCount(), qint64(3000));
-            qInfo("second job on warm workers: start-up %.2f ms (first job %.2f ms)", b.startupS * 1e3, a.startupS * 1e3);
+            qInfo("second job on warm workers: start-up %.2f ms (first job %.2f ms)", b.startupS * 1e3,
+                  a.startupS * 1e3);
 
             // Another input: the same processes attach to it.
             const JobResult c = run(pool, second, QStringLiteral("row_sum"), 2, &ok);

@@ -1,8 +1,8 @@
 // The shared accumulator of kernels that write the same places: cells, the robust process-shared
 // mutex (a process that dies holding it) and the start barrier, with real forked processes over
 // real shared memory.
-#include "accumulator.h"
-#include "jobsegment.h"
+#include "shm/accumulator.h"
+#include "shm/jobsegment.h"
 
 #include <csignal>
 #include <cstring>
@@ -21,16 +21,14 @@ struct SharedRegion
     explicit SharedRegion(qint64 bytes)
         : size(size_t(bytes))
         , base(mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0))
-    {
-    }
+    { }
     ~SharedRegion() { munmap(base, size); }
     size_t size;
     void* base;
 };
 
 /// Runs `child` in a forked process and waits for it; returns its exit status.
-template <typename F>
-int inChild(F child)
+template <typename F> int inChild(F child)
 {
     const pid_t pid = fork();
     if (pid == 0) {

@@ -3,13 +3,14 @@
 // writers, loaded through loadArray and compared byte for byte with what the writer holds; bad
 // files with the exact error text; the read-only file mapping; load options in job files.
 
-#include "arrayloader.h"
-#include "formats/csvformat.h"
-#include "formats/hdf5format.h"
-#include "imageformat.h"
-#include "jobspec.h"
-#include "npyformat.h"
-#include "sharedarray.h"
+#include "imageio/imageformat.h"
+#include "io/arrayloader.h"
+#include "io/formats/csvformat.h"
+#include "io/formats/hdf5format.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
+#include "job/jobspec.h"
+#include "shm/sharedarray.h"
 
 #include <cmath>
 #include <cstring>
@@ -140,7 +141,7 @@ void TestFormats::goodFiles()
     QFETCH(QJsonObject, options);
     QFETCH(QString, reference);
     QString error;
-    const auto want = SharedArray::loadNpy(reference, &error);
+    const auto want = loadNpy(reference, &error);
     QVERIFY2(want, qPrintable(error));
     qint64 lastDone = -1, lastTotal = -1;
     const auto got = loadArray(path, optionsOf(options), &error, [&](qint64 done, qint64 total) {
@@ -200,7 +201,7 @@ void TestFormats::probeMatchesLoad()
     ArrayProbe probe;
     QCOMPARE(probeArray(path, optionsOf(options), &probe), QString());
     QString error;
-    const auto want = SharedArray::loadNpy(reference, &error);
+    const auto want = loadNpy(reference, &error);
     QVERIFY2(want, qPrintable(error));
     QCOMPARE(probe.meta.dtype, want->meta().dtype);
     QCOMPARE(probe.meta.shape, want->meta().shape);
@@ -473,7 +474,7 @@ void TestFormats::mapNpy()
 {
     const QString path = file(QStringLiteral("plain_csv.ref.npy"));
     QString error;
-    const auto copy = SharedArray::loadNpy(path, &error);
+    const auto copy = loadNpy(path, &error);
     QVERIFY2(copy, qPrintable(error));
     LoadOptions options;
     options.map = true;

@@ -1,8 +1,9 @@
 // Unit tests of the demo-data generator: arange wraps like NumPy's astype, seeds reproduce,
 // and uniform values stay in their documented ranges.
 
-#include "generator.h"
-#include "npyformat.h"
+#include "io/generator.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
 
 #include <cmath>
 #include <cstring>
@@ -286,7 +287,7 @@ void TestGenerator::generateNpyMatchesGenerator()
     QCOMPARE(generateNpy(path, meta, Distribution::Normal, 11), QString());
 
     QString error;
-    const auto array = SharedArray::loadNpy(path, &error);
+    const auto array = loadNpy(path, &error);
     QVERIFY2(array, qPrintable(error));
     QCOMPARE(array->meta().shape, meta.shape);
     QCOMPARE(dtypeName(array->meta().dtype), QStringLiteral("int16"));

@@ -1,8 +1,8 @@
 // Unit tests of index specs (DESIGN §5 --indices): Python slices checked against an independent
 // reference of CPython's slice rules, lists, `all`, and `@FILE.npy` index files.
 
-#include "indexlist.h"
-#include "npyformat.h"
+#include "io/indexspec.h"
+#include "io/npyformat.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,7 +1,7 @@
 // Unit tests of JobSpec: validation with readable errors, JSON round trips, refused JSON, and
 // job files whose relative paths resolve against the file's folder.
 
-#include "jobspec.h"
+#include "job/jobspec.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // Unit tests of the built-in kernels (DESIGN §4) on small arrays in shared memory, in C and
 // Fortran order, against values worked out by hand; and of the registry and resolveParams().
 
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 #include <algorithm>
 #include <cmath>

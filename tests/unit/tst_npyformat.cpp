@@ -1,8 +1,9 @@
 // Unit tests of the .npy reader and writer (DESIGN §6): headers built byte by byte, every
 // supported descr in every format version, malformed headers, and files loaded into shared memory.
 
-#include "npyformat.h"
-#include "sharedarray.h"
+#include "io/npyformat.h"
+#include "io/npyloader.h"
+#include "shm/sharedarray.h"
 
 #include <algorithm>
 #include <cstring>
@@ -565,7 +566,7 @@ void TestNpyFormat::writeLoadRoundTrip()
     QCOMPARE(QFileInfo(path).size(), qint64(makeNpyHeader(meta).size()) + meta.byteSize());
 
     QString error;
-    const auto array = SharedArray::loadNpy(path, &error);
+    const auto array = loadNpy(path, &error);
     QVERIFY2(array, qPrintable(error));
     QCOMPARE(metaDiff(array->meta(), meta), QString());
     QCOMPARE(array->sourcePath(), path);
@@ -629,9 +630,9 @@ void TestNpyFormat::bigEndian()
     QVERIFY(writeFile(bigPath, npyBytes(major, 0, dictText(bigDescr, fortran, tupleText(shape))) + bigData));
 
     QString error;
-    const auto little = SharedArray::loadNpy(littlePath, &error);
+    const auto little = loadNpy(littlePath, &error);
     QVERIFY2(little, qPrintable(error));
-    const auto big = SharedArray::loadNpy(bigPath, &error);
+    const auto big = loadNpy(bigPath, &error);
     QVERIFY2(big, qPrintable(error));
 
     QCOMPARE(big->meta().sourceBigEndian, true);
@@ -660,7 +661,7 @@ void TestNpyFormat::loadsEveryVersion()
     const QString path = m_dir.filePath(QStringLiteral("version.npy"));
     QVERIFY(writeFile(path, npyBytes(major, 0, dictText("<i4", false, "(4, 3)")) + data));
     QString error;
-    const auto array = SharedArray::loadNpy(path, &error);
+    const auto array = loadNpy(path, &error);
     QVERIFY2(array, qPrintable(error));
     QCOMPARE(array->meta().shape, (QVector<qint64> { 4, 3 }));
     QCOMPARE(QByteArray(array->view().data, data.size()), data);
@@ -700,7 +701,7 @@ void TestNpyFormat::dataSizeChecks()
     const QString path = m_dir.filePath(QStringLiteral("sized.npy"));
     QVERIFY(writeFile(path, bytes));
     QString loadError;
-    const auto array = SharedArray::loadNpy(path, &loadError);
+    const auto array = loadNpy(path, &loadError);
     QCOMPARE(bool(array), valid);
     QCOMPARE(loadError.isEmpty(), valid);
 }
@@ -709,23 +710,23 @@ void TestNpyFormat::loadErrors()
 {
     QString error;
     const QString missing = m_dir.filePath(QStringLiteral("does-not-exist.npy"));
-    QVERIFY(!SharedArray::loadNpy(missing, &error));
+    QVERIFY(!loadNpy(missing, &error));
     QVERIFY2(error.contains(missing), qPrintable(error));
 
     error.clear();
-    QVERIFY(!SharedArray::loadNpy(m_dir.path(), &error));
+    QVERIFY(!loadNpy(m_dir.path(), &error));
     QVERIFY(!error.isEmpty());
 
     const QString pickle = m_dir.filePath(QStringLiteral("object.npy"));
     QVERIFY(writeFile(pickle, npyBytes(1, 0, dictText("|O", false, "(2,)")) + QByteArray("\x80\x04N.", 4)));
     error.clear();
-    QVERIFY(!SharedArray::loadNpy(pickle, &error));
+    QVERIFY(!loadNpy(pickle, &error));
     QVERIFY2(error.contains(pickle) && error.contains(QLatin1String("object")), qPrintable(error));
 
     const QString text = m_dir.filePath(QStringLiteral("text.npy"));
     QVERIFY(writeFile(text, "just some text, not an array\n"));
     error.clear();
-    QVERIFY(!SharedArray::loadNpy(text, &error));
+    QVERIFY(!loadNpy(text, &error));
     QVERIFY(!error.isEmpty());
 }
 

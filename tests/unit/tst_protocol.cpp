@@ -1,8 +1,8 @@
 // Unit tests of the control-plane framing (a partial read is never taken for a whole frame) and
 // of the tqdm-shaped progress texts.
 
-#include "progressformat.h"
-#include "protocol.h"
+#include "base/progressformat.h"
+#include "protocol/framing.h"
 
 #include <limits>
 #include <QJsonArray>

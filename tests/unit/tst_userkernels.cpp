@@ -1,10 +1,10 @@
 // Issue 7 in process: the formula kernel against the built-in kernels on every dtype and both
 // memory orders, its error positions and bounds-checked reads; JobSpec's `plugins`; and
 // KernelRegistry::loadPlugin() with real plugins (the example, one built for SDK version 99).
-#include "formulakernel.h"
-#include "generator.h"
-#include "jobspec.h"
-#include "kernel.h"
+#include "io/generator.h"
+#include "job/jobspec.h"
+#include "kernels/builtin/formulakernel.h"
+#include "kernels/kernel.h"
 
 #include <cmath>
 #include <QFile>
@@ -272,7 +272,8 @@ private slots:
         spec.plugins = { dir.filePath(QStringLiteral("missing.so")) };
         QVERIFY(spec.validationError().isEmpty()); // row_sum is built in
         spec.kernel = QStringLiteral("from_the_missing_plugin");
-        QVERIFY2(spec.validationError().contains(QLatin1String("missing.so: no such file")), qPrintable(spec.validationError()));
+        QVERIFY2(spec.validationError().contains(QLatin1String("missing.so: no such file")),
+                 qPrintable(spec.validationError()));
     }
 
     void loadPlugins()

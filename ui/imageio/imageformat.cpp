@@ -1,7 +1,8 @@
-#include "imageformat.h"
+#include "imageio/imageformat.h"
 
-#include "arrayloader.h"
-#include "jobresult.h"
+#include "io/arrayloader.h"
+#include "job/jobresult.h"
+#include "job/resultwriter.h"
 
 #include <cmath>
 #include <cstring>
@@ -103,9 +104,9 @@ QString checkResultImage(const QVector<qint64>& shape, bool counts)
         parts << QString::number(extent);
     return QStringLiteral("PNG output needs image-shaped results (W or W×3 values per index), not %1: use .npy, .csv "
                           "or .h5")
-        .arg(counts ? QStringLiteral("shared counts")
-                    : shape.isEmpty() ? QStringLiteral("one value per index")
-                                      : QStringLiteral("shape (%1) per index").arg(parts.join(QStringLiteral(", "))));
+        .arg(counts                ? QStringLiteral("shared counts")
+                 : shape.isEmpty() ? QStringLiteral("one value per index")
+                                   : QStringLiteral("shape (%1) per index").arg(parts.join(QStringLiteral(", "))));
 }
 
 /// Image-shaped results as a PNG: row p of the image is position p's result.
@@ -136,7 +137,8 @@ QString writeResultImage(const JobResult& result, const QString& path)
             uchar* line = image.scanLine(int(y));
             for (qint64 x = 0; x < width; ++x) {
                 const double v = values[y * width + x];
-                line[x] = uchar(!std::isfinite(v) || hi <= lo ? 0 : int(std::floor((v - lo) * 255.0 / (hi - lo) + 0.5)));
+                line[x]
+                    = uchar(!std::isfinite(v) || hi <= lo ? 0 : int(std::floor((v - lo) * 255.0 / (hi - lo) + 0.5)));
             }
         }
     } else {

@@ -1,7 +1,7 @@
-#include "arraylistmodel.h"
+#include "models/arraylistmodel.h"
 
-#include "arraystore.h"
-#include "progressformat.h"
+#include "base/progressformat.h"
+#include "io/arraystore.h"
 
 namespace sharedmap {
 
@@ -105,7 +105,8 @@ QVariant ArrayListModel::data(const QModelIndex& index, int role) const
             return tr("%1 bytes of data").arg(meta.byteSize());
         case SegmentColumn:
             if (entry.array->isFileMapped())
-                return tr("Descriptor segment; the data is %1 mapped read-only in place").arg(entry.array->sourcePath());
+                return tr("Descriptor segment; the data is %1 mapped read-only in place")
+                    .arg(entry.array->sourcePath());
             return tr("System V shared memory segment, %1 bytes including the header").arg(entry.array->segmentBytes());
         }
     } else if (role == Qt::TextAlignmentRole && index.column() == SizeColumn) {

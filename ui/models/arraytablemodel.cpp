@@ -1,6 +1,6 @@
-#include "arraytablemodel.h"
+#include "models/arraytablemodel.h"
 
-#include "valueformat.h"
+#include "models/valueformat.h"
 
 #include <limits>
 #include <QStringList>

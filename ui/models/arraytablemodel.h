@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sharedarray.h"
+#include "io/arraystore.h"
 
 #include <memory>
 #include <QAbstractTableModel>

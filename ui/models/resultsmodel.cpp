@@ -1,8 +1,8 @@
-#include "resultsmodel.h"
+#include "models/resultsmodel.h"
 
-#include "jobresult.h"
-#include "jobsegment.h"
-#include "valueformat.h"
+#include "base/status.h"
+#include "job/jobresult.h"
+#include "models/valueformat.h"
 
 #include <algorithm>
 #include <cmath>

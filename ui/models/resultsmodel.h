@@ -1,7 +1,7 @@
 #pragma once
 
-#include "indexlist.h"
-#include "jobresult.h"
+#include "base/indexlist.h"
+#include "job/jobresult.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "valueformat.h"
+#include "models/valueformat.h"
 
 #include <charconv>
 #include <cmath>

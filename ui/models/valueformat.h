@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dtype.h"
+#include "base/dtype.h"
 
 #include <QString>
 

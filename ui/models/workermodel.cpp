@@ -1,6 +1,6 @@
-#include "workermodel.h"
+#include "models/workermodel.h"
 
-#include "progressformat.h"
+#include "base/progressformat.h"
 
 #include <QPainter>
 #include <QPixmap>

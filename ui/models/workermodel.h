@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pool.h"
+#include "engine/pool.h"
 
 #include <array>
 #include <QAbstractTableModel>

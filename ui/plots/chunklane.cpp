@@ -1,4 +1,4 @@
-#include "chunklane.h"
+#include "plots/chunklane.h"
 
 #include <algorithm>
 

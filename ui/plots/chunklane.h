@@ -1,9 +1,8 @@
 #pragma once
 
-#include "jobresult.h"
+#include "job/jobresult.h"
 
 #include <qcustomplot.h>
-
 #include <vector>
 
 namespace sharedmap {

@@ -1,4 +1,4 @@
-#include "compareplot.h"
+#include "plots/compareplot.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "convergenceplot.h"
+#include "plots/convergenceplot.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "countsplot.h"
+#include "plots/countsplot.h"
 
 namespace sharedmap {
 

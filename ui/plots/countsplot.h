@@ -1,6 +1,6 @@
 #pragma once
 
-#include "liveplot.h"
+#include "plots/liveplot.h"
 
 namespace sharedmap {
 

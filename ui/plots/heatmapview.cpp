@@ -1,12 +1,11 @@
-#include "heatmapview.h"
+#include "plots/heatmapview.h"
 
-#include "sharedarray.h"
-
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
+#include "io/arraystore.h"
 
 #include <cmath>
 #include <cstring>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <utility>
 
 namespace sharedmap {

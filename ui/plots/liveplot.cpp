@@ -1,11 +1,10 @@
-#include "liveplot.h"
+#include "plots/liveplot.h"
 
+#include <cmath>
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
 #include <QToolTip>
-
-#include <cmath>
 
 namespace sharedmap {
 

@@ -1,4 +1,4 @@
-#include "memoryplot.h"
+#include "plots/memoryplot.h"
 
 #include <cmath>
 

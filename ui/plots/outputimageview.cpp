@@ -1,6 +1,6 @@
-#include "outputimageview.h"
+#include "plots/outputimageview.h"
 
-#include "liveplot.h"
+#include "plots/liveplot.h"
 
 #include <cmath>
 #include <limits>

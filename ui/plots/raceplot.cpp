@@ -1,4 +1,4 @@
-#include "raceplot.h"
+#include "plots/raceplot.h"
 
 namespace sharedmap {
 

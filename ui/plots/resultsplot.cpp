@@ -1,4 +1,4 @@
-#include "resultsplot.h"
+#include "plots/resultsplot.h"
 
 #include <cmath>
 

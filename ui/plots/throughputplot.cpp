@@ -1,4 +1,4 @@
-#include "throughputplot.h"
+#include "plots/throughputplot.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "timelineplot.h"
+#include "plots/timelineplot.h"
 
-#include "chunklane.h"
+#include "plots/chunklane.h"
 
 #include <cmath>
 

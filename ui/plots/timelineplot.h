@@ -1,7 +1,7 @@
 #pragma once
 
-#include "jobresult.h"
-#include "liveplot.h"
+#include "job/jobresult.h"
+#include "plots/liveplot.h"
 
 namespace sharedmap {
 

@@ -1,0 +1,10 @@
+#include "engine/cleanup.h"
+
+namespace sharedmap {
+
+QVector<StaleSegment> cleanUpStaleRuns()
+{
+    return removeStaleSegments();
+}
+
+} // namespace sharedmap

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "base/arraymeta.h"
+#include "base/indexlist.h"
+#include "io/arrayloader.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QVariantMap>
+
+namespace sharedmap {
+
+/// A job as a copyable value: what to run on which array, with how many workers. The GUI and
+/// the CLI both build one; core runs it. Serialises to the JSON that `run --job` reads.
+struct JobSpec
+{
+    /// Path of the input array; empty when the kernel takes no input.
+    QString input;
+    /// How to read the input (format, dataset, dtype, ...); the default picks by extension.
+    LoadOptions inputOptions;
+    QString kernel;
+    /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
+    QVariantMap params;
+    /// `all`, a slice, a list or `@FILE.npy`.
+    QString indices = QStringLiteral("all");
+    /// Worker processes; 0 means one per core.
+    int workers = 0;
+    /// Positions per claim; 0 means auto (adapted to the measured task time).
+    qint64 chunkSize = 0;
+    /// Crashes a position may cause before it is marked failed.
+    int maxRetries = 2;
+    /// A worker that makes no progress on its chunk for this long is killed and the chunk
+    /// retried (0 = no timeout).
+    double taskTimeoutS = 0;
+    /// How workers see the input: `shared` (attach the one shared segment: the point of
+    /// SharedMap) or `copy` (each worker receives its own copy through its pipe first, as
+    /// process_map does when the array is passed as an argument — for teaching and comparison).
+    QString mode = QStringLiteral("shared");
+    /// Result file (.npy, .csv or .h5) and summary file (.json); empty for none.
+    QString output;
+    QString summary;
+    /// Kernel plugins (.so files) to load before the kernel is looked up.
+    QStringList plugins;
+
+    /// Number of workers to start (resolves 0 to the core count).
+    int effectiveWorkers() const;
+    /// Checks everything that can be checked without reading the input; returns a readable
+    /// error, empty when the spec is valid. Loads the plugins it names (once) to find the kernel; a
+    /// plugin that cannot be loaded is an error only when the kernel is not found without it.
+    QString validationError() const;
+    bool isValid() const { return validationError().isEmpty(); }
+
+    QJsonObject toJson() const;
+    /// Reads a spec from JSON; unknown keys and values of the wrong type are errors.
+    static JobSpec fromJson(const QJsonObject& json, QString* error);
+    /// Loads from / saves to a `.json` file.
+    static JobSpec load(const QString& path, QString* error);
+    QString save(const QString& path) const;
+
+    bool operator==(const JobSpec& other) const;
+    bool operator!=(const JobSpec& other) const { return !(*this == other); }
+};
+
+struct KernelDef;
+
+/// What a JobSpec resolves to against its input: the kernel, its typed parameters and the
+/// positions to compute.
+struct JobPlan
+{
+    const KernelDef* kernel = nullptr;
+    QVariantMap params; ///< typed, defaults filled in
+    qint64 indexSpace = 0; ///< what `all` covers
+    IndexList indices;
+    /// Shape of one index's result (empty: a scalar) and its number of values.
+    QVector<qint64> resultShape;
+    qint64 resultWidth = 1;
+    /// Cells of the shared accumulator (0: none).
+    qint64 accumulatorCells = 0;
+    qint64 accumulatorJournal = 0;
+};
+
+/// Validates `spec` and resolves it against `input` (null when none is loaded): the one place
+/// the pool and the window's form plan a job. Returns a readable error, empty on success.
+QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan);
+
+/// Upper bound on workers (DESIGN §5).
+constexpr int kMaxWorkers = 4096;
+
+/// Checks an output path: known extension (.npy or .csv) and an existing folder.
+QString checkOutputPath(const QString& path, const QStringList& extensions);
+
+} // namespace sharedmap

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "kernels/kernel.h"
+
+#include <QString>
+
+namespace sharedmap {
+
+/// What is wrong with a formula: a readable message and the character position of the error
+/// in the expression (-1 when there is no position, e.g. an unknown reducer).
+struct FormulaProblem
+{
+    QString message;
+    int position = -1;
+
+    bool isEmpty() const { return message.isEmpty(); }
+};
+
+/// Parses `expr` for the reducer `reduce` (sum, mean, min, max or none) with muparser, without
+/// any data: syntax, unknown variables or functions and the arity of B() are checked.
+FormulaProblem checkFormula(const QString& expr, const QString& reduce);
+
+/// The `formula` kernel: a muparser expression evaluated per element of row a and reduced, or
+/// once per index with B(r, c) / B(k) reading the input (reduce=none).
+KernelDef formulaKernelDef();
+
+} // namespace sharedmap

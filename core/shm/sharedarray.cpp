@@ -1,0 +1,249 @@
+#include "shm/sharedarray.h"
+
+#include <cstring>
+#include <fcntl.h>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sharedmap {
+
+namespace {
+/// Fills the self-describing header at the start of an array segment (zeroing what it does not set).
+void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qint64 dataOffset)
+{
+    auto* header = reinterpret_cast<ArraySegmentHeader*>(at);
+    std::memset(header, 0, sizeof(ArraySegmentHeader));
+    std::memcpy(header->magic, ArraySegmentHeader::kMagic, sizeof header->magic);
+    header->version = ArraySegmentHeader::kVersion;
+    header->headerBytes = sizeof(ArraySegmentHeader);
+    header->dtype = quint8(meta.dtype);
+    header->fortranOrder = meta.fortranOrder;
+    header->sourceBigEndian = meta.sourceBigEndian;
+    header->backing = quint8(backing);
+    header->ndim = quint32(meta.shape.size());
+    header->dataOffset = dataOffset;
+    header->dataBytes = meta.byteSize();
+    header->elementCount = meta.elementCount();
+    header->ownerPid = QCoreApplication::applicationPid();
+    const QVector<qint64> strides = meta.strides();
+    for (int d = 0; d < meta.shape.size(); ++d) {
+        header->shape[d] = meta.shape[d];
+        header->strides[d] = strides[d];
+    }
+}
+} // namespace
+
+std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error, const char* prefix)
+{
+    const qint64 dataBytes = meta.byteSize();
+    if (dataBytes < 0 || meta.shape.size() > kMaxDims) {
+        *error = QStringLiteral("array shape %1 is too large").arg(meta.shapeText());
+        return nullptr;
+    }
+    auto segment = SharedSegment::create(QLatin1String(prefix), kArrayDataOffset + dataBytes, error);
+    if (!segment)
+        return nullptr;
+    writeArrayHeader(segment->data(), meta, ArrayBacking::Segment, kArrayDataOffset);
+    return segment;
+}
+
+std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString* error, const char* prefix)
+{
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_meta = meta;
+    array->m_meta.sourceBigEndian = false;
+    array->m_segment = createSegment(array->m_meta, error, prefix);
+    if (!array->m_segment)
+        return nullptr;
+    return array;
+}
+
+QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
+{
+    const QByteArray local = QFile::encodeName(path);
+    const int fd = ::open(local.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return QStringLiteral("%1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    struct stat info = {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        return QStringLiteral("%1: not a regular file").arg(path);
+    }
+    if (offset < 0 || bytes < 0 || offset > info.st_size || info.st_size - offset < bytes) {
+        ::close(fd);
+        return QStringLiteral("%1: holds %2 bytes, the array needs %3 bytes from offset %4")
+            .arg(path)
+            .arg(qint64(info.st_size))
+            .arg(bytes)
+            .arg(offset);
+    }
+    // mmap wants a page-aligned offset: map from the page the data starts in.
+    const qint64 page = ::sysconf(_SC_PAGESIZE);
+    const qint64 start = offset / page * page;
+    const size_t length = size_t(qMax<qint64>(1, offset - start + bytes));
+    void* address = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, start);
+    const int mapErrno = errno;
+    ::close(fd);
+    if (address == MAP_FAILED)
+        return QStringLiteral("%1: cannot map: %2").arg(path, QString::fromLocal8Bit(std::strerror(mapErrno)));
+    m_mapping = std::shared_ptr<void>(address, [length](void* p) { ::munmap(p, length); });
+    m_mappedData = static_cast<const char*>(address) + (offset - start);
+    return {};
+}
+
+std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 offset, const ArrayMeta& meta,
+                                                  QString* error)
+{
+    const qint64 dataBytes = meta.byteSize();
+    if (dataBytes < 0 || meta.shape.size() > kMaxDims || dtypeSize(meta.dtype) == 0) {
+        *error = QStringLiteral("array shape %1 is too large").arg(meta.shapeText());
+        return nullptr;
+    }
+    if (offset % dtypeSize(meta.dtype) != 0) {
+        *error = QStringLiteral("%1: the data starts at byte %2, not aligned for %3; load a copy instead")
+                     .arg(path)
+                     .arg(offset)
+                     .arg(dtypeName(meta.dtype));
+        return nullptr;
+    }
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_meta = meta;
+    array->m_sourcePath = path;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QString problem = array->mapRange(absolute, offset, dataBytes);
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
+    // The descriptor segment: the usual header, then the file's path for workers to map.
+    const QByteArray encoded = QFile::encodeName(absolute);
+    array->m_segment
+        = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
+    if (!array->m_segment)
+        return nullptr;
+    writeArrayHeader(array->m_segment->data(), meta, ArrayBacking::File, offset);
+    std::memcpy(array->m_segment->data() + kArrayDataOffset, encoded.constData(), size_t(encoded.size()));
+    return array;
+}
+
+std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* error, bool writable)
+{
+    std::shared_ptr<SharedArray> array(new SharedArray);
+    array->m_segment = SharedSegment::attach(name, writable, error);
+    if (!array->m_segment)
+        return nullptr;
+    if (array->m_segment->size() < qint64(sizeof(ArraySegmentHeader))) {
+        *error = QStringLiteral("segment %1 is too small to be an array").arg(name);
+        return nullptr;
+    }
+    ArraySegmentHeader header;
+    std::memcpy(&header, array->m_segment->constData(), sizeof header);
+    const QString problem = validateArrayHeader(header, array->m_segment->size());
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("segment %1: %2").arg(name, problem);
+        return nullptr;
+    }
+    ArrayMeta& meta = array->m_meta;
+    meta.dtype = DType(header.dtype);
+    meta.fortranOrder = header.fortranOrder;
+    meta.sourceBigEndian = header.sourceBigEndian;
+    for (quint32 d = 0; d < header.ndim; ++d)
+        meta.shape.append(header.shape[d]);
+    if (ArrayBacking(header.backing) == ArrayBacking::File) {
+        const char* begin = array->m_segment->constData() + kArrayDataOffset;
+        const QString path = QFile::decodeName(
+            QByteArray(begin, int(strnlen(begin, size_t(array->m_segment->size() - kArrayDataOffset)))));
+        const QString mapError = array->mapRange(path, header.dataOffset, header.dataBytes);
+        if (!mapError.isEmpty()) {
+            *error = QStringLiteral("segment %1: %2").arg(name, mapError);
+            return nullptr;
+        }
+        array->m_sourcePath = path;
+    }
+    return array;
+}
+
+void SharedArray::recordSourceByteOrder(bool bigEndian)
+{
+    m_meta.sourceBigEndian = bigEndian;
+    if (char* header = m_segment->isWritable() ? m_segment->data() : nullptr)
+        reinterpret_cast<ArraySegmentHeader*>(header)->sourceBigEndian = bigEndian;
+}
+
+ArrayView SharedArray::view() const
+{
+    return ArrayView::of(m_meta, m_mapping ? m_mappedData : m_segment->constData() + kArrayDataOffset);
+}
+
+char* SharedArray::mutableData()
+{
+    return m_segment->isWritable() && !m_mapping ? m_segment->data() + kArrayDataOffset : nullptr;
+}
+
+QString validateArrayHeader(const ArraySegmentHeader& header, qint64 segmentBytes)
+{
+    if (std::memcmp(header.magic, ArraySegmentHeader::kMagic, sizeof header.magic) != 0)
+        return QStringLiteral("not a SharedMap array segment (bad magic)");
+    if (header.version != ArraySegmentHeader::kVersion || header.headerBytes != sizeof(ArraySegmentHeader))
+        return QStringLiteral("array segment version %1 is not supported").arg(header.version);
+    if (dtypeSize(DType(header.dtype)) == 0)
+        return QStringLiteral("array segment has an unknown dtype");
+    if (header.ndim > quint32(kMaxDims))
+        return QStringLiteral("array segment has %1 dimensions").arg(header.ndim);
+    ArrayMeta meta;
+    meta.dtype = DType(header.dtype);
+    meta.fortranOrder = header.fortranOrder;
+    for (quint32 d = 0; d < header.ndim; ++d)
+        meta.shape.append(header.shape[d]);
+    const qint64 bytes = meta.byteSize();
+    if (bytes < 0 || bytes != header.dataBytes || meta.elementCount() != header.elementCount)
+        return QStringLiteral("array segment sizes are inconsistent");
+    if (ArrayBacking(header.backing) == ArrayBacking::File) {
+        // The data lies in a file whose NUL-terminated path follows the header.
+        if (header.dataOffset < 0 || segmentBytes <= kArrayDataOffset)
+            return QStringLiteral("array segment names no file to map");
+    } else if (header.backing != quint8(ArrayBacking::Segment)) {
+        return QStringLiteral("array segment has an unknown backing");
+    } else if (header.dataOffset < qint64(sizeof(ArraySegmentHeader)) || header.dataOffset % 64 != 0
+               || header.dataOffset > segmentBytes || segmentBytes - header.dataOffset < bytes) {
+        return QStringLiteral("array segment is smaller than its header says");
+    }
+    const QVector<qint64> strides = meta.strides();
+    for (quint32 d = 0; d < header.ndim; ++d) {
+        if (strides[d] != header.strides[d])
+            return QStringLiteral("array segment strides are inconsistent");
+    }
+    return {};
+}
+
+void byteSwapInPlace(char* data, qint64 count, int size)
+{
+    switch (size) {
+    case 2: {
+        auto* p = reinterpret_cast<quint16*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap16(p[i]);
+        break;
+    }
+    case 4: {
+        auto* p = reinterpret_cast<quint32*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap32(p[i]);
+        break;
+    }
+    case 8: {
+        auto* p = reinterpret_cast<quint64*>(data);
+        for (qint64 i = 0; i < count; ++i)
+            p[i] = __builtin_bswap64(p[i]);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace sharedmap

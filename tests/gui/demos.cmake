@@ -1,6 +1,0 @@
-add_executable(tst_demos tst_demos.cpp)
-target_link_libraries(tst_demos PRIVATE sharedmap_ui Qt6::Test)
-target_compile_definitions(tst_demos PRIVATE SHAREDMAP_WORKER="$<TARGET_FILE:sharedmap-worker>")
-add_dependencies(tst_demos sharedmap-worker)
-add_test(NAME gui_demos COMMAND tst_demos)
-set_tests_properties(gui_demos PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen" LABELS gui TIMEOUT 300)
