@@ -2,6 +2,7 @@
 
 #include "base/progressformat.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace sharedmap::cli {
@@ -11,10 +12,36 @@ ProgressBar::ProgressBar(std::FILE* stream)
     , m_terminal(isatty(fileno(stream)))
 {
     m_clock.start();
+    bool ok = false;
+    const int fd = qEnvironmentVariableIntValue("SHAREDMAP_PROGRESS_FD", &ok);
+    // Only a pipe or a file someone handed us on purpose: never the terminal or our own stderr.
+    if (ok && fd > 2 && fcntl(fd, F_GETFD) != -1) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC); // not inherited by the workers
+        m_report = fdopen(fd, "w");
+    }
+}
+
+ProgressBar::~ProgressBar()
+{
+    if (m_report)
+        std::fclose(m_report);
+}
+
+void ProgressBar::report(qint64 done, qint64 total, double rate, bool force)
+{
+    if (!m_report)
+        return;
+    const qint64 now = m_clock.elapsed();
+    if (!force && now - m_lastReportMs < 100)
+        return;
+    m_lastReportMs = now;
+    std::fprintf(m_report, "%lld/%lld %.6g\n", static_cast<long long>(done), static_cast<long long>(total), rate);
+    std::fflush(m_report);
 }
 
 void ProgressBar::update(qint64 done, qint64 total, double rate, bool force)
 {
+    report(done, total, rate, force);
     if (!m_enabled)
         return;
     const qint64 now = m_clock.elapsed();
@@ -27,6 +54,7 @@ void ProgressBar::update(qint64 done, qint64 total, double rate, bool force)
 
 void ProgressBar::finish(qint64 done, qint64 total, double rate)
 {
+    report(done, total, rate, true);
     if (!m_enabled)
         return;
     const double elapsed = double(m_clock.elapsed()) / 1000.0;
