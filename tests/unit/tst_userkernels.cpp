@@ -1,4 +1,4 @@
-// Issue 7 in process: the formula kernel against the built-in kernels on every dtype and both
+// Formula kernels and plugins (docs/KERNELS.md) in process: the formula kernel against the built-in kernels on every dtype and both
 // memory orders, its error positions and bounds-checked reads; JobSpec's `plugins`; and
 // KernelRegistry::loadPlugin() with real plugins (the example, one built for SDK version 99).
 #include "io/generator.h"
