@@ -1,6 +1,7 @@
-// Formula kernels and plugins (docs/KERNELS.md) in process: the formula kernel against the built-in kernels on every dtype and both
-// memory orders, its error positions and bounds-checked reads; JobSpec's `plugins`; and
-// KernelRegistry::loadPlugin() with real plugins (the example, one built for SDK version 99).
+// Formula kernels and plugins (docs/KERNELS.md) in process: the formula kernel against the
+// built-in kernels on every dtype and both memory orders, its error positions and bounds-checked
+// reads; JobSpec's `plugins` and loadJobPlugins(); and KernelRegistry::loadPlugin() with real
+// plugins (the example, one built for SDK version 99).
 #include "io/generator.h"
 #include "job/jobspec.h"
 #include "kernels/builtin/formulakernel.h"
