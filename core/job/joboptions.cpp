@@ -100,52 +100,78 @@ QList<JobOption> JobOptionSet::windowOptions()
              JobOption::Workers, JobOption::ChunkSize, JobOption::Plugin };
 }
 
+namespace {
+
+/// One option with the text `run --help` gives it. A switch, so that a JobOption without its
+/// option does not compile quietly (-Wswitch).
+QCommandLineOption makeOption(JobOption which)
+{
+    switch (which) {
+    case JobOption::Job:
+        return { QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
+                 QStringLiteral("JOB.json") };
+    case JobOption::Kernel:
+        return { QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
+                 QStringLiteral("NAME") };
+    case JobOption::Param:
+        return { QStringLiteral("param"),
+                 QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
+                 QStringLiteral("KEY=VALUE") };
+    case JobOption::Indices:
+        return { QStringLiteral("indices"),
+                 QStringLiteral("all (default), a slice START:STOP[:STEP], a list 0,1,2 or @FILE.npy."),
+                 QStringLiteral("SPEC") };
+    case JobOption::Workers:
+        return { QStringLiteral("workers"), QStringLiteral("Worker processes, 1-4096 (default: cores)."),
+                 QStringLiteral("N") };
+    case JobOption::ChunkSize:
+        return { QStringLiteral("chunksize"), QStringLiteral("Indices per claim, or auto (default)."),
+                 QStringLiteral("N|auto") };
+    case JobOption::MaxRetries:
+        return { QStringLiteral("max-retries"),
+                 QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."),
+                 QStringLiteral("N") };
+    case JobOption::TaskTimeout:
+        return { QStringLiteral("task-timeout"),
+                 QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
+                 QStringLiteral("SECONDS") };
+    case JobOption::Mode:
+        return { QStringLiteral("mode"),
+                 QStringLiteral("shared (default: every worker reads the one shared copy) or copy (each "
+                                "worker first receives its own copy through its pipe, as process_map "
+                                "does with an array argument)."),
+                 QStringLiteral("shared|copy") };
+    case JobOption::Output:
+        return { QStringLiteral("output"), QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
+                 QStringLiteral("FILE") };
+    case JobOption::Summary:
+        return { QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."),
+                 QStringLiteral("FILE.json") };
+    case JobOption::Resume:
+        return { QStringLiteral("resume"),
+                 QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
+                                "only NaN positions are computed. The output defaults to that file."),
+                 QStringLiteral("PARTIAL.npy") };
+    case JobOption::Plugin:
+        return { QStringLiteral("plugin"),
+                 QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."),
+                 QStringLiteral("PATH") };
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace
+
 JobOptionSet::JobOptionSet(const QList<JobOption>& offered)
     : m_offered(offered)
 {
-    // In JobOption's order: m_options is indexed by it. The texts are those of `run --help`.
-    m_options = {
-        { QStringLiteral("job"), QStringLiteral("Read the job from a JSON file; other options override it."),
-          QStringLiteral("JOB.json") },
-        { QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
-          QStringLiteral("NAME") },
-        { QStringLiteral("param"),
-          QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
-          QStringLiteral("KEY=VALUE") },
-        { QStringLiteral("indices"),
-          QStringLiteral("all (default), a slice START:STOP[:STEP], a list 0,1,2 or @FILE.npy."),
-          QStringLiteral("SPEC") },
-        { QStringLiteral("workers"), QStringLiteral("Worker processes, 1-4096 (default: cores)."),
-          QStringLiteral("N") },
-        { QStringLiteral("chunksize"), QStringLiteral("Indices per claim, or auto (default)."),
-          QStringLiteral("N|auto") },
-        { QStringLiteral("max-retries"),
-          QStringLiteral("Crashes an index may cause before it is marked failed (default 2)."), QStringLiteral("N") },
-        { QStringLiteral("task-timeout"),
-          QStringLiteral("Kill and retry a worker that makes no progress for this long (default: off)."),
-          QStringLiteral("SECONDS") },
-        { QStringLiteral("mode"),
-          QStringLiteral("shared (default: every worker reads the one shared copy) or copy (each "
-                         "worker first receives its own copy through its pipe, as process_map "
-                         "does with an array argument)."),
-          QStringLiteral("shared|copy") },
-        { QStringLiteral("output"), QStringLiteral("Write results to FILE.npy, FILE.csv or FILE.h5."),
-          QStringLiteral("FILE") },
-        { QStringLiteral("summary"), QStringLiteral("Write a JSON summary of the run."), QStringLiteral("FILE.json") },
-        { QStringLiteral("resume"),
-          QStringLiteral("Complete the partial results of an interrupted run (a .npy it wrote): "
-                         "only NaN positions are computed. The output defaults to that file."),
-          QStringLiteral("PARTIAL.npy") },
-        { QStringLiteral("plugin"),
-          QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."),
-          QStringLiteral("PATH") },
-    };
-    Q_ASSERT(m_options.size() == int(JobOption::Plugin) + 1);
+    for (JobOption which : allOptions())
+        m_options.emplace(which, makeOption(which));
 }
 
 void JobOptionSet::setDescription(JobOption which, const QString& description)
 {
-    m_options[int(which)].setDescription(description);
+    m_options.at(which).setDescription(description);
 }
 
 QList<QCommandLineOption> JobOptionSet::options() const

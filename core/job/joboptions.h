@@ -4,6 +4,7 @@
 #include "job/joberror.h"
 #include "job/jobspec.h"
 
+#include <map>
 #include <QCommandLineOption>
 #include <QList>
 
@@ -93,7 +94,7 @@ enum class JobOption
 class JobOptionSet
 {
 public:
-    /// Every option, in the order `run --help` lists them.
+    /// Every option, in the order `run --help` lists them (a new JobOption goes here too).
     static QList<JobOption> allOptions();
     /// The ones the window's command line takes (`sharedmap [FILE] [--job JOB.json] ...`).
     static QList<JobOption> windowOptions();
@@ -101,7 +102,7 @@ public:
     explicit JobOptionSet(const QList<JobOption>& offered = allOptions());
 
     /// The command-line option behind `which` (offered or not).
-    const QCommandLineOption& option(JobOption which) const { return m_options.at(int(which)); }
+    const QCommandLineOption& option(JobOption which) const { return m_options.at(which); }
     /// Replaces the help text of an option (the window's are translated).
     void setDescription(JobOption which, const QString& description);
     /// The offered options, in the order given to the constructor.
@@ -121,7 +122,7 @@ public:
 private:
     bool isGiven(const QCommandLineParser& parser, JobOption which) const;
 
-    QList<QCommandLineOption> m_options; ///< indexed by JobOption
+    std::map<JobOption, QCommandLineOption> m_options; ///< every JobOption, offered or not
     QList<JobOption> m_offered;
 };
 
