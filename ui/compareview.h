@@ -18,10 +18,11 @@ class ComparePlot;
 class Pool;
 class SharedArray;
 
-/// The Compare view (issue 6 §1): runs the same job twice with its own pool, once with the
-/// input shared by all workers and once with a copy per worker (as process_map does with an
-/// array argument), one run after the other, and shows their total memory over time, their
-/// timings and whether their results are identical. A non-modal window; never blocks.
+/// The Compare view (docs/ARCHITECTURE.md, "The window's data flow"): runs the same job twice
+/// with its own pool, once with the input shared by all workers and once with a copy per worker
+/// (as process_map does with an array argument), one run after the other, and shows their total
+/// memory over time, their timings and whether their results are identical. A non-modal
+/// window; never blocks.
 class CompareView : public QDialog
 {
     Q_OBJECT

@@ -1,9 +1,38 @@
 #include "guioptions.h"
 
+#include "job/joboptions.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
 namespace sharedmap {
+
+namespace {
+
+/// The JobSpec fields MainWindow::applyOptions() takes from the command line, by option.
+QString fieldName(JobOption option)
+{
+    switch (option) {
+    case JobOption::Job:
+        return QStringLiteral("all");
+    case JobOption::Kernel:
+        return QStringLiteral("kernel");
+    case JobOption::Param:
+        return QStringLiteral("params");
+    case JobOption::Indices:
+        return QStringLiteral("indices");
+    case JobOption::Workers:
+        return QStringLiteral("workers");
+    case JobOption::ChunkSize:
+        return QStringLiteral("chunksize");
+    case JobOption::Plugin:
+        return QStringLiteral("plugins");
+    default:
+        return {}; // not offered by the window
+    }
+}
+
+} // namespace
 
 QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
 {
@@ -12,20 +41,18 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
         QCoreApplication::translate("GuiOptions", "SharedMap: a parallel map over arrays in shared memory."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption job(QStringLiteral("job"), QCoreApplication::translate("GuiOptions", "Open a job file."),
-                                 QStringLiteral("JOB.json"));
-    const QCommandLineOption kernel(QStringLiteral("kernel"), QCoreApplication::translate("GuiOptions", "Kernel name."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption param(QStringLiteral("param"),
-                                   QCoreApplication::translate("GuiOptions", "Kernel parameter (repeatable)."),
-                                   QStringLiteral("KEY=VALUE"));
-    const QCommandLineOption indices(QStringLiteral("indices"),
-                                     QCoreApplication::translate("GuiOptions", "Index spec."), QStringLiteral("SPEC"));
-    const QCommandLineOption workers(
-        QStringLiteral("workers"), QCoreApplication::translate("GuiOptions", "Worker processes."), QStringLiteral("N"));
-    const QCommandLineOption chunk(QStringLiteral("chunksize"),
-                                   QCoreApplication::translate("GuiOptions", "Chunk size or auto."),
-                                   QStringLiteral("N|auto"));
+    // The job options are the CLI's: one parser, the same checks and messages (the window once
+    // took `--chunksize 0`, which `run` refuses). Only their help texts are the window's own.
+    JobOptionSet jobOptions(JobOptionSet::windowOptions());
+    jobOptions.setDescription(JobOption::Job, QCoreApplication::translate("GuiOptions", "Open a job file."));
+    jobOptions.setDescription(JobOption::Kernel, QCoreApplication::translate("GuiOptions", "Kernel name."));
+    jobOptions.setDescription(JobOption::Param,
+                              QCoreApplication::translate("GuiOptions", "Kernel parameter (repeatable)."));
+    jobOptions.setDescription(JobOption::Indices, QCoreApplication::translate("GuiOptions", "Index spec."));
+    jobOptions.setDescription(JobOption::Workers, QCoreApplication::translate("GuiOptions", "Worker processes."));
+    jobOptions.setDescription(JobOption::ChunkSize, QCoreApplication::translate("GuiOptions", "Chunk size or auto."));
+    jobOptions.setDescription(JobOption::Plugin,
+                              QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."));
     const QCommandLineOption run(QStringLiteral("run"),
                                  QCoreApplication::translate("GuiOptions", "Run the job once the input is loaded."));
     const QCommandLineOption demo(QStringLiteral("demo"),
@@ -33,10 +60,10 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
                                                               "Start with a teaching demo (copy, race, mutex, "
                                                               "atomic, histogram, pi, mandelbrot, blur)."),
                                   QStringLiteral("NAME"));
-    const QCommandLineOption plugin(QStringLiteral("plugin"),
-                                    QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
-                                    QStringLiteral("PATH"));
-    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin });
+    QList<QCommandLineOption> list = jobOptions.options(); // --help lists --run and --demo before --plugin
+    list.insert(list.size() - 1, run);
+    list.insert(list.size() - 1, demo);
+    parser.addOptions(list);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("GuiOptions", "A .npy file to open."),
                                  QStringLiteral("[FILE]"));
@@ -52,50 +79,14 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
         return QCoreApplication::translate("GuiOptions", "at most one FILE");
     if (!parser.positionalArguments().isEmpty())
         options->file = parser.positionalArguments().first();
-    if (parser.isSet(job)) {
-        QString error;
-        options->job = JobSpec::load(parser.value(job), &error);
-        if (!error.isEmpty())
-            return error;
-        options->hasJob = true;
-        options->setFields << QStringLiteral("all");
-        if (options->file.isEmpty())
-            options->file = options->job.input;
-    }
-    if (parser.isSet(kernel)) {
-        options->job.kernel = parser.value(kernel);
-        options->setFields << QStringLiteral("kernel");
-    }
-    for (const QString& pair : parser.values(param)) {
-        const int eq = pair.indexOf(QLatin1Char('='));
-        if (eq <= 0)
-            return QCoreApplication::translate("GuiOptions", "--param needs KEY=VALUE, not '%1'").arg(pair);
-        options->job.params.insert(pair.left(eq), pair.mid(eq + 1));
-        options->setFields << QStringLiteral("params");
-    }
-    if (parser.isSet(indices)) {
-        options->job.indices = parser.value(indices);
-        options->setFields << QStringLiteral("indices");
-    }
-    if (parser.isSet(workers)) {
-        bool ok = false;
-        options->job.workers = parser.value(workers).toInt(&ok);
-        if (!ok || options->job.workers < 1 || options->job.workers > kMaxWorkers)
-            return QCoreApplication::translate("GuiOptions", "--workers must be 1..%1").arg(kMaxWorkers);
-        options->setFields << QStringLiteral("workers");
-    }
-    if (parser.isSet(chunk)) {
-        const QString value = parser.value(chunk);
-        bool ok = value == QLatin1String("auto");
-        options->job.chunkSize = ok ? 0 : value.toLongLong(&ok);
-        if (!ok || options->job.chunkSize < 0)
-            return QCoreApplication::translate("GuiOptions", "--chunksize must be at least 1 or auto");
-        options->setFields << QStringLiteral("chunksize");
-    }
-    if (parser.isSet(plugin)) {
-        options->job.plugins += parser.values(plugin);
-        options->setFields << QStringLiteral("plugins");
-    }
+    QList<JobOption> given;
+    const JobError error = jobOptions.read(parser, &options->job, &given);
+    if (error)
+        return error.message;
+    for (JobOption option : std::as_const(given))
+        options->setFields << fieldName(option);
+    if (given.contains(JobOption::Job) && options->file.isEmpty())
+        options->file = options->job.input;
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);
     options->demo = parser.value(demo);

@@ -7,7 +7,8 @@
 namespace sharedmap {
 
 /// The window's command line: `sharedmap [FILE] [--job JOB.json] [--kernel NAME] [--param K=V]...
-/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--plugin PATH]... [--run] [--demo NAME]` (DESIGN §5).
+/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--plugin PATH]... [--run] [--demo NAME]`.
+/// The job options are read by core's JobOptionSet, as `sharedmap-cli run` reads them.
 struct GuiOptions
 {
     QString file; ///< array to open instead of the demo array
@@ -17,7 +18,8 @@ struct GuiOptions
     bool run = false; ///< run as soon as the input is loaded
     QString demo; ///< a teaching demo to set up first (see Demos)
 
-    /// Parses the arguments (argv without the program name); returns an error text.
+    /// Parses the arguments (argv without the program name); returns an error text (for the
+    /// job options, the one `sharedmap-cli run` prints).
     static QString parse(const QStringList& arguments, GuiOptions* options);
 };
 

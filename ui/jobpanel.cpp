@@ -2,6 +2,7 @@
 
 #include "base/indexlist.h"
 #include "formulaeditor.h"
+#include "job/jobplan.h"
 #include "kernels/kernel.h"
 #include "pluginguard.h"
 
@@ -319,36 +320,37 @@ void JobPanel::setInputMeta(const ArrayMeta* meta)
 
 void JobPanel::validate()
 {
-    QString problem;
+    using Field = JobError::Field;
+    JobError problem;
     const KernelDef* def = currentKernel();
     JobSpec job = spec();
     job.input = QStringLiteral("input"); // the input is checked below, not by path
     QString info;
     if (!def) {
-        problem = tr("Choose a kernel.");
+        problem = { Field::Kernel, tr("Choose a kernel.") };
     } else {
-        problem = job.validationError();
-        if (problem.isEmpty() && def->info.needsInput && !m_hasInput)
-            problem = tr("Load or generate an array first (File ▸ Open, or drop a file here).");
-        if (problem.isEmpty()) {
+        problem = job.validate();
+        if (!problem && def->info.needsInput && !m_hasInput)
+            problem = { Field::Input, tr("Load or generate an array first (File ▸ Open, or drop a file here).") };
+        if (!problem) {
             JobPlan plan;
             problem = planJob(job, m_hasInput ? &m_inputMeta : nullptr, &plan);
-            if (problem.isEmpty())
+            if (!problem)
                 info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(plan.indices.size(), INT_MAX)))
                            .arg(plan.indexSpace);
             if (m_formula)
-                m_formula->setPreviewInput(problem.isEmpty() && plan.indices.size() > 0 ? m_previewInput : nullptr,
-                                           problem.isEmpty() && plan.indices.size() > 0 ? plan.indices.at(0) : -1);
+                m_formula->setPreviewInput(!problem && plan.indices.size() > 0 ? m_previewInput : nullptr,
+                                           !problem && plan.indices.size() > 0 ? plan.indices.at(0) : -1);
         }
     }
     m_indexInfo->setText(info);
-    m_indices->setStyleSheet(problem.contains(QLatin1String("ind")) || problem.contains(QLatin1String("slice"))
-                                 ? QStringLiteral("background: #fdecea;")
-                                 : QString());
+    // The field at fault comes from the error's type, never from its text (a parameter named
+    // "window" or a formula calling "find" is no index problem).
+    m_indices->setStyleSheet(problem.field == Field::Indices ? QStringLiteral("background: #fdecea;") : QString());
     m_problem = problem;
-    m_problemLabel->setText(problem);
+    m_problemLabel->setText(problem.message);
     // The formula editor shows its own error (with the position marked): no second copy.
-    m_problemLabel->setVisible(!problem.isEmpty() && !(m_formula && !m_formula->problem().isEmpty()));
+    m_problemLabel->setVisible(problem.isError() && !(m_formula && !m_formula->problem().isEmpty()));
     emit changed();
 }
 

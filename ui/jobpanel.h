@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/arraymeta.h"
+#include "job/joberror.h"
 #include "job/jobspec.h"
 
 #include <memory>
@@ -34,7 +35,9 @@ public:
     /// The input the indices are checked against (null: none loaded).
     void setInputMeta(const ArrayMeta* meta);
     /// Empty when the form describes a runnable job, else what is wrong.
-    QString problem() const { return m_problem; }
+    QString problem() const { return m_problem.message; }
+    /// What is wrong, typed: the field at fault (JobError::Field::None when nothing is).
+    const JobError& problemError() const { return m_problem; }
     /// The input array itself, for the formula preview (null: none loaded).
     void setPreviewInput(std::shared_ptr<const SharedArray> input);
     /// Lists the registry's kernels again (after a plugin was loaded), keeping the choice.
@@ -72,7 +75,7 @@ private:
     std::shared_ptr<const SharedArray> m_previewInput;
     bool m_hasInput = false;
     ArrayMeta m_inputMeta;
-    QString m_problem;
+    JobError m_problem;
 };
 
 } // namespace sharedmap

@@ -290,7 +290,7 @@ void MainWindow::createActions()
     toolbar->addAction(m_savePlotAction);
 }
 
-// The Compare view (issue 6 §1), kept in one block: its action ends the Demos menu.
+// The Compare view (shared against copied input), kept in one block: its action ends the Demos menu.
 void MainWindow::createCompareAction()
 {
     QMenu* demos = menuBar()->findChild<QMenu*>(QStringLiteral("demosMenu"));

@@ -2,7 +2,7 @@
 
 namespace sharedmap::cli {
 
-/// Exit codes of DESIGN §5.
+/// The exit codes of `sharedmap-cli` (0, 2, 3, 130 and 143 are what users and scripts rely on).
 enum ExitCode
 {
     ExitOk = 0,

@@ -3,6 +3,7 @@
 #include "base/installlayout.h"
 #include "base/procstats.h"
 #include "base/progressformat.h"
+#include "job/jobplan.h"
 #include "kernels/kernel.h"
 
 #include <cmath>
@@ -116,7 +117,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
         return 0;
     }
     JobPlan plan;
-    QString problem = planJob(spec, input ? &input->meta() : nullptr, &plan);
+    QString problem = planJob(spec, input ? &input->meta() : nullptr, &plan).message;
     if (!problem.isEmpty()) {
         *error = problem;
         return 0;

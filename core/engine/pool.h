@@ -17,6 +17,8 @@ class QProcess;
 
 namespace sharedmap {
 
+struct KernelDef;
+
 /// Where a job stands: positions completed (done or failed) out of the total, and the rate.
 struct JobProgress
 {

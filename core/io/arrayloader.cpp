@@ -4,9 +4,11 @@
 #include "io/formats/hdf5format.h"
 #include "io/formats/npzformat.h"
 #include "io/formats/rawformat.h"
+#include "io/iolog.h"
 #include "io/npyloader.h"
 
 #include <cmath>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -317,9 +319,16 @@ std::shared_ptr<SharedArray> loadArray(const QString& path, const LoadOptions& o
         *error = QStringLiteral("%1: the %2 format cannot be loaded here").arg(path, handler->name);
         return nullptr;
     }
+    qCDebug(lcIo, "loading %s as %s%s", qPrintable(path), qPrintable(handler->name), options.map ? " (map)" : "");
+    QElapsedTimer clock;
+    clock.start();
     auto array = handler->load(path, options, error, progress, cancel);
     if (array && array->sourcePath().isEmpty())
         array->setSourcePath(path);
+    if (array)
+        qCDebug(lcIo, "loaded %s: %lld bytes in %lld ms", qPrintable(path), array->meta().byteSize(), clock.elapsed());
+    else
+        qCDebug(lcIo, "loading %s failed: %s", qPrintable(path), qPrintable(*error));
     return array;
 }
 

@@ -97,7 +97,7 @@ struct JobResult
     QVector<qint64> failedPositions() const;
     /// Positions never computed (cancelled runs).
     QVector<qint64> missingPositions() const;
-    /// The summary JSON of DESIGN §5.
+    /// The summary JSON `run --summary` writes (scripts read its keys: they are only ever added to).
     QJsonObject summaryJson() const;
 };
 

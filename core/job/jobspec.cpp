@@ -5,7 +5,8 @@
 #include "job/resultwriter.h"
 #include "kernels/kernel.h"
 
-#include <limits>
+#include <algorithm>
+#include <cmath>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -48,106 +49,102 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
     return {};
 }
 
-QString JobSpec::validationError() const
+namespace {
+
+/// The parameter `resolveParams()` refused, found by resolving the given ones one at a time (the
+/// same checks in the same order): a form can then mark that parameter's editor.
+QString paramAtFault(const KernelInfo& info, const QVariantMap& params)
 {
-    // A plugin that cannot be loaded matters only if the kernel is not found without it (e.g. a
-    // copy of a plugin already loaded from the user's folder is refused, but its kernel is there).
-    QString pluginError;
-    for (const QString& plugin : plugins) {
-        const QString problem = KernelRegistry::loadPlugin(plugin);
-        if (pluginError.isEmpty())
-            pluginError = problem;
-    }
-    if (kernel.isEmpty())
-        return QStringLiteral("no kernel given (see `sharedmap-cli kernels`)");
-    const KernelDef* def = KernelRegistry::instance().find(kernel);
-    if (!def && !pluginError.isEmpty())
-        return pluginError;
-    if (!def)
-        return QStringLiteral("unknown kernel '%1' (known: %2)")
-            .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", ")));
-    if (def->info.needsInput && input.isEmpty())
-        return QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel);
-    for (const QString* path : { &input, &indices, &output, &summary }) {
-        if (path->contains(QChar(0)))
-            return QStringLiteral("a path or index spec contains a NUL character");
-    }
     QVariantMap typed;
-    QString error = resolveParams(def->info, params, &typed);
-    if (!error.isEmpty())
-        return error;
-    if (def->validate) {
-        error = def->validate(typed);
-        if (!error.isEmpty())
-            return error;
+    for (auto it = params.cbegin(); it != params.cend(); ++it) {
+        const bool known = std::any_of(info.params.cbegin(), info.params.cend(),
+                                       [&](const ParamSpec& spec) { return spec.name == it.key(); });
+        if (!known)
+            return it.key();
     }
-    error = checkIndexSpecSyntax(indices);
-    if (!error.isEmpty())
-        return error;
-    if (workers < 0 || workers > kMaxWorkers)
-        return QStringLiteral("workers must be 1..%1, not %2").arg(kMaxWorkers).arg(workers);
-    if (chunkSize < 0)
-        return QStringLiteral("chunk size must be at least 1 (or auto), not %1").arg(chunkSize);
-    if (mode != QLatin1String("shared") && mode != QLatin1String("copy"))
-        return QStringLiteral("mode must be shared or copy, not '%1'").arg(mode);
-    if (mode == QLatin1String("copy") && !def->info.needsInput)
-        return QStringLiteral("kernel %1 takes no input array: there is nothing to copy (use mode shared)").arg(kernel);
-    if (maxRetries < 0 || maxRetries > 1000)
-        return QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries);
-    if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
-        return QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1")
-            .arg(taskTimeoutS);
-    if (!output.isEmpty()) {
-        error = checkOutputPath(output, resultExtensions());
-        if (!error.isEmpty())
-            return error;
-    }
-    if (!summary.isEmpty()) {
-        error = checkOutputPath(summary, { QStringLiteral("json") });
-        if (!error.isEmpty())
-            return error;
+    for (const ParamSpec& spec : info.params) {
+        if (params.contains(spec.name)
+            && !resolveParams(info, { { spec.name, params.value(spec.name) } }, &typed).isEmpty())
+            return spec.name;
     }
     return {};
 }
 
-QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
+} // namespace
+
+JobError loadJobPlugins(const JobSpec& spec, const QString& worker)
 {
-    QString error = spec.validationError();
-    if (!error.isEmpty())
-        return error;
-    plan->kernel = KernelRegistry::instance().find(spec.kernel);
-    resolveParams(plan->kernel->info, spec.params, &plan->params);
-    if (plan->kernel->info.needsInput && !input)
-        return QStringLiteral("kernel %1 needs an input array").arg(spec.kernel);
-    const ArrayMeta meta = input ? *input : ArrayMeta();
-    error = plan->kernel->indexCount(meta, plan->params, &plan->indexSpace);
-    if (!error.isEmpty())
-        return error;
-    plan->resultShape.clear();
-    if (plan->kernel->resultShape) {
-        error = plan->kernel->resultShape(meta, plan->params, &plan->resultShape);
-        if (!error.isEmpty())
-            return error;
+    QString pluginError;
+    for (const QString& plugin : spec.plugins) {
+        const QString problem
+            = worker.isEmpty() ? KernelRegistry::loadPlugin(plugin) : KernelRegistry::loadProbedPlugin(plugin, worker);
+        if (pluginError.isEmpty())
+            pluginError = problem;
     }
-    plan->resultWidth = 1;
-    for (qint64 extent : plan->resultShape)
-        plan->resultWidth *= extent;
-    if (plan->resultWidth < 1 || plan->resultWidth > std::numeric_limits<qint32>::max())
-        return QStringLiteral("kernel %1 would give %2 values per index: use an array with shorter rows")
-            .arg(spec.kernel)
-            .arg(plan->resultWidth);
-    plan->accumulatorCells = plan->kernel->accumulatorCells ? plan->kernel->accumulatorCells(plan->params) : 0;
-    plan->accumulatorJournal = plan->kernel->accumulatorJournal && plan->accumulatorCells > 0
-        ? plan->kernel->accumulatorJournal(meta, plan->params)
-        : 0;
-    error = parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
+    if (!pluginError.isEmpty() && !KernelRegistry::instance().find(spec.kernel))
+        return { JobError::Field::Plugin, pluginError };
+    return {};
+}
+
+JobError JobSpec::validate() const
+{
+    using Field = JobError::Field;
+    if (kernel.isEmpty())
+        return { Field::Kernel, QStringLiteral("no kernel given (see `sharedmap-cli kernels`)") };
+    const KernelDef* def = KernelRegistry::instance().find(kernel);
+    if (!def)
+        return { Field::Kernel,
+                 QStringLiteral("unknown kernel '%1' (known: %2)")
+                     .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", "))) };
+    if (def->info.needsInput && input.isEmpty())
+        return { Field::Input, QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel) };
+    const std::pair<const QString*, Field> paths[] = {
+        { &input, Field::Input }, { &indices, Field::Indices }, { &output, Field::Output }, { &summary, Field::Summary }
+    };
+    for (const auto& [path, field] : paths) {
+        if (path->contains(QChar(0)))
+            return { field, QStringLiteral("a path or index spec contains a NUL character") };
+    }
+    QVariantMap typed;
+    QString error = resolveParams(def->info, params, &typed);
     if (!error.isEmpty())
-        return error;
-    qint64 values = 0;
-    if (__builtin_mul_overflow(plan->indices.size(), plan->resultWidth, &values) || values > (qint64(1) << 40))
-        return QStringLiteral("the results would hold %1 × %2 values: too many")
-            .arg(plan->indices.size())
-            .arg(plan->resultWidth);
+        return { Field::Param, error, paramAtFault(def->info, params) };
+    if (def->validate) {
+        error = def->validate(typed);
+        if (!error.isEmpty())
+            return { Field::Param, error };
+    }
+    error = checkIndexSpecSyntax(indices);
+    if (!error.isEmpty())
+        return { Field::Indices, error };
+    if (workers < 0 || workers > kMaxWorkers)
+        return { Field::Workers, QStringLiteral("workers must be 1..%1, not %2").arg(kMaxWorkers).arg(workers) };
+    if (chunkSize < 0)
+        return { Field::ChunkSize, QStringLiteral("chunk size must be at least 1 (or auto), not %1").arg(chunkSize) };
+    if (mode != QLatin1String("shared") && mode != QLatin1String("copy"))
+        return { Field::Mode, QStringLiteral("mode must be shared or copy, not '%1'").arg(mode) };
+    if (mode == QLatin1String("copy") && !def->info.needsInput)
+        return {
+            Field::Mode,
+            QStringLiteral("kernel %1 takes no input array: there is nothing to copy (use mode shared)").arg(kernel)
+        };
+    if (maxRetries < 0 || maxRetries > 1000)
+        return { Field::Retries, QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries) };
+    if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
+        return {
+            Field::TaskTimeout,
+            QStringLiteral("task timeout must be 0 (off) or a number of seconds up to 1e6, not %1").arg(taskTimeoutS)
+        };
+    if (!output.isEmpty()) {
+        error = checkOutputPath(output, resultExtensions());
+        if (!error.isEmpty())
+            return { Field::Output, error };
+    }
+    if (!summary.isEmpty()) {
+        error = checkOutputPath(summary, { QStringLiteral("json") });
+        if (!error.isEmpty())
+            return { Field::Summary, error };
+    }
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include "base/arraymeta.h"
 #include "base/indexlist.h"
 #include "io/arrayloader.h"
+#include "job/joberror.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -45,11 +46,12 @@ struct JobSpec
 
     /// Number of workers to start (resolves 0 to the core count).
     int effectiveWorkers() const;
-    /// Checks everything that can be checked without reading the input; returns a readable
-    /// error, empty when the spec is valid. Loads the plugins it names (once) to find the kernel; a
-    /// plugin that cannot be loaded is an error only when the kernel is not found without it.
-    QString validationError() const;
-    bool isValid() const { return validationError().isEmpty(); }
+    /// Checks everything that can be checked without reading the input, against the kernels
+    /// registered now: it loads no plugin (loadJobPlugins() does, as a step of its own).
+    JobError validate() const;
+    /// validate()'s message; empty when the spec is valid.
+    QString validationError() const { return validate().message; }
+    bool isValid() const { return !validate().isError(); }
 
     QJsonObject toJson() const;
     /// Reads a spec from JSON; unknown keys and values of the wrong type are errors.
@@ -62,29 +64,13 @@ struct JobSpec
     bool operator!=(const JobSpec& other) const { return !(*this == other); }
 };
 
-struct KernelDef;
+/// Loads the plugins `spec` names into this process (probed first in a `worker` process when
+/// one is given), so that validate() finds their kernels. A plugin that cannot be loaded is an
+/// error only when the job's kernel is not found without it (e.g. a copy of a plugin already
+/// loaded from the user's folder is refused, but its kernel is there).
+JobError loadJobPlugins(const JobSpec& spec, const QString& worker = QString());
 
-/// What a JobSpec resolves to against its input: the kernel, its typed parameters and the
-/// positions to compute.
-struct JobPlan
-{
-    const KernelDef* kernel = nullptr;
-    QVariantMap params; ///< typed, defaults filled in
-    qint64 indexSpace = 0; ///< what `all` covers
-    IndexList indices;
-    /// Shape of one index's result (empty: a scalar) and its number of values.
-    QVector<qint64> resultShape;
-    qint64 resultWidth = 1;
-    /// Cells of the shared accumulator (0: none).
-    qint64 accumulatorCells = 0;
-    qint64 accumulatorJournal = 0;
-};
-
-/// Validates `spec` and resolves it against `input` (null when none is loaded): the one place
-/// the pool and the window's form plan a job. Returns a readable error, empty on success.
-QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan);
-
-/// Upper bound on workers (DESIGN §5).
+/// Upper bound on workers: `--workers` and a job file take 1..4096 (0 in a JobSpec means one per core).
 constexpr int kMaxWorkers = 4096;
 
 /// Checks an output path: known extension (.npy or .csv) and an existing folder.

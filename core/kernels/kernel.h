@@ -121,7 +121,7 @@ struct KernelDef
     QString pluginPath;
 };
 
-/// The kernels SharedMap knows (the contract table of DESIGN §4 and later additions).
+/// The kernels SharedMap knows (the built-in table of docs/KERNELS.md, then the kernels plugins add).
 class KernelRegistry
 {
 public:

@@ -142,18 +142,6 @@
         <translation>最多只能指定一个 FILE</translation>
     </message>
     <message>
-        <source>--param needs KEY=VALUE, not &apos;%1&apos;</source>
-        <translation>--param 需要 KEY=VALUE 形式，而不是“%1”</translation>
-    </message>
-    <message>
-        <source>--workers must be 1..%1</source>
-        <translation>--workers 必须在 1..%1 之间</translation>
-    </message>
-    <message>
-        <source>--chunksize must be at least 1 or auto</source>
-        <translation>--chunksize 必须至少为 1，或为 auto</translation>
-    </message>
-    <message>
         <source>Start with a teaching demo (copy, race, mutex, atomic, histogram, pi, mandelbrot, blur).</source>
         <translation>启动时打开一个教学演示（copy、race、mutex、atomic、histogram、pi、mandelbrot、blur）。</translation>
     </message>

@@ -1,4 +1,4 @@
-// bench_formula: what a formula costs next to the built-in kernel doing the same work (issue 7).
+// bench_formula: what a formula costs next to the built-in kernel doing the same work (docs/PERFORMANCE.md §8).
 //
 // On one float64 array generated in shared memory, back to back per repetition so the same
 // noise hits every variant:

@@ -1,4 +1,4 @@
-// bench_load: loading a .npy from a warm page cache (issue 5, target 4) next to the baselines it
+// bench_load: loading a .npy from a warm page cache (docs/PERFORMANCE.md §5) next to the baselines it
 // is measured against, all in the same run.
 //
 // It writes one .npy (default 10000 x 10000 float64, 800 MB) unless --input names one, reads it

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Copy vs shared (issue 6): the same row_sum job with --mode shared and --mode copy, for 1, 2 and
+"""Copy vs shared (docs/PERFORMANCE.md §7): the same row_sum job with --mode shared and --mode copy, for 1, 2 and
 4 workers, interleaved so machine noise hits both alike. Prints a markdown table of medians:
 peak memory of the CLI and its workers (summary peak_memory_bytes) as a multiple of the array,
 start-up (run to first task: for copy mode this includes sending every worker its copy), elapsed,

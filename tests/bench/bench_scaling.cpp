@@ -1,4 +1,4 @@
-// bench_scaling: how a compute-bound kernel scales with the number of workers (issue 5, target 6),
+// bench_scaling: how a compute-bound kernel scales with the number of workers (docs/PERFORMANCE.md §6),
 // next to a plain std::thread loop doing the same work in the same run.
 //
 // Kernel: row_std (two passes over a row: mean, then squared deviations), sleep_ms = 0, through

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Python peer benchmark: the tutorial's process_map over a shared array (DESIGN.md section 1).
+"""Python peer benchmark: the tutorial's process_map over a shared array (README.md, "The tutorial's job from the command line").
 
 This is the baseline SharedMap is compared with. An N x N float64 array lives once in a
 multiprocessing.Array(ctypes.c_double, N*N); forked workers inherit it as a global and the task

@@ -1,4 +1,4 @@
-// libFuzzer target for the .npy header parser (DESIGN.md §6: malformed headers are errors, never
+// libFuzzer target for the .npy header parser (malformed headers are errors, never
 // crashes). Built only with clang and SHAREDMAP_FUZZ=ON; run it with scripts/fuzz.
 //
 // Besides what AddressSanitizer and UBSan catch, every header the parser accepts must satisfy the

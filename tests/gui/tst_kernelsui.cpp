@@ -1,7 +1,8 @@
-// Issue 7 in the window, offscreen: the formula editor (checking as you type, the error position
-// underlined, Run disabled, examples, a preview equal to NumPy's value) and Kernels ▸ Load plugin
-// (the example plugin's kernels in the picker with their metadata, a job run with one, a plugin
-// of another SDK version refused). Real files written by NumPy, real workers.
+// Formula kernels and plugins (docs/KERNELS.md) in the window, offscreen: the formula editor
+// (checking as you type, the error position underlined, Run disabled, examples, a preview equal
+// to NumPy's value) and Kernels ▸ Load plugin (the example plugin's kernels in the picker with
+// their metadata, a job run with one, a plugin of another SDK version refused). Real files
+// written by NumPy, real workers.
 #include "engine/pool.h"
 #include "formulaeditor.h"
 #include "guioptions.h"

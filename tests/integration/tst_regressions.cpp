@@ -1,4 +1,4 @@
-// Regression tests for engine bugs found while writing the reliability tests (issue 4), all
+// Regression tests for engine bugs found while writing the reliability tests, all
 // fixed since; docs/RELIABILITY.md describes them.
 
 #include "engine/pool.h"

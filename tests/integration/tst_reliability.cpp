@@ -1,4 +1,4 @@
-// Reliability tests (issue 4): worker crashes, retries, task timeouts, cancellation, resume,
+// Reliability tests (docs/RELIABILITY.md): worker crashes, retries, task timeouts, cancellation, resume,
 // parent death, stale-segment clean-up and memory refusals, with the real sharedmap-cli and
 // sharedmap-worker. Inputs and references are written by real NumPy (/usr/bin/python3).
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The kernels of issue 6 (writable rows, teaching demos) and --mode copy, against NumPy.
+"""Kernels that write rows, the teaching demos (docs/KERNELS.md) and --mode copy, against NumPy.
 
 Run by ctest as
     /usr/bin/python3 tests/interop/test_demo_kernels.py --cli build/bin/sharedmap-cli --workdir DIR

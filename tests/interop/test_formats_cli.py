@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Input and output formats through the real CLI and workers (issue 8).
+"""Input and output formats (README.md, "Formats") through the real CLI and workers.
 
 Run by ctest as
     /usr/bin/python3 tests/interop/test_formats_cli.py --cli build/bin/sharedmap-cli --workdir DIR

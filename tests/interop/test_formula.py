@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Formula kernel (issue 7) against NumPy.
+"""Formula kernel (docs/KERNELS.md, "Formula kernels") against NumPy.
 
 Run by ctest as
     /usr/bin/python3 tests/interop/test_formula.py --cli build/bin/sharedmap-cli --workdir DIR

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Hostile input corpus for sharedmap-cli (issue 4; DESIGN.md sections 5 and 6).
+"""Hostile input corpus for sharedmap-cli (docs/RELIABILITY.md, "Hostile input"): bad command lines and .npy files.
 
 Run by ctest as
     /usr/bin/python3 tests/interop/test_hostile_input.py --cli build/bin/sharedmap-cli --workdir DIR
@@ -488,8 +488,8 @@ def bug_cleanup_reports_what_it_could_not_remove(cli, d):
 def bug_output_unwritable_found_after_the_run(cli, d):
     """checkOutputPath() asks access(2) whether the folder is writable; for root /proc and /sys
     say yes, so `run --output /proc/x.npy` computes the whole job and then fails with exit 1
-    ("cannot write"), instead of exit 2 up front (DESIGN §5: an output that cannot be written is
-    bad usage)."""
+    ("cannot write"), instead of exit 2 up front (an output that cannot be written is bad usage,
+    found before any work)."""
     arr = os.path.join(d, "rows.npy")
     np.save(arr, np.ones((400, 8)))
     run = run_cli(cli, ["run", "--input", arr, "--kernel", "row_sum", "--param", "sleep_ms=5", "--workers", "2",
@@ -502,7 +502,7 @@ def bug_output_unwritable_found_after_the_run(cli, d):
 
 
 def bug_gui_start_leaves_stale_segments(cli, d):
-    """Issue 4: "the next start of SharedMap removes segments ... left by runs whose owner is
+    """docs/RELIABILITY.md: "the next start of SharedMap removes segments ... left by runs whose owner is
     dead". The CLI does (run, cleanup); the GUI (`sharedmap`) never calls removeStaleSegments()."""
     gui = os.path.join(os.path.dirname(cli), "sharedmap")
     pid, names = kill_cli_mid_run(cli, d)
@@ -582,7 +582,7 @@ def ppid_of(pid):
 def bug_nul_in_job_path_prints_two_lines(cli, d):
     """A job file whose "input" holds a NUL character: the refusal is right (exit 2), but Qt's
     own warning "Broken filename passed to function" is printed first, so stderr has two lines
-    instead of one (DESIGN §5)."""
+    instead of one (an error is always exactly one line)."""
     path = os.path.join(d, "nul.json")
     with open(path, "w") as f:
         f.write('{"input": "a\\u0000b.npy", "kernel": "row_sum"}')

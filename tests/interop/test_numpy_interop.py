@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""NumPy interop test for sharedmap-cli (DESIGN.md sections 4, 5 and 6 are the contracts checked).
+"""NumPy interop test for sharedmap-cli: the kernels of docs/KERNELS.md, the command line and the .npy format.
 
 Run by ctest as
     /usr/bin/python3 tests/interop/test_numpy_interop.py --cli build/bin/sharedmap-cli --workdir DIR
@@ -60,7 +60,7 @@ def index_space(arr, kernel):
 
 
 def reference(arr, kernel):
-    """The kernel's value for every index of its index space, as float64 (DESIGN.md section 4)."""
+    """The kernel's value for every index of its index space, as float64 (docs/KERNELS.md, "The table")."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         if kernel == "diag":

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Kernel plugins end to end (issue 7).
+"""Kernel plugins end to end (docs/KERNELS.md, "Compiled kernel plugins").
 
 Run by ctest (see tests/plugins/CMakeLists.txt). Installs the SDK of this build into a temporary
 prefix with `cmake --install`, configures and builds resources/examples/row_median out of tree

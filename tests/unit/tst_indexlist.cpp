@@ -1,4 +1,4 @@
-// Unit tests of index specs (DESIGN §5 --indices): Python slices checked against an independent
+// Unit tests of index specs (`--indices`): Python slices checked against an independent
 // reference of CPython's slice rules, lists, `all`, and `@FILE.npy` index files.
 
 #include "io/indexspec.h"

@@ -1,6 +1,7 @@
 // Unit tests of JobSpec: validation with readable errors, JSON round trips, refused JSON, and
 // job files whose relative paths resolve against the file's folder.
 
+#include "job/jobplan.h"
 #include "job/jobspec.h"
 
 #include <QDir>
@@ -20,8 +21,10 @@ char* toString(const JobSpec& spec)
 } // namespace sharedmap
 
 using namespace sharedmap;
+using Field = JobError::Field;
 
 Q_DECLARE_METATYPE(sharedmap::JobSpec)
+Q_DECLARE_METATYPE(sharedmap::JobError::Field)
 
 namespace {
 
@@ -41,6 +44,8 @@ private slots:
     void initTestCase();
     void validation_data();
     void validation();
+    void planFields_data();
+    void planFields();
     void effectiveWorkers();
     void jsonRoundTrip_data();
     void jsonRoundTrip();
@@ -86,6 +91,8 @@ void TestJobSpec::validation_data()
 {
     QTest::addColumn<JobSpec>("spec");
     QTest::addColumn<QString>("errorText"); // empty: valid
+    QTest::addColumn<Field>("field"); // the field at fault, from the error's type
+    QTest::addColumn<QString>("param"); // the parameter at fault, for JobError::Field::Param
 
     const JobSpec valid = validSpec();
     auto with = [&valid](auto change) {
@@ -93,64 +100,110 @@ void TestJobSpec::validation_data()
         change(spec);
         return spec;
     };
-    QTest::newRow("valid") << valid << "";
+    QTest::newRow("valid") << valid << "" << Field::None << QString();
     QTest::newRow("only kernel and input") << with([](JobSpec& s) {
         s = JobSpec();
         s.kernel = QStringLiteral("diag");
         s.input = QStringLiteral("B.npy");
-    }) << "";
-    QTest::newRow("csv output") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out.csv")); }) << "";
+    }) << "" << Field::None << QString();
+    QTest::newRow("csv output") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out.csv")); }) << ""
+                                << Field::None << QString();
     QTest::newRow("upper-case extension")
-        << with([this](JobSpec& s) { s.output = path(QStringLiteral("OUT.NPY")); }) << "";
+        << with([this](JobSpec& s) { s.output = path(QStringLiteral("OUT.NPY")); }) << "" << Field::None << QString();
     QTest::newRow("no output, no summary") << with([](JobSpec& s) {
         s.output.clear();
         s.summary.clear();
-    }) << "";
-    QTest::newRow("workers 0 (auto)") << with([](JobSpec& s) { s.workers = 0; }) << "";
-    QTest::newRow("workers 1") << with([](JobSpec& s) { s.workers = 1; }) << "";
-    QTest::newRow("workers 4096") << with([](JobSpec& s) { s.workers = 4096; }) << "";
-    QTest::newRow("chunk size auto") << with([](JobSpec& s) { s.chunkSize = 0; }) << "";
-    QTest::newRow("index file") << with([](JobSpec& s) { s.indices = QStringLiteral("@idx.npy"); }) << "";
-    QTest::newRow("index list") << with([](JobSpec& s) { s.indices = QStringLiteral("3,3,1"); }) << "";
-    QTest::newRow("no params") << with([](JobSpec& s) { s.params.clear(); }) << "";
+    }) << "" << Field::None << QString();
+    QTest::newRow("workers 0 (auto)") << with([](JobSpec& s) { s.workers = 0; }) << "" << Field::None << QString();
+    QTest::newRow("workers 1") << with([](JobSpec& s) { s.workers = 1; }) << "" << Field::None << QString();
+    QTest::newRow("workers 4096") << with([](JobSpec& s) { s.workers = 4096; }) << "" << Field::None << QString();
+    QTest::newRow("chunk size auto") << with([](JobSpec& s) { s.chunkSize = 0; }) << "" << Field::None << QString();
+    QTest::newRow("index file") << with([](JobSpec& s) { s.indices = QStringLiteral("@idx.npy"); }) << "" << Field::None
+                                << QString();
+    QTest::newRow("index list") << with([](JobSpec& s) { s.indices = QStringLiteral("3,3,1"); }) << "" << Field::None
+                                << QString();
+    QTest::newRow("no params") << with([](JobSpec& s) { s.params.clear(); }) << "" << Field::None << QString();
 
-    QTest::newRow("no kernel") << with([](JobSpec& s) { s.kernel.clear(); }) << "kernel";
-    QTest::newRow("unknown kernel") << with([](JobSpec& s) { s.kernel = QStringLiteral("nope"); }) << "unknown kernel";
-    QTest::newRow("missing input") << with([](JobSpec& s) { s.input.clear(); }) << "input";
-    QTest::newRow("workers -1") << with([](JobSpec& s) { s.workers = -1; }) << "workers";
-    QTest::newRow("workers 4097") << with([](JobSpec& s) { s.workers = 4097; }) << "workers";
-    QTest::newRow("workers 5000") << with([](JobSpec& s) { s.workers = 5000; }) << "workers";
-    QTest::newRow("chunk size -1") << with([](JobSpec& s) { s.chunkSize = -1; }) << "chunk size";
-    QTest::newRow("max retries -1") << with([](JobSpec& s) { s.maxRetries = -1; }) << "retries";
-    QTest::newRow("step 0") << with([](JobSpec& s) { s.indices = QStringLiteral("5:1:0"); }) << "step";
-    QTest::newRow("bad index") << with([](JobSpec& s) { s.indices = QStringLiteral("x"); }) << "index";
-    QTest::newRow("too many colons") << with([](JobSpec& s) { s.indices = QStringLiteral("1:2:3:4"); }) << "slice";
-    QTest::newRow("index file name missing") << with([](JobSpec& s) { s.indices = QStringLiteral("@"); }) << "index";
+    QTest::newRow("no kernel") << with([](JobSpec& s) { s.kernel.clear(); }) << "kernel" << Field::Kernel << QString();
+    QTest::newRow("unknown kernel") << with([](JobSpec& s) { s.kernel = QStringLiteral("nope"); }) << "unknown kernel"
+                                    << Field::Kernel << QString();
+    QTest::newRow("missing input") << with([](JobSpec& s) { s.input.clear(); }) << "input" << Field::Input << QString();
+    QTest::newRow("workers -1") << with([](JobSpec& s) { s.workers = -1; }) << "workers" << Field::Workers << QString();
+    QTest::newRow("workers 4097") << with([](JobSpec& s) { s.workers = 4097; }) << "workers" << Field::Workers
+                                  << QString();
+    QTest::newRow("workers 5000") << with([](JobSpec& s) { s.workers = 5000; }) << "workers" << Field::Workers
+                                  << QString();
+    QTest::newRow("chunk size -1") << with([](JobSpec& s) { s.chunkSize = -1; }) << "chunk size" << Field::ChunkSize
+                                   << QString();
+    QTest::newRow("max retries -1") << with([](JobSpec& s) { s.maxRetries = -1; }) << "retries" << Field::Retries
+                                    << QString();
+    QTest::newRow("step 0") << with([](JobSpec& s) { s.indices = QStringLiteral("5:1:0"); }) << "step" << Field::Indices
+                            << QString();
+    QTest::newRow("bad index") << with([](JobSpec& s) { s.indices = QStringLiteral("x"); }) << "index" << Field::Indices
+                               << QString();
+    QTest::newRow("too many colons") << with([](JobSpec& s) { s.indices = QStringLiteral("1:2:3:4"); }) << "slice"
+                                     << Field::Indices << QString();
+    QTest::newRow("index file name missing")
+        << with([](JobSpec& s) { s.indices = QStringLiteral("@"); }) << "index" << Field::Indices << QString();
     QTest::newRow("output .txt") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out.txt")); })
-                                 << "extension";
-    QTest::newRow("output without extension")
-        << with([this](JobSpec& s) { s.output = path(QStringLiteral("out")); }) << "extension";
+                                 << "extension" << Field::Output << QString();
+    QTest::newRow("output without extension") << with([this](JobSpec& s) { s.output = path(QStringLiteral("out")); })
+                                              << "extension" << Field::Output << QString();
     QTest::newRow("output in a missing folder")
-        << with([this](JobSpec& s) { s.output = path(QStringLiteral("missing/out.npy")); }) << "does not exist";
+        << with([this](JobSpec& s) { s.output = path(QStringLiteral("missing/out.npy")); }) << "does not exist"
+        << Field::Output << QString();
     QTest::newRow("output is a folder") << with([this](JobSpec& s) { s.output = path(QStringLiteral("folder.npy")); })
-                                        << "folder";
+                                        << "folder" << Field::Output << QString();
     QTest::newRow("summary not .json") << with([this](JobSpec& s) { s.summary = path(QStringLiteral("summary.csv")); })
-                                       << "extension";
+                                       << "extension" << Field::Summary << QString();
     QTest::newRow("summary in a missing folder")
-        << with([this](JobSpec& s) { s.summary = path(QStringLiteral("missing/summary.json")); }) << "does not exist";
-    QTest::newRow("unknown param") << with([](JobSpec& s) { s.params.insert(QStringLiteral("foo"), 1); }) << "foo";
+        << with([this](JobSpec& s) { s.summary = path(QStringLiteral("missing/summary.json")); }) << "does not exist"
+        << Field::Summary << QString();
+    QTest::newRow("unknown param") << with([](JobSpec& s) { s.params.insert(QStringLiteral("foo"), 1); }) << "foo"
+                                   << Field::Param << QString("foo");
     QTest::newRow("param of the wrong type")
-        << with([](JobSpec& s) { s.params[QStringLiteral("sleep_ms")] = QStringLiteral("abc"); }) << "sleep_ms";
+        << with([](JobSpec& s) { s.params[QStringLiteral("sleep_ms")] = QStringLiteral("abc"); }) << "sleep_ms"
+        << Field::Param << QString("sleep_ms");
     QTest::newRow("param out of range") << with([](JobSpec& s) { s.params[QStringLiteral("sleep_ms")] = -1; })
-                                        << "sleep_ms";
+                                        << "sleep_ms" << Field::Param << QString("sleep_ms");
+    QTest::newRow("the bad one of several params") << with([](JobSpec& s) {
+        s.kernel = QStringLiteral("mandelbrot");
+        s.input.clear();
+        s.params = { { QStringLiteral("width"), 64 }, { QStringLiteral("max_iter"), QStringLiteral("many") } };
+    }) << "max_iter" << Field::Param << QString("max_iter");
+    QTest::newRow("formula expression") << with([](JobSpec& s) {
+        s.kernel = QStringLiteral("formula");
+        s.params = { { QStringLiteral("expr"), QStringLiteral("B(i,i) + kind") } };
+    }) << "formula" << Field::Param << QString();
+    QTest::newRow("mode") << with([](JobSpec& s) { s.mode = QStringLiteral("weird"); }) << "mode" << Field::Mode
+                          << QString();
+    QTest::newRow("copy without input") << with([](JobSpec& s) {
+        s.kernel = QStringLiteral("mandelbrot");
+        s.input.clear();
+        s.params.clear();
+        s.mode = QStringLiteral("copy");
+    }) << "nothing to copy" << Field::Mode
+                                        << QString();
+    QTest::newRow("task timeout") << with([](JobSpec& s) { s.taskTimeoutS = -1; }) << "timeout" << Field::TaskTimeout
+                                  << QString();
+    QTest::newRow("NUL in the indices") << with([](JobSpec& s) { s.indices = QStringLiteral("0:4") + QChar(0); })
+                                        << "NUL" << Field::Indices << QString();
+    QTest::newRow("NUL in the summary") << with([this](JobSpec& s) { s.summary = path("s") + QChar(0) + ".json"; })
+                                        << "NUL" << Field::Summary << QString();
 }
 
 void TestJobSpec::validation()
 {
     QFETCH(JobSpec, spec);
     QFETCH(QString, errorText);
+    QFETCH(Field, field);
+    QFETCH(QString, param);
 
+    const JobError typed = spec.validate();
+    QCOMPARE(typed.field, field);
+    QCOMPARE(typed.param, param);
     const QString error = spec.validationError();
+    QCOMPARE(error, typed.message);
     if (errorText.isEmpty()) {
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(spec.isValid());
@@ -159,6 +212,55 @@ void TestJobSpec::validation()
         QVERIFY2(error.contains(errorText, Qt::CaseInsensitive), qPrintable(error));
         QVERIFY(!spec.isValid());
     }
+}
+
+void TestJobSpec::planFields_data()
+{
+    QTest::addColumn<QString>("kernel");
+    QTest::addColumn<QString>("indices");
+    QTest::addColumn<QVector<qint64>>("shape"); // of the input; empty: none loaded
+    QTest::addColumn<Field>("field");
+    QTest::addColumn<qint64>("positions"); // when planned
+
+    QTest::newRow("diag") << "diag"
+                          << "0:4" << QVector<qint64> { 6, 6 } << Field::None << qint64(4);
+    QTest::newRow("all rows") << "row_sum"
+                              << "all" << QVector<qint64> { 6, 3 } << Field::None << qint64(6);
+    QTest::newRow("no input loaded") << "row_sum"
+                                     << "all" << QVector<qint64>() << Field::Input << qint64(0);
+    QTest::newRow("diag of a 1-D input") << "diag"
+                                         << "all" << QVector<qint64> { 6 } << Field::Input << qint64(0);
+    QTest::newRow("listed index outside") << "row_sum"
+                                          << "0,1,6" << QVector<qint64> { 6, 6 } << Field::Indices << qint64(0);
+    QTest::newRow("index syntax") << "row_sum"
+                                  << "1:2:3:4" << QVector<qint64> { 6, 6 } << Field::Indices << qint64(0);
+    QTest::newRow("no input kernel") << "mandelbrot"
+                                     << "0:3" << QVector<qint64>() << Field::None << qint64(3);
+}
+
+void TestJobSpec::planFields()
+{
+    QFETCH(QString, kernel);
+    QFETCH(QString, indices);
+    QFETCH(QVector<qint64>, shape);
+    QFETCH(Field, field);
+    QFETCH(qint64, positions);
+
+    JobSpec spec;
+    spec.kernel = kernel;
+    spec.indices = indices;
+    const bool needsInput = kernel != QLatin1String("mandelbrot");
+    if (needsInput)
+        spec.input = path(QStringLiteral("B.npy")); // planning reads the meta, never the file
+    ArrayMeta meta;
+    meta.dtype = DType::Float64;
+    meta.shape = shape;
+    JobPlan plan;
+    const JobError error = planJob(spec, shape.isEmpty() ? nullptr : &meta, &plan);
+    QVERIFY2(error.field == field, qPrintable(error.message));
+    QCOMPARE(error.isError(), field != Field::None);
+    if (!error)
+        QCOMPARE(plan.indices.size(), positions);
 }
 
 void TestJobSpec::effectiveWorkers()

@@ -1,4 +1,4 @@
-// Unit tests of the built-in kernels (DESIGN §4) on small arrays in shared memory, in C and
+// Unit tests of the built-in kernels (docs/KERNELS.md) on small arrays in shared memory, in C and
 // Fortran order, against values worked out by hand; and of the registry and resolveParams().
 
 #include "kernels/kernel.h"
@@ -23,7 +23,7 @@ const QStringList kKernelNames
     = { QStringLiteral("diag"),    QStringLiteral("row_sum"), QStringLiteral("row_mean"), QStringLiteral("row_std"),
         QStringLiteral("row_min"), QStringLiteral("row_max"), QStringLiteral("row_norm") };
 
-/// Kernels added after the contract table (issue 6): writable rows and teaching demos.
+/// Kernels added after the first table (docs/KERNELS.md): writable rows and teaching demos.
 const QStringList kLaterKernelNames
     = { QStringLiteral("row_normalize"), QStringLiteral("row_cumsum"),     QStringLiteral("blur"),
         QStringLiteral("mandelbrot"),    QStringLiteral("race_increment"), QStringLiteral("histogram"),
@@ -370,7 +370,7 @@ void TestKernels::registry()
     const KernelRegistry& registry = KernelRegistry::instance();
     QStringList names = registry.names();
     names.sort();
-    // formula (issue 7) is tested in tst_userkernels and interop_formula.
+    // formula is tested in tst_userkernels and interop_formula.
     QStringList expected = kKernelNames + kLaterKernelNames + QStringList { QStringLiteral("formula") };
     expected.sort();
     QCOMPARE(names, expected);

@@ -1,4 +1,4 @@
-// Unit tests of the .npy reader and writer (DESIGN §6): headers built byte by byte, every
+// Unit tests of the .npy reader and writer (versions 1.0-3.0, as NumPy writes them): headers built byte by byte, every
 // supported descr in every format version, malformed headers, and files loaded into shared memory.
 
 #include "io/npyformat.h"

@@ -1,6 +1,7 @@
-// Issue 7 in process: the formula kernel against the built-in kernels on every dtype and both
-// memory orders, its error positions and bounds-checked reads; JobSpec's `plugins`; and
-// KernelRegistry::loadPlugin() with real plugins (the example, one built for SDK version 99).
+// Formula kernels and plugins (docs/KERNELS.md) in process: the formula kernel against the
+// built-in kernels on every dtype and both memory orders, its error positions and bounds-checked
+// reads; JobSpec's `plugins` and loadJobPlugins(); and KernelRegistry::loadPlugin() with real
+// plugins (the example, one built for SDK version 99).
 #include "io/generator.h"
 #include "job/jobspec.h"
 #include "kernels/builtin/formulakernel.h"
@@ -267,13 +268,23 @@ private slots:
             JobSpec::fromJson(json, &error);
             QVERIFY2(error.contains(QLatin1String("'plugins' must be a list of file paths")), qPrintable(error));
         }
-        // A plugin that cannot be loaded makes the spec invalid, with the reason, when the kernel
-        // is not found without it.
+        // Loading a job's plugins is a step of its own: a plugin that cannot be loaded is an
+        // error, with the reason, only when the kernel is not found without it.
         spec.plugins = { dir.filePath(QStringLiteral("missing.so")) };
-        QVERIFY(spec.validationError().isEmpty()); // row_sum is built in
+        QVERIFY(!loadJobPlugins(spec).isError()); // row_sum is built in
+        QVERIFY(spec.validationError().isEmpty());
         spec.kernel = QStringLiteral("from_the_missing_plugin");
-        QVERIFY2(spec.validationError().contains(QLatin1String("missing.so: no such file")),
-                 qPrintable(spec.validationError()));
+        const JobError loadError = loadJobPlugins(spec);
+        QCOMPARE(loadError.field, JobError::Field::Plugin);
+        QVERIFY2(loadError.message.contains(QLatin1String("missing.so: no such file")), qPrintable(loadError.message));
+        // Validation loads nothing: a kernel whose plugin was not loaded is unknown, and the
+        // plugin stays out of the process (loadPlugins() below relies on that).
+        spec.kernel = QStringLiteral("row_median");
+        spec.plugins = { QStringLiteral(ROW_MEDIAN_PLUGIN) };
+        const JobError unknown = spec.validate();
+        QCOMPARE(unknown.field, JobError::Field::Kernel);
+        QVERIFY2(unknown.message.contains(QLatin1String("unknown kernel 'row_median'")), qPrintable(unknown.message));
+        QVERIFY(!KernelRegistry::instance().find(QStringLiteral("row_median")));
     }
 
     void loadPlugins()

@@ -1,0 +1,7 @@
+#include "io/iolog.h"
+
+namespace sharedmap {
+
+Q_LOGGING_CATEGORY(lcIo, "sharedmap.io", QtInfoMsg)
+
+} // namespace sharedmap
