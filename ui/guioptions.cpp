@@ -36,7 +36,13 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     const QCommandLineOption plugin(QStringLiteral("plugin"),
                                     QCoreApplication::translate("GuiOptions", "Load a kernel plugin (repeatable)."),
                                     QStringLiteral("PATH"));
-    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin });
+    const QCommandLineOption attach(
+        QStringLiteral("attach"),
+        QCoreApplication::translate("GuiOptions",
+                                    "Show the running job of process PID (a sharedmap-cli run, a script, another "
+                                    "window) live in the Monitor, read-only; see 'sharedmap-cli jobs'."),
+        QStringLiteral("PID"));
+    parser.addOptions({ job, kernel, param, indices, workers, chunk, run, demo, plugin, attach });
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("GuiOptions", "A .npy file to open."),
                                  QStringLiteral("[FILE]"));
@@ -99,6 +105,13 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);
     options->demo = parser.value(demo);
+    if (parser.isSet(attach)) {
+        bool ok = false;
+        options->attachPid = parser.value(attach).toLongLong(&ok);
+        if (!ok || options->attachPid <= 0)
+            return QCoreApplication::translate("GuiOptions", "--attach needs a process id, not '%1'")
+                .arg(parser.value(attach));
+    }
     return {};
 }
 

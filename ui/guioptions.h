@@ -7,7 +7,8 @@
 namespace sharedmap {
 
 /// The window's command line: `sharedmap [FILE] [--job JOB.json] [--kernel NAME] [--param K=V]...
-/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--plugin PATH]... [--run] [--demo NAME]` (DESIGN §5).
+/// [--indices SPEC] [--workers N] [--chunksize N|auto] [--plugin PATH]... [--run] [--demo NAME]
+/// [--attach PID]`.
 struct GuiOptions
 {
     QString file; ///< array to open instead of the demo array
@@ -16,6 +17,7 @@ struct GuiOptions
     QStringList setFields; ///< which JobSpec fields the command line set
     bool run = false; ///< run as soon as the input is loaded
     QString demo; ///< a teaching demo to set up first (see Demos)
+    qint64 attachPid = 0; ///< `--attach PID`: show that process's running job, read-only
 
     /// Parses the arguments (argv without the program name); returns an error text.
     static QString parse(const QStringList& arguments, GuiOptions* options);

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -264,8 +263,9 @@ QVector<JobAnnouncement> listJobs(QString* error, QStringList* removed)
     const QStringList chain = folderChain();
     QString problem;
     for (const QString& folder : chain) {
-        if (!QFileInfo::exists(folder))
-            return {}; // nobody announced anything yet
+        struct stat info;
+        if (::lstat(QFile::encodeName(folder).constData(), &info) != 0 && errno == ENOENT)
+            return {}; // nobody announced anything yet (a dangling link is not "nothing": it is refused below)
     }
     for (const QString& folder : chain) {
         problem = ensurePrivateDirectory(folder);
