@@ -626,8 +626,9 @@ void MainWindow::showAttachDialog()
 
 void MainWindow::onAttachedFinished(const JobResult& result)
 {
-    m_lastResult = result; // exported, or used as input, like a job of this window
+    m_lastResult = result; // exported like a job of this window's
     m_hasResult = true;
+    m_resultIsAttached = true;
     m_lastArrayId = 0;
     m_monitorPanel->endJob(result);
     const bool ownerGone = m_attached && m_attached->end() == AttachedJob::End::OwnerGone;
@@ -645,6 +646,7 @@ void MainWindow::onFinished(const JobResult& result)
 {
     m_lastResult = result;
     m_hasResult = true;
+    m_resultIsAttached = false;
     if (m_monitorPanel->source() == m_pool)
         m_monitorPanel->endJob(result);
     statusBar()->showMessage(result.cancelled ? tr("Cancelled") : tr("Done in %1 s").arg(result.elapsedS, 0, 'f', 3));
@@ -656,7 +658,7 @@ void MainWindow::onFinished(const JobResult& result)
 
 int MainWindow::useResultsAsInput()
 {
-    if (!m_hasResult || m_lastResult.taskCount() == 0)
+    if (!m_hasResult || m_resultIsAttached || m_lastResult.taskCount() == 0)
         return 0;
     std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
     const bool counts = !m_lastResult.accumulatorText.isEmpty();
@@ -753,7 +755,10 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(running || watching);
     m_attachAction->setEnabled(!running);
     m_exportAction->setEnabled(m_hasResult);
-    m_useResultsAction->setEnabled(m_hasResult && m_lastResult.values.array() && m_lastResult.taskCount() > 0);
+    // An attached job's output belongs to its owner, whose segment name goes with it: a worker of
+    // ours could not attach to it by name once the owner has ended.
+    m_useResultsAction->setEnabled(m_hasResult && !m_resultIsAttached && m_lastResult.values.array()
+                                   && m_lastResult.taskCount() > 0);
     const bool incomplete = m_hasResult && m_lastResult.doneCount() < m_lastResult.taskCount();
     m_resumeAction->setEnabled(!running && incomplete);
     m_jobPanel->setEnabled(!running);

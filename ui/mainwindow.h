@@ -147,6 +147,7 @@ private:
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;
+    bool m_resultIsAttached = false; ///< the last result is an attached job's (its output is not ours)
     int m_lastArrayId = 0; ///< the input of the last job, for Resume
 };
 
