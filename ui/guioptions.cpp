@@ -60,9 +60,16 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
                                                               "Start with a teaching demo (copy, race, mutex, "
                                                               "atomic, histogram, pi, mandelbrot, blur)."),
                                   QStringLiteral("NAME"));
+    const QCommandLineOption attach(
+        QStringLiteral("attach"),
+        QCoreApplication::translate("GuiOptions",
+                                    "Show the running job of process PID (a sharedmap-cli run, a script, another "
+                                    "window) live in the Monitor, read-only; see 'sharedmap-cli jobs'."),
+        QStringLiteral("PID"));
     QList<QCommandLineOption> list = jobOptions.options(); // --help lists --run and --demo before --plugin
     list.insert(list.size() - 1, run);
     list.insert(list.size() - 1, demo);
+    list.append(attach);
     parser.addOptions(list);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QCoreApplication::translate("GuiOptions", "A .npy file to open."),
@@ -90,6 +97,13 @@ QString GuiOptions::parse(const QStringList& arguments, GuiOptions* options)
     options->hasJob = options->hasJob || !options->setFields.isEmpty();
     options->run = parser.isSet(run);
     options->demo = parser.value(demo);
+    if (parser.isSet(attach)) {
+        bool ok = false;
+        options->attachPid = parser.value(attach).toLongLong(&ok);
+        if (!ok || options->attachPid <= 0)
+            return QCoreApplication::translate("GuiOptions", "--attach needs a process id, not '%1'")
+                .arg(parser.value(attach));
+    }
     return {};
 }
 

@@ -1,6 +1,6 @@
 #include "kernelviews.h"
 
-#include "engine/pool.h"
+#include "engine/jobsource.h"
 #include "kernels/kernel.h"
 #include "plots/convergenceplot.h"
 #include "plots/countsplot.h"
@@ -123,16 +123,16 @@ void KernelViews::addChunk(const ChunkEvent& chunk)
         m_image->setWorker(chunk.begin, chunk.count, chunk.slot);
 }
 
-void KernelViews::sample(const Pool& pool, double elapsedS)
+void KernelViews::sample(const JobSource& source, double elapsedS)
 {
     if (m_race) {
-        const QVariantMap figures = pool.figures();
+        const QVariantMap figures = source.figures();
         if (!figures.isEmpty()) // live, the increments attempted so far are what the counter should show
             m_race->addSample(elapsedS, figures.value(QStringLiteral("attempted_increments")).toLongLong(),
                               figures.value(QStringLiteral("counter")).toLongLong());
     }
     if (m_counts)
-        m_counts->setCounts(pool.readAccumulator());
+        m_counts->setCounts(source.readAccumulator());
 }
 
 void KernelViews::end(const JobResult& result)

@@ -13,7 +13,7 @@ namespace sharedmap {
 class ConvergencePlot;
 class CountsPlot;
 class OutputImageView;
-class Pool;
+class JobSource;
 class RacePlot;
 
 /// The Monitor's views that only some kernels have: the output image that fills in live (row-
@@ -33,8 +33,8 @@ public:
     void addResults(qint64 first, qint64 count, const double* values, const quint8* status);
     /// A chunk finished (the image's worker overlay).
     void addChunk(const ChunkEvent& chunk);
-    /// Reads the shared state the pool exposes live (race counter, histogram counts).
-    void sample(const Pool& pool, double elapsedS);
+    /// Reads the shared state the job exposes live (race counter, histogram counts).
+    void sample(const JobSource& source, double elapsedS);
     /// Shows the final values of a finished job.
     void end(const JobResult& result);
     /// Repaints the views whose data changed.

@@ -1,9 +1,11 @@
 #include "mainwindow.h"
 
+#include "attachdialog.h"
 #include "base/progressformat.h"
 #include "compareview.h"
 #include "datapanel.h"
 #include "demos.h"
+#include "engine/attachedjob.h"
 #include "engine/cleanup.h"
 #include "engine/pool.h"
 #include "generatedialog.h"
@@ -148,6 +150,8 @@ MainWindow::~MainWindow()
     // signal reaches a half-destroyed window or panel.
     m_store->disconnect();
     m_pool->disconnect();
+    m_monitorPanel->setSource(nullptr);
+    m_attached.reset(); // detaches only: the owner's job goes on
 }
 
 void MainWindow::createActions()
@@ -232,6 +236,9 @@ void MainWindow::createActions()
     m_resumeAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_resumeAction->setToolTip(
         tr("Run the last job again, computing only the indices it did not finish (Ctrl+Shift+R)"));
+    m_attachAction = run->addAction(tr("&Attach to running job…"), this, &MainWindow::showAttachDialog);
+    m_attachAction->setToolTip(tr("Watch a job that sharedmap-cli, a Python script or another window is running: "
+                                  "read-only; Cancel stops it, closing the window only detaches"));
     run->addSeparator();
     QAction* lowPriority = run->addAction(tr("Workers at &low priority"));
     lowPriority->setCheckable(true);
@@ -397,6 +404,11 @@ void MainWindow::applyOptions(const GuiOptions& options)
         }
         return;
     }
+    if (options.attachPid > 0) {
+        attachToJob(options.attachPid);
+        if (options.file.isEmpty())
+            return; // watching another job needs no demo array
+    }
     if (!options.file.isEmpty())
         openFile(options.file);
     else
@@ -516,6 +528,8 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* p
         return false;
     }
     m_lastArrayId = arrayId;
+    m_monitorPanel->setSource(m_pool); // before an attached job is let go: the Monitor shows this job now
+    m_attached.reset();
     Settings::instance()->setLastJob(spec);
     m_banner->hide();
     const ArrayMeta& input = m_pool->currentJob().inputMeta; // none for a kernel without input
@@ -527,14 +541,114 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* p
 
 void MainWindow::cancelJob()
 {
+    if (m_attached && m_attached->isRunning() && m_monitorPanel->source() == m_attached.get()) {
+        // Not ours to stop: the owner is asked, as Ctrl-C in its terminal would (partial
+        // results kept); the Monitor shows the end when the owner has written it.
+        QString error;
+        if (m_attached->cancel(&error)) {
+            m_logPanel->append(tr("Sent SIGINT to process %1 to cancel its job").arg(m_attached->ownerPid()));
+            statusBar()->showMessage(tr("Asked process %1 to stop…").arg(m_attached->ownerPid()));
+        } else {
+            showBanner(tr("Cannot cancel the attached job: %1").arg(error), true);
+        }
+        return;
+    }
     m_pool->cancel();
+}
+
+bool MainWindow::attachToJob(qint64 pid)
+{
+    if (m_pool->isRunning()) {
+        showBanner(tr("This window is running a job: cancel it or let it finish before attaching to another."), true);
+        return false;
+    }
+    QString error;
+    FindJobError why = FindJobError::None;
+    std::unique_ptr<AttachedJob> attached = AttachedJob::attach(pid, &error, &why);
+    if (!attached) {
+        QString text;
+        switch (why) {
+        case FindJobError::NoProcess:
+            text = tr("Cannot attach: there is no process %1.").arg(pid);
+            break;
+        case FindJobError::OtherUser:
+            text = tr("Cannot attach: process %1 belongs to another user, and only its owner may watch its jobs.")
+                       .arg(pid);
+            break;
+        case FindJobError::NotAJob:
+            text = tr("Cannot attach: process %1 is not running a SharedMap job.").arg(pid);
+            break;
+        default:
+            text = tr("Cannot attach to process %1: %2").arg(pid).arg(error);
+            break;
+        }
+        showBanner(text, true);
+        m_logPanel->append(text, true);
+        return false;
+    }
+    m_monitorPanel->setSource(attached.get()); // before the previous attached job is let go
+    m_attached = std::move(attached);
+    AttachedJob* job = m_attached.get();
+    connect(job, &JobSource::finished, this, &MainWindow::onAttachedFinished);
+    connect(job, &JobSource::failed, this, [this](const QString& error) {
+        m_monitorPanel->failJob(error);
+        showBanner(tr("The attached job failed: %1").arg(error), true);
+        statusBar()->showMessage(tr("Failed"));
+        updateActions();
+        emit jobEnded();
+    });
+    const JobResult& plan = job->currentJob();
+    m_monitorPanel->beginJob(plan.jobId, plan, plan.inputMeta.dtype != DType::Invalid ? plan.inputMeta.byteSize() : 0);
+    m_banner->hide();
+    const JobAnnouncement& announced = job->announcement();
+    m_logPanel->append(tr("Attached to job %1 of process %2 (%3): %4 over %5 indices, read-only")
+                           .arg(announced.jobId)
+                           .arg(pid)
+                           .arg(announced.program, plan.kernelName)
+                           .arg(plan.taskCount()));
+    statusBar()->showMessage(
+        tr("Watching %1 of process %2: Cancel stops it, closing only detaches").arg(plan.kernelName).arg(pid));
+    updateActions();
+    return true;
+}
+
+void MainWindow::showAttachDialog()
+{
+    auto* dialog = new AttachDialog(this);
+    dialog->setObjectName(QStringLiteral("attachDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->selectedPid() > 0)
+            attachToJob(dialog->selectedPid());
+    });
+    dialog->open();
+}
+
+void MainWindow::onAttachedFinished(const JobResult& result)
+{
+    m_lastResult = result; // exported like a job of this window's
+    m_hasResult = true;
+    m_resultIsAttached = true;
+    m_lastArrayId = 0;
+    m_monitorPanel->endJob(result);
+    const bool ownerGone = m_attached && m_attached->end() == AttachedJob::End::OwnerGone;
+    if (ownerGone)
+        showBanner(tr("Process %1 ended without finishing its job: the Monitor shows what it had computed.")
+                       .arg(m_attached->ownerPid()),
+                   true);
+    statusBar()->showMessage(result.cancelled ? tr("The attached job was cancelled")
+                                              : tr("The attached job is done (%1 s)").arg(result.elapsedS, 0, 'f', 3));
+    updateActions();
+    emit jobEnded();
 }
 
 void MainWindow::onFinished(const JobResult& result)
 {
     m_lastResult = result;
     m_hasResult = true;
-    m_monitorPanel->endJob(result);
+    m_resultIsAttached = false;
+    if (m_monitorPanel->source() == m_pool)
+        m_monitorPanel->endJob(result);
     statusBar()->showMessage(result.cancelled ? tr("Cancelled") : tr("Done in %1 s").arg(result.elapsedS, 0, 'f', 3));
     if (!isActiveWindow())
         QApplication::alert(this); // a long job ended while the window was in the background
@@ -544,7 +658,7 @@ void MainWindow::onFinished(const JobResult& result)
 
 int MainWindow::useResultsAsInput()
 {
-    if (!m_hasResult || m_lastResult.taskCount() == 0)
+    if (!m_hasResult || m_resultIsAttached || m_lastResult.taskCount() == 0)
         return 0;
     std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
     const bool counts = !m_lastResult.accumulatorText.isEmpty();
@@ -579,7 +693,8 @@ int MainWindow::useResultsAsInput()
 
 void MainWindow::onFailed(const QString& error)
 {
-    m_monitorPanel->failJob(error);
+    if (m_monitorPanel->source() == m_pool)
+        m_monitorPanel->failJob(error);
     showBanner(tr("The job failed: %1").arg(error), true);
     statusBar()->showMessage(tr("Failed"));
     updateActions();
@@ -633,12 +748,17 @@ QString MainWindow::openJob(const QString& path)
 void MainWindow::updateActions()
 {
     const bool running = m_pool->isRunning();
+    const bool watching = m_attached && m_attached->isRunning();
     m_runAction->setEnabled(!running && m_jobPanel->problem().isEmpty());
     m_runAction->setToolTip(m_jobPanel->problem().isEmpty() ? tr("Run the job on the selected array (Ctrl+R)")
                                                             : m_jobPanel->problem());
-    m_cancelAction->setEnabled(running);
+    m_cancelAction->setEnabled(running || watching);
+    m_attachAction->setEnabled(!running);
     m_exportAction->setEnabled(m_hasResult);
-    m_useResultsAction->setEnabled(m_hasResult && m_lastResult.values.array() && m_lastResult.taskCount() > 0);
+    // An attached job's output belongs to its owner, whose segment name goes with it: a worker of
+    // ours could not attach to it by name once the owner has ended.
+    m_useResultsAction->setEnabled(m_hasResult && !m_resultIsAttached && m_lastResult.values.array()
+                                   && m_lastResult.taskCount() > 0);
     const bool incomplete = m_hasResult && m_lastResult.doneCount() < m_lastResult.taskCount();
     m_resumeAction->setEnabled(!running && incomplete);
     m_jobPanel->setEnabled(!running);

@@ -4,6 +4,7 @@
 #include "io/arrayloader.h"
 #include "job/jobresult.h"
 
+#include <memory>
 #include <QMainWindow>
 
 class QAction;
@@ -14,6 +15,7 @@ class QMenu;
 namespace sharedmap {
 
 class ArrayStore;
+class AttachedJob;
 class CompareView;
 class DataPanel;
 class DemoPanel;
@@ -53,7 +55,15 @@ public:
     bool runJob();
     /// Runs the last job again computing only what it left out (cancelled or failed positions).
     bool resumeJob();
+    /// Cancels this window's job, or, for an attached job, asks its owner to stop (SIGINT).
     void cancelJob();
+    /// Shows the running job of process `pid` live in the Monitor, read from its segments
+    /// read-only; returns false (and says why) for a pid that is not a job of this user's.
+    bool attachToJob(qint64 pid);
+    /// Opens Run ▸ Attach to running job… (asynchronous: attaches when the user picks a job).
+    void showAttachDialog();
+    /// The job of another process the Monitor shows; null when none was attached.
+    AttachedJob* attachedJob() const { return m_attached.get(); }
     QString exportResults(const QString& path);
     /// Puts the last job's output array in the Data panel as the next input (no copy) and
     /// selects it; returns its store id, 0 when there are no results to use.
@@ -78,6 +88,7 @@ public:
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* resumeAction() const { return m_resumeAction; }
     QAction* compareAction() const { return m_compareAction; }
+    QAction* attachAction() const { return m_attachAction; }
     QAction* useResultsAction() const { return m_useResultsAction; }
     /// The message banner's text (errors shown in the window).
     QString bannerText() const;
@@ -103,6 +114,7 @@ private:
     bool startJob(const JobSpec& spec, int arrayId, const ResultValues* previous);
     void onFinished(const JobResult& result);
     void onFailed(const QString& error);
+    void onAttachedFinished(const JobResult& result);
     void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
     void showGuide();
 
@@ -126,6 +138,8 @@ private:
     QAction* m_useResultsAction = nullptr;
     QAction* m_savePlotAction = nullptr;
     QAction* m_compareAction = nullptr;
+    QAction* m_attachAction = nullptr;
+    std::unique_ptr<AttachedJob> m_attached;
     CompareView* m_compareView = nullptr; ///< created on first use, reused (a new comparison clears it)
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
@@ -133,6 +147,7 @@ private:
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;
+    bool m_resultIsAttached = false; ///< the last result is an attached job's (its output is not ours)
     int m_lastArrayId = 0; ///< the input of the last job, for Resume
 };
 

@@ -2,7 +2,7 @@
 
 #include "base/progressformat.h"
 #include "base/status.h"
-#include "engine/pool.h"
+#include "engine/jobsource.h"
 #include "kernelviews.h"
 #include "models/resultsmodel.h"
 #include "models/workermodel.h"
@@ -26,9 +26,8 @@ namespace {
 constexpr qint64 kScanBudget = 4 << 20;
 } // namespace
 
-MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
+MonitorPanel::MonitorPanel(JobSource* source, ResultsModel* results, QWidget* parent)
     : QWidget(parent)
-    , m_pool(pool)
     , m_results(results)
     , m_workers(new WorkerModel(this))
     , m_progress(new QProgressBar(this))
@@ -89,15 +88,34 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
 
     m_timer.setInterval(33);
     connect(&m_timer, &QTimer::timeout, this, &MonitorPanel::tick);
-    connect(m_pool, &Pool::chunkFinished, this, [this](const ChunkEvent& chunk) {
-        if (m_pool->currentJobId() == m_jobId) {
+    setSource(source);
+}
+
+void MonitorPanel::setSource(JobSource* source)
+{
+    if (source == m_source)
+        return;
+    if (m_source)
+        m_source->disconnect(this);
+    m_source = source;
+    if (!m_source)
+        return;
+    connect(m_source, &JobSource::chunkFinished, this, [this](const ChunkEvent& chunk) {
+        if (m_source->currentJobId() == m_jobId) {
             m_timelinePlot->addChunk(chunk);
             m_kernelViews->addChunk(chunk);
         }
     });
-    connect(m_pool, &Pool::memorySampled, this, [this](qint64 pss) {
-        if (m_pool->currentJobId() == m_jobId)
+    connect(m_source, &JobSource::memorySampled, this, [this](qint64 pss) {
+        if (m_source->currentJobId() == m_jobId)
             m_memoryPlot->addSample(double(m_clock.nsecsElapsed()) / 1e9, pss);
+    });
+    // A source that goes away (an attached job let go) leaves the panel showing its last state.
+    connect(m_source, &QObject::destroyed, this, [this, source] {
+        if (m_source == source) {
+            m_source = nullptr;
+            m_timer.stop();
+        }
     });
 }
 
@@ -126,17 +144,17 @@ void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBy
 
 void MonitorPanel::tick()
 {
-    if (!m_pool->isRunning() || m_pool->currentJobId() != m_jobId)
+    if (!m_source || !m_source->isRunning() || m_source->currentJobId() != m_jobId)
         return;
-    const JobProgress progress = m_pool->progress();
+    const JobProgress progress = m_source->progress();
     setStats(progress.done, progress.total, progress.rate, progress.elapsedS);
-    m_workers->setWorkers(m_pool->workers());
+    m_workers->setWorkers(m_source->workers());
     if (progress.elapsedS - m_lastThroughputAt >= 0.1) {
         m_throughputPlot->addSample(progress.elapsedS, progress.rate);
         m_lastThroughputAt = progress.elapsedS;
     }
     pullResults();
-    m_kernelViews->sample(*m_pool, progress.elapsedS);
+    m_kernelViews->sample(*m_source, progress.elapsedS);
     refreshPlots();
 }
 
@@ -154,7 +172,7 @@ void MonitorPanel::pullResults()
     while (scanned < budget) {
         const qint64 from = m_scanCursor;
         const qint64 count = qMin(budget - scanned, total - from);
-        m_pool->readResults(from, count, nullptr, reinterpret_cast<quint8*>(status.data()));
+        m_source->readResults(from, count, nullptr, reinterpret_cast<quint8*>(status.data()));
         // Find runs whose status changed since the last look, and read only their values.
         for (qint64 p = 0; p < count;) {
             if (status[p] == m_seen[from + p]) {
@@ -165,7 +183,7 @@ void MonitorPanel::pullResults()
             while (end < count && status[end] != m_seen[from + end])
                 ++end;
             values.resize((end - p) * width);
-            m_pool->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
+            m_source->readResults(from + p, end - p, values.data(), reinterpret_cast<quint8*>(status.data()) + p);
             m_results->update(from + p, end - p, reinterpret_cast<const quint8*>(status.constData()) + p);
             m_kernelViews->addResults(from + p, end - p, values.constData(),
                                       reinterpret_cast<const quint8*>(status.constData()) + p);

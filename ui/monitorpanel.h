@@ -13,9 +13,9 @@ class QTabWidget;
 
 namespace sharedmap {
 
+class JobSource;
 class KernelViews;
 class MemoryPlot;
-class Pool;
 class ResultsModel;
 class ResultsPlot;
 class ThroughputPlot;
@@ -23,13 +23,19 @@ class TimelinePlot;
 class WorkerModel;
 
 /// The Monitor panel: overall progress with tqdm's text, one row per worker, and the live plots.
-/// A 30 Hz timer pulls from the pool (counters, worker slots, newly computed results); the task
-/// rate never drives the repaint rate.
+/// A 30 Hz timer pulls from its source (counters, worker slots, newly computed results): the
+/// window's own Pool, or a job of another process it attached to. The task rate never drives
+/// the repaint rate.
 class MonitorPanel : public QWidget
 {
     Q_OBJECT
 public:
-    MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent = nullptr);
+    MonitorPanel(JobSource* source, ResultsModel* results, QWidget* parent = nullptr);
+
+    /// Shows the jobs of `source` from the next beginJob() on (the window's pool, or an
+    /// attached job).
+    void setSource(JobSource* source);
+    JobSource* source() const { return m_source; }
 
     /// Prepares for a new job: clears plots, sizes the results, remembers the job id.
     void beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBytes);
@@ -55,7 +61,7 @@ private:
     void refreshPlots();
     void setStats(qint64 done, qint64 total, double rate, double elapsed);
 
-    Pool* m_pool;
+    JobSource* m_source = nullptr;
     ResultsModel* m_results;
     WorkerModel* m_workers;
     QProgressBar* m_progress;

@@ -6,6 +6,7 @@
 #include "base/version.h"
 #include "cli/clicommon.h"
 #include "cli/commands.h"
+#include "cli/jobscommand.h"
 
 #include <cstdio>
 #include <QCoreApplication>
@@ -24,6 +25,7 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "  info       describe an input file: dtype, shape, order, bytes\n"
                       "  generate   write a .npy file of demo data\n"
                       "  cleanup    remove shared memory left by SharedMap runs that were killed\n"
+                      "  jobs       list the running jobs (of the CLI, scripts and windows) with their progress\n"
                       "\n"
                       "Options:\n"
                       "  -h, --help   show this help\n"
@@ -65,8 +67,10 @@ int main(int argc, char** argv)
         return generateCommand(arguments);
     if (command == QLatin1String("cleanup"))
         return cleanupCommand(arguments);
+    if (command == QLatin1String("jobs"))
+        return jobsCommand(arguments);
     return usageError(
-        QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate, cleanup)").arg(command));
+        QStringLiteral("unknown command '%1' (commands: run, kernels, info, generate, cleanup, jobs)").arg(command));
 }
 
 } // namespace sharedmap::cli

@@ -3,6 +3,7 @@
 #include "base/installlayout.h"
 #include "base/procstats.h"
 #include "base/progressformat.h"
+#include "engine/jobannouncer.h"
 #include "job/jobplan.h"
 #include "kernels/kernel.h"
 
@@ -46,7 +47,6 @@ struct Pool::Slot
     qint64 pid = 0;
     int restarts = 0;
     WorkerState lastState = WorkerState::Starting;
-    quint64 ringRead = 0;
     qint64 lastCpuNs = 0;
     ProcessStats stats;
     double cpuPercent = 0;
@@ -62,7 +62,7 @@ struct Pool::Slot
 };
 
 Pool::Pool(QObject* parent)
-    : QObject(parent)
+    : JobSource(parent)
 {
     m_statsThread.setMaxThreadCount(1);
     qRegisterMetaType<sharedmap::JobResult>();
@@ -187,6 +187,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
         *error = problem;
         return 0;
     }
+    m_reader.reset(m_job.get());
 
     if (keptCount > 0) {
         for (qint64 p = 0; p < tasks; ++p) {
@@ -207,6 +208,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_kernelFailures.clear();
     m_retriedChunks = 0;
     m_resumed = keptCount;
+    publishCounts();
     m_idleCrashes = 0;
     m_cancelling = false;
     m_finishing = false;
@@ -235,6 +237,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_result.chunkSize = spec.chunkSize;
     m_result.startedAt = QDateTime::currentDateTime();
     m_clock.start();
+    announce();
 
     // Workers parked by the last job (warm pool) take the same slots again; others start fresh.
     // A warm worker given another array is no longer resident (it maps the new one first).
@@ -308,6 +311,39 @@ void Pool::resetSlot(int index)
     slot.lastTasksDone = -1;
     slot.lastRangeBegin = -1;
     slot.killReason.clear();
+    shared->restarts.store(slot.restarts, std::memory_order_relaxed);
+}
+
+void Pool::announce()
+{
+    // Other processes find the job here (sharedmap-cli jobs, the window's Attach). A job that
+    // cannot be announced still runs: only watching it from elsewhere is lost.
+    JobAnnouncement job;
+    job.pid = QCoreApplication::applicationPid();
+    job.startTime = processStartTime(job.pid);
+    job.jobId = m_jobId;
+    job.program = QCoreApplication::applicationName();
+    job.kernel = m_spec.kernel;
+    job.input = m_input ? m_spec.input : QString();
+    if (m_input)
+        job.inputMeta = m_input->meta();
+    job.tasks = m_job->taskCount();
+    job.workers = m_job->header()->slotCount;
+    job.jobSegment = m_job->name();
+    job.outputSegment = m_job->output()->segmentName();
+    job.inputSegment = m_input ? m_input->segmentName() : QString();
+    job.startedAt = m_result.startedAt;
+    QString error;
+    m_announcement = announceJob(job, &error);
+    if (m_announcement.isEmpty())
+        emit logMessage(tr("Job %1 is not announced to other processes: %2").arg(m_jobId).arg(error));
+}
+
+void Pool::publishCounts()
+{
+    JobSegmentHeader* header = m_job->header();
+    header->settledPositions.store(m_failureReasons.size() + m_resumed, std::memory_order_relaxed);
+    header->retriedChunks.store(m_retriedChunks, std::memory_order_relaxed);
 }
 
 void Pool::assign(int index)
@@ -315,7 +351,6 @@ void Pool::assign(int index)
     // A warm worker: its input is still mapped; it attaches to the new job and says hello again.
     resetSlot(index);
     Slot& slot = *m_slots[index];
-    slot.ringRead = 0; // a new job segment, a new ring
     send(slot.process, protocol::kJob, { { QStringLiteral("job"), m_job->name() }, { QStringLiteral("slot"), index } });
     emit workerStateChanged(index, WorkerState::Starting);
 }
@@ -510,6 +545,7 @@ void Pool::recoverSlot(int index, const QString& why)
             tr("index %1 (position %2) failed after %3 crashes").arg(m_job->indexAt(p)).arg(p).arg(crashes));
         ++p;
     }
+    publishCounts();
     if (p < end)
         queueRange(p, end);
     publishRetries();
@@ -617,20 +653,14 @@ void Pool::cancel()
 
 qint64 Pool::countDone() const
 {
-    qint64 done = m_failureReasons.size() + m_resumed;
-    for (int i = 0; i < int(m_slots.size()); ++i)
-        done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
-    return qMin(done, m_job->taskCount());
+    return m_reader.countDone();
 }
 
 JobProgress Pool::progress() const
 {
     if (!m_job || m_finishing)
         return m_progress;
-    JobProgress live = m_progress;
-    live.done = countDone();
-    live.elapsedS = double(m_clock.nsecsElapsed()) / 1e9;
-    return live;
+    return m_reader.progress(); // as a monitor attached from another process reads it
 }
 
 void Pool::sample(bool withMemory)
@@ -648,10 +678,10 @@ void Pool::sample(bool withMemory)
     const double rate = span > 0 ? double(done - oldest.second) / span : 0.0;
     const bool changed = done != m_progress.done;
     m_progress = JobProgress { done, total, rate, elapsed };
+    m_job->header()->rate.store(rate, std::memory_order_relaxed);
     if (changed || m_tick == 1)
         emit progressChanged(done, total, rate);
 
-    const qint64 jobStart = m_job->header()->startNs;
     for (int i = 0; i < int(m_slots.size()); ++i) {
         Slot& slot = *m_slots[i];
         if (slot.process && !slot.hello && slot.launched.elapsed() > kHelloTimeoutMs) {
@@ -665,15 +695,9 @@ void Pool::sample(bool withMemory)
             slot.lastState = state;
             emit workerStateChanged(i, state);
         }
-        const quint64 written = shared->ringWritten.load(std::memory_order_acquire);
-        quint64 from = qMax(slot.ringRead, written > WorkerSlot::kRingSize ? written - WorkerSlot::kRingSize : 0);
-        for (; from < written; ++from) {
-            const ChunkRecord record = shared->ring[from % WorkerSlot::kRingSize];
-            emit chunkFinished(ChunkEvent { i, record.begin, record.count, double(record.startNs - jobStart) / 1e9,
-                                            double(record.endNs - jobStart) / 1e9 });
-        }
-        slot.ringRead = written;
     }
+    for (const ChunkEvent& chunk : m_reader.takeChunks())
+        emit chunkFinished(chunk);
 
     if (withMemory)
         sampleMemory(false);
@@ -735,8 +759,14 @@ void Pool::sampleMemory(bool now)
             slot.cpuPercent = slot.lastCpuNs > 0 ? 100.0 * double(stats.cpuTimeNs - slot.lastCpuNs) / wall : 0.0;
             slot.lastCpuNs = stats.cpuTimeNs;
             slot.stats = stats;
+            WorkerSlot* shared = m_job->slot(i);
+            shared->cpuPercent.store(slot.cpuPercent, std::memory_order_relaxed);
+            shared->rssBytes.store(stats.rssBytes, std::memory_order_relaxed);
+            shared->pssBytes.store(stats.pssBytes, std::memory_order_relaxed);
         }
         m_peakMemory = qMax(m_peakMemory, reading.totalBytes);
+        m_job->header()->memoryBytes.store(reading.totalBytes, std::memory_order_relaxed);
+        m_job->header()->peakMemoryBytes.store(m_peakMemory, std::memory_order_relaxed);
         emit memorySampled(reading.totalBytes);
     };
     if (now) {
@@ -824,6 +854,9 @@ void Pool::finish(bool cancelled)
     for (WorkerInfo& info : result.workerStats)
         info.state = WorkerState::Finished;
     m_progress.done = result.doneCount() + result.failedPositions().size();
+    JobSegmentHeader* header = m_job->header();
+    header->endNs.store(m_job->header()->startNs + elapsedNs, std::memory_order_relaxed);
+    header->outcome.store(qint32(cancelled ? JobOutcome::Cancelled : JobOutcome::Finished), std::memory_order_release);
     emit progressChanged(m_progress.done, m_progress.total, m_progress.rate);
     emit logMessage(cancelled ? tr("Job %1: cancelled after %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3)
                               : tr("Job %1: done in %2 s").arg(m_jobId).arg(result.elapsedS, 0, 'f', 3));
@@ -844,20 +877,12 @@ bool Pool::isWarm() const
 
 QVariantMap Pool::figures() const
 {
-    if (!m_job || !m_kernelDef || !m_kernelDef->figures || !m_job->accumulator())
-        return {};
-    return m_kernelDef->figures(m_params, *m_job->accumulator(), countDone());
+    return m_reader.figures(m_kernelDef, m_params);
 }
 
 QVector<qint64> Pool::readAccumulator() const
 {
-    const SharedAccumulator* accumulator = m_job ? m_job->accumulator() : nullptr;
-    if (!accumulator)
-        return {};
-    QVector<qint64> cells(accumulator->cellCount());
-    for (qint64 i = 0; i < cells.size(); ++i)
-        cells[i] = accumulator->load(i);
-    return cells;
+    return m_reader.readAccumulator();
 }
 
 void Pool::maybeComplete()
@@ -901,6 +926,8 @@ void Pool::fail(const QString& error)
     m_timer.stop();
     m_killTimer.stop();
     m_job->header()->cancel.store(1, std::memory_order_release);
+    m_job->header()->endNs.store(monotonicNs(), std::memory_order_relaxed);
+    m_job->header()->outcome.store(qint32(JobOutcome::Failed), std::memory_order_release);
     for (auto& slot : m_slots) {
         if (!slot->process)
             continue;
@@ -919,6 +946,9 @@ void Pool::release()
 {
     m_timer.stop();
     m_killTimer.stop();
+    withdrawJob(m_announcement); // before the segment goes: an attached monitor then reads the end
+    m_announcement.clear();
+    m_reader.reset(nullptr);
     m_job.reset(); // removes the job segment
     m_pendingLaunches.clear();
     m_result.values = ResultValues(); // the output array now belongs to whoever took the result
@@ -929,47 +959,12 @@ void Pool::release()
 
 QVector<WorkerInfo> Pool::workers() const
 {
-    QVector<WorkerInfo> infos;
-    if (!m_job)
-        return infos;
-    const qint64 now = monotonicNs();
-    for (int i = 0; i < int(m_slots.size()); ++i) {
-        const Slot& slot = *m_slots[i];
-        const WorkerSlot* shared = m_job->slot(i);
-        WorkerInfo info;
-        info.slot = i;
-        info.pid = slot.pid;
-        info.state = WorkerState(shared->state.load(std::memory_order_relaxed));
-        info.rangeBegin = shared->rangeBegin.load(std::memory_order_relaxed);
-        info.rangeEnd = shared->rangeEnd.load(std::memory_order_relaxed);
-        info.tasksDone = shared->tasksDone.load(std::memory_order_relaxed);
-        info.chunksDone = shared->chunksDone.load(std::memory_order_relaxed);
-        const qint64 beat = shared->heartbeatNs.load(std::memory_order_relaxed);
-        info.heartbeatAgeS = beat > 0 ? double(now - beat) / 1e9 : 0.0;
-        info.busyS = double(shared->busyNs.load(std::memory_order_relaxed)) / 1e9;
-        info.restarts = slot.restarts;
-        info.cpuPercent = slot.cpuPercent;
-        info.rssBytes = slot.stats.rssBytes;
-        info.pssBytes = slot.stats.pssBytes;
-        infos.append(info);
-    }
-    return infos;
+    return m_reader.workers();
 }
 
 qint64 Pool::readResults(qint64 from, qint64 count, double* values, quint8* status) const
 {
-    if (!m_job || from < 0 || from >= m_job->taskCount())
-        return 0;
-    count = qMin(count, m_job->taskCount() - from);
-    const int width = m_job->header()->resultWidth;
-    for (qint64 p = from; p < from + count; ++p) {
-        const quint8 s = __atomic_load_n(&m_job->status()[p], __ATOMIC_ACQUIRE);
-        if (status)
-            status[p - from] = s;
-        if (values)
-            std::memcpy(values + (p - from) * width, m_job->results() + p * width, sizeof(double) * size_t(width));
-    }
-    return count;
+    return m_reader.readResults(from, count, values, status);
 }
 
 QString Pool::jobSegmentName() const

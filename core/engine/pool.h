@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/jobreader.h"
+#include "engine/jobsource.h"
 #include "job/jobresult.h"
 #include "job/jobspec.h"
 #include "protocol/framing.h"
@@ -19,20 +21,12 @@ namespace sharedmap {
 
 struct KernelDef;
 
-/// Where a job stands: positions completed (done or failed) out of the total, and the rate.
-struct JobProgress
-{
-    qint64 done = 0;
-    qint64 total = 0;
-    double rate = 0; ///< tasks per second over the last second
-    double elapsedS = 0;
-};
-
 /// The worker pool: the one facade through which the CLI and the GUI run jobs. It puts the job
 /// in a shared segment, starts `sharedmap-worker` processes asynchronously, lets them claim
 /// chunks themselves, samples their counters on a timer (never per task) and reports through
-/// signals. Workers that crash are replaced and their unfinished positions queued again.
-class Pool : public QObject
+/// signals. Workers that crash are replaced and their unfinished positions queued again. Each
+/// job is announced in the per-user jobs folder while it runs, so other processes can attach.
+class Pool : public JobSource
 {
     Q_OBJECT
 public:
@@ -64,38 +58,27 @@ public:
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
 
-    bool isRunning() const { return m_job != nullptr; }
+    bool isRunning() const override { return m_job != nullptr; }
     /// Warm pool between jobs: every worker is parked with the whole input in its page tables,
     /// so the next job on that array takes no page fault (what a second Run in the window gets).
     bool isWarm() const;
-    quint64 currentJobId() const { return m_jobId; }
-    /// Where the job stands now: counters read live, the rate from the last second of samples.
-    JobProgress progress() const;
-    /// The running job as planned: spec, indices, workers, input; its values are the output
-    /// array as the workers fill it (a position's values are final once its status is not
-    /// Pending, see readResults()).
-    const JobResult& currentJob() const { return m_result; }
-    QVector<WorkerInfo> workers() const;
-    /// Copies results and statuses of positions [from, from + count) of the running job, for
-    /// live views that pull. Returns the number of positions copied.
-    qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const;
-    /// The running job's shared accumulator (histogram counts, the race counter), read live;
-    /// empty when its kernel has none.
-    QVector<qint64> readAccumulator() const;
-    /// The running job's kernel figures (e.g. `counter`, `expected_counter`), read live.
-    QVariantMap figures() const;
+    quint64 currentJobId() const override { return m_jobId; }
+    JobProgress progress() const override;
+    const JobResult& currentJob() const override { return m_result; }
+    QVector<WorkerInfo> workers() const override;
+    qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const override;
+    QVector<qint64> readAccumulator() const override;
+    QVariantMap figures() const override;
     /// Name of the running job's segment (tests check it is gone afterwards).
     QString jobSegmentName() const;
+    /// The running job's announcement file (empty when none could be written).
+    QString announcementPath() const { return m_announcement; }
 
 signals:
+    // progressChanged, chunkFinished, memorySampled, finished and failed come from JobSource.
     void started(quint64 jobId);
-    void progressChanged(qint64 done, qint64 total, double rate);
     void workerStateChanged(int slot, sharedmap::WorkerState state);
-    void chunkFinished(const sharedmap::ChunkEvent& chunk);
-    void memorySampled(qint64 totalPssBytes);
     void logMessage(const QString& message);
-    void finished(const sharedmap::JobResult& result);
-    void failed(const QString& error);
     /// Every parked worker now holds the whole input in its page tables (see isWarm()).
     void warmed();
 
@@ -124,6 +107,10 @@ private:
     void checkTimeout(int slot);
     void sampleMemory(bool now);
     qint64 countDone() const;
+    /// Publishes in the job segment what only the pool counts (positions it completed itself:
+    /// resumed, failed after crashes; retried chunks), for monitors attached from elsewhere.
+    void publishCounts();
+    void announce();
     void finish(bool cancelled);
     void fail(const QString& error);
     void stopProcesses(int graceMs, bool park);
@@ -139,6 +126,8 @@ private:
 
     // State of the running job.
     std::unique_ptr<JobSegment> m_job;
+    JobReader m_reader; ///< reads m_job as an attached monitor reads it
+    QString m_announcement; ///< the job's file in the jobs folder
     std::shared_ptr<const SharedArray> m_input;
     QString m_warmInput; ///< segment of the input parked workers keep mapped
     JobSpec m_spec;

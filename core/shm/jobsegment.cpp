@@ -125,10 +125,10 @@ std::unique_ptr<JobSegment> JobSegment::create(const Layout& layout, QString* er
     return job;
 }
 
-std::unique_ptr<JobSegment> JobSegment::attach(const QString& name, QString* error)
+std::unique_ptr<JobSegment> JobSegment::attach(const QString& name, QString* error, bool writable)
 {
     std::unique_ptr<JobSegment> job(new JobSegment);
-    job->m_segment = SharedSegment::attach(name, true, error);
+    job->m_segment = SharedSegment::attach(name, writable, error);
     if (!job->m_segment)
         return nullptr;
     if (job->m_segment->size() < qint64(sizeof(JobSegmentHeader))) {
@@ -144,15 +144,17 @@ std::unique_ptr<JobSegment> JobSegment::attach(const QString& name, QString* err
     job->bindPointers();
     const JobSegmentHeader& h = *job->m_header;
     const QString outputName = QString::fromLatin1(h.outputSegment);
-    job->m_output = SharedArray::attach(outputName, error, true);
+    job->m_output = SharedArray::attach(outputName, error, writable);
     if (!job->m_output)
         return nullptr;
     const ArrayMeta& meta = job->m_output->meta();
-    job->m_results = reinterpret_cast<double*>(job->m_output->mutableData());
+    // Read-only, the pointer is only ever read through (the mapping would fault on a write).
+    job->m_results = writable ? reinterpret_cast<double*>(job->m_output->mutableData())
+                              : const_cast<double*>(reinterpret_cast<const double*>(job->m_output->view().data));
     if (!job->m_results || meta.dtype != DType::Float64 || meta.fortranOrder || meta.shape.isEmpty()
         || meta.shape[0] != h.taskCount || meta.elementCount() != h.taskCount * h.resultWidth) {
-        *error = QStringLiteral("job segment %1: its output %2 is not a writable float64 array of %3 × %4 values")
-                     .arg(name, outputName)
+        *error = QStringLiteral("job segment %1: its output %2 is not a %3float64 array of %4 × %5 values")
+                     .arg(name, outputName, writable ? QStringLiteral("writable ") : QString())
                      .arg(h.taskCount)
                      .arg(h.resultWidth);
         return nullptr;

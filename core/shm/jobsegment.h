@@ -22,8 +22,10 @@ struct ChunkRecord
     qint64 endNs;
 };
 
-/// Per-worker slot, on its own cache lines: only its worker writes it (the pool resets it
-/// between worker processes), so no line is written by two workers.
+/// Per-worker slot, on its own cache lines: its worker writes the counters (the pool resets them
+/// between worker processes), so no line is written by two workers. The pool publishes what only
+/// it measures (restarts, CPU, memory) beside the ring, so a monitor in another process reads
+/// the same worker table as the pool's own.
 struct alignas(64) WorkerSlot
 {
     static constexpr int kRingSize = 64;
@@ -38,7 +40,20 @@ struct alignas(64) WorkerSlot
     std::atomic<qint64> heartbeatNs;
     std::atomic<qint64> busyNs; ///< time spent inside chunks
     alignas(64) std::atomic<quint64> ringWritten; ///< records written so far (index = n % kRingSize)
+    std::atomic<qint32> restarts; ///< by the pool: workers started again in this slot after a crash
+    std::atomic<double> cpuPercent; ///< by the pool: CPU use over its last memory sample
+    std::atomic<qint64> rssBytes; ///< by the pool, from /proc
+    std::atomic<qint64> pssBytes;
     ChunkRecord ring[kRingSize];
+};
+
+/// How the pool ended a job, published in the job segment for monitors in other processes.
+enum class JobOutcome : qint32
+{
+    Running = 0,
+    Finished,
+    Cancelled,
+    Failed
 };
 
 /// A range of positions queued again after a worker died holding it.
@@ -56,7 +71,7 @@ struct RetryRange
 struct JobSegmentHeader
 {
     static constexpr char kMagic[8] = { 'S', 'M', 'J', 'O', 'B', '0', '0', '1' };
-    static constexpr quint32 kVersion = 3;
+    static constexpr quint32 kVersion = 4;
 
     char magic[8];
     quint32 version;
@@ -89,7 +104,18 @@ struct JobSegmentHeader
     std::atomic<qint64> retryClaimed; ///< retry ranges workers have taken
     alignas(64) std::atomic<qint32> cancel;
     std::atomic<qint64> firstTaskNs; ///< set once, by the first worker to start a task
+
+    // Written by the pool only: the figures it alone knows, so that a monitor attached from
+    // another process (engine/attachedjob.h) shows what the pool's own monitor shows.
+    alignas(64) std::atomic<qint64> settledPositions; ///< completed without a worker: resumed, or failed after crashes
+    std::atomic<double> rate; ///< tasks per second over the last second, as last sampled
+    std::atomic<qint64> memoryBytes; ///< last memory reading of the app and its workers (PSS)
+    std::atomic<qint64> peakMemoryBytes;
+    std::atomic<qint64> retriedChunks;
+    std::atomic<qint64> endNs; ///< CLOCK_MONOTONIC when the job ended; 0 while it runs
+    std::atomic<qint32> outcome; ///< JobOutcome
 };
+static_assert(std::atomic<double>::is_always_lock_free, "shared figures must be lock-free");
 
 /// Monotonic clock in nanoseconds, shared by all processes of the machine.
 qint64 monotonicNs();
@@ -116,11 +142,13 @@ public:
     /// Creates and initialises a segment for `layout` (statuses Pending) and its output array
     /// (results NaN).
     static std::unique_ptr<JobSegment> create(const Layout& layout, QString* error);
-    /// Attaches (read-write) to a job segment and its output array, and validates every offset,
-    /// size and the output's shape before use.
-    static std::unique_ptr<JobSegment> attach(const QString& name, QString* error);
+    /// Attaches to a job segment and its output array, and validates every offset, size and the
+    /// output's shape before use. Read-write for workers; read-only (`SHM_RDONLY`: any write
+    /// faults) for a monitor in another process.
+    static std::unique_ptr<JobSegment> attach(const QString& name, QString* error, bool writable = true);
 
     QString name() const { return m_segment->name(); }
+    bool isWritable() const { return m_segment->isWritable(); }
     qint64 bytes() const { return m_segment->size(); }
     JobSegmentHeader* header() const { return m_header; }
     WorkerSlot* slot(int i) const { return m_slots + i; }

@@ -149,6 +149,14 @@
         <source>Load a kernel plugin (repeatable).</source>
         <translation>载入内核插件（可重复）。</translation>
     </message>
+    <message>
+        <source>Show the running job of process PID (a sharedmap-cli run, a script, another window) live in the Monitor, read-only; see &apos;sharedmap-cli jobs&apos;.</source>
+        <translation>在监视器中实时、只读地显示进程 PID 正在运行的任务（sharedmap-cli 运行、脚本或另一个窗口）；参见 'sharedmap-cli jobs'。</translation>
+    </message>
+    <message>
+        <source>--attach needs a process id, not &apos;%1&apos;</source>
+        <translation>--attach 需要一个进程号，而不是 '%1'</translation>
+    </message>
 </context>
 <context>
     <name>Kernels</name>
@@ -431,6 +439,86 @@
     <message>
         <source>loading cancelled</source>
         <translation>载入已取消</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::AttachDialog</name>
+    <message>
+        <source>Attach to running job</source>
+        <translation>附加到运行中的任务</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>程序</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>内核</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始于</translation>
+    </message>
+    <message>
+        <source>Jobs of yours running now: from sharedmap-cli, Python scripts and other windows</source>
+        <translation>你此刻正在运行的任务：来自 sharedmap-cli、Python 脚本和其他窗口</translation>
+    </message>
+    <message>
+        <source>&amp;Attach</source>
+        <translation>附加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show the job live in the Monitor, read-only; Cancel there stops it, closing the window only detaches</source>
+        <translation>在监视器中只读地实时显示该任务；在那里取消会停止它，关闭窗口只会断开</translation>
+    </message>
+    <message>
+        <source>(no input)</source>
+        <translation>（无输入）</translation>
+    </message>
+    <message>
+        <source>%1/%2 (%3%)</source>
+        <translation>%1/%2（%3%）</translation>
+    </message>
+    <message>
+        <source>%1 tasks/s</source>
+        <translation>%1 任务/秒</translation>
+    </message>
+    <message>
+        <source>No job of yours is running. Jobs started by sharedmap-cli, by Python scripts and by other SharedMap windows appear here while they run.</source>
+        <translation>你没有正在运行的任务。由 sharedmap-cli、Python 脚本和其他 SharedMap 窗口启动的任务在运行时会显示在这里。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running job(s). The list is read again every second.</source>
+        <translation>
+            <numerusform>%n 个运行中的任务。列表每秒重新读取一次。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::AttachedJob</name>
+    <message>
+        <source>failed in process %1, which ran the job (its summary has the reason)</source>
+        <translation>在运行该任务的进程 %1 中失败（原因见其摘要）</translation>
+    </message>
+    <message>
+        <source>the job failed in process %1, which ran it</source>
+        <translation>任务在运行它的进程 %1 中失败</translation>
     </message>
 </context>
 <context>
@@ -1577,6 +1665,70 @@ From %2</source>
         <source>Counts of job %1 (%2 %3) added as the array &quot;%4&quot;</source>
         <translation>作业 %1 的计数（%2 %3）已作为数组“%4”加入</translation>
     </message>
+    <message>
+        <source>&amp;Attach to running job…</source>
+        <translation>附加到运行中的任务(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Watch a job that sharedmap-cli, a Python script or another window is running: read-only; Cancel stops it, closing the window only detaches</source>
+        <translation>观看 sharedmap-cli、Python 脚本或另一个窗口正在运行的任务：只读；取消会停止它，关闭窗口只会断开</translation>
+    </message>
+    <message>
+        <source>Sent SIGINT to process %1 to cancel its job</source>
+        <translation>已向进程 %1 发送 SIGINT 以取消其任务</translation>
+    </message>
+    <message>
+        <source>Asked process %1 to stop…</source>
+        <translation>已请求进程 %1 停止…</translation>
+    </message>
+    <message>
+        <source>Cannot cancel the attached job: %1</source>
+        <translation>无法取消所附加的任务：%1</translation>
+    </message>
+    <message>
+        <source>This window is running a job: cancel it or let it finish before attaching to another.</source>
+        <translation>此窗口正在运行任务：请先取消或等待其完成，再附加到其他任务。</translation>
+    </message>
+    <message>
+        <source>Cannot attach: there is no process %1.</source>
+        <translation>无法附加：不存在进程 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot attach: process %1 belongs to another user, and only its owner may watch its jobs.</source>
+        <translation>无法附加：进程 %1 属于另一个用户，只有其所有者可以观看它的任务。</translation>
+    </message>
+    <message>
+        <source>Cannot attach: process %1 is not running a SharedMap job.</source>
+        <translation>无法附加：进程 %1 没有在运行 SharedMap 任务。</translation>
+    </message>
+    <message>
+        <source>Cannot attach to process %1: %2</source>
+        <translation>无法附加到进程 %1：%2</translation>
+    </message>
+    <message>
+        <source>The attached job failed: %1</source>
+        <translation>所附加的任务失败：%1</translation>
+    </message>
+    <message>
+        <source>Attached to job %1 of process %2 (%3): %4 over %5 indices, read-only</source>
+        <translation>已附加到进程 %2（%3）的任务 %1：%4，共 %5 个索引，只读</translation>
+    </message>
+    <message>
+        <source>Watching %1 of process %2: Cancel stops it, closing only detaches</source>
+        <translation>正在观看进程 %2 的 %1：取消会停止它，关闭只会断开</translation>
+    </message>
+    <message>
+        <source>Process %1 ended without finishing its job: the Monitor shows what it had computed.</source>
+        <translation>进程 %1 未完成其任务就结束了：监视器显示它已计算的结果。</translation>
+    </message>
+    <message>
+        <source>The attached job was cancelled</source>
+        <translation>所附加的任务已取消</translation>
+    </message>
+    <message>
+        <source>The attached job is done (%1 s)</source>
+        <translation>所附加的任务已完成（%1 秒）</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::MemoryPlot</name>
@@ -1782,6 +1934,10 @@ From %2</source>
     <message>
         <source>Job failed: %1</source>
         <translation>任务失败：%1</translation>
+    </message>
+    <message>
+        <source>Job %1 is not announced to other processes: %2</source>
+        <translation>任务 %1 未向其他进程公布：%2</translation>
     </message>
 </context>
 <context>
