@@ -7,6 +7,7 @@
 #include "cli/progressbar.h"
 #include "engine/cleanup.h"
 #include "engine/pool.h"
+#include "engine/pythonprobe.h"
 #include "io/arrayloader.h"
 #include "io/formats/rawformat.h"
 #include "io/generator.h"
@@ -22,6 +23,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -38,7 +40,7 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
                       "A parallel map over arrays held once in shared memory.\n"
                       "\n"
                       "Commands:\n"
-                      "  run        run a kernel over the indices of an array with worker processes\n"
+                      "  run        run a kernel, or your Python function, over the indices of an array\n"
                       "  kernels    list the kernels, their descriptions and parameters\n"
                       "  info       describe an input file: dtype, shape, order, bytes\n"
                       "  generate   write a .npy file of demo data\n"
@@ -479,9 +481,13 @@ public:
 private:
     int buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet);
     void installSignalHandlers();
+    /// Probes the job's Python function in a worker process; returns an exit code, or -1 to go on.
+    int probePython();
     void onFinished(const JobResult& result);
 
     Pool m_pool;
+    PythonProbe m_probe;
+    PythonProbeResult m_probeResult;
     ProgressBar m_bar;
     JobSpec m_spec;
     std::shared_ptr<SharedArray> m_input;
@@ -504,6 +510,12 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     const InputOptionSet inputOptions;
     const QCommandLineOption kernel(
         QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."), QStringLiteral("NAME"));
+    const QCommandLineOption python(
+        QStringLiteral("python"),
+        QStringLiteral("Run your Python function instead of a kernel: FUNCTION(a, B, **params) of FILE.py, B the "
+                       "input as a read-only NumPy array (FUNCTION(a, **params) without --input). --param K=V "
+                       "are its keyword arguments (Python literals, else strings)."),
+        QStringLiteral("FILE.py:FUNCTION"));
     const QCommandLineOption param(
         QStringLiteral("param"),
         QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
@@ -543,8 +555,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     const QCommandLineOption plugin(
         QStringLiteral("plugin"),
         QStringLiteral("Load a kernel plugin (.so built with the SharedMap SDK). Repeatable."), QStringLiteral("PATH"));
-    parser.addOptions({ job, input, kernel, param, indices, workers, chunk, retries, timeout, mode, output, summary,
-                        resume, quietOption, plugin });
+    parser.addOptions({ job, input, kernel, python, param, indices, workers, chunk, retries, timeout, mode, output,
+                        summary, resume, quietOption, plugin });
     inputOptions.addTo(parser);
     if (const int code = parseCommand(
             parser, arguments, QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
@@ -567,8 +579,21 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     // A one-shot run maps a .npy in place when it can (no load, a faster first pass), unless
     // --load says otherwise.
     spec->inputOptions.preferMap = !parser.isSet(inputOptions.load) && !spec->inputOptions.map;
-    if (parser.isSet(kernel))
+    if (parser.isSet(kernel) && parser.isSet(python))
+        return usageError(QStringLiteral("give --kernel or --python, not both"));
+    if (parser.isSet(kernel)) {
         spec->kernel = parser.value(kernel);
+        spec->python = {}; // overrides a job file's Python function
+    }
+    if (parser.isSet(python)) {
+        // FILE.py:FUNCTION, split at the last ':' (a path may hold one).
+        const QString value = parser.value(python);
+        const int colon = value.lastIndexOf(QLatin1Char(':'));
+        if (colon <= 0 || colon == value.size() - 1)
+            return usageError(QStringLiteral("--python needs FILE.py:FUNCTION, not '%1'").arg(value));
+        spec->python = { value.left(colon), value.mid(colon + 1) };
+        spec->kernel.clear(); // overrides a job file's kernel
+    }
     spec->plugins += parser.values(plugin);
     if (const int code = loadPlugins(spec->plugins); code >= 0)
         return code;
@@ -636,6 +661,7 @@ void RunCommand::installSignalHandlers()
     connect(watcher, &SignalWatcher::received, this, [this](int signal) {
         if (m_signal == 0)
             m_signal = signal;
+        m_probe.cancel();
         m_pool.cancel();
     });
 }
@@ -652,8 +678,7 @@ int RunCommand::exec(const QStringList& arguments)
     // prints exactly one line.
     const QVector<StaleSegment> stale = cleanUpStaleRuns();
 
-    const KernelDef* def = KernelRegistry::instance().find(m_spec.kernel);
-    if (def->info.needsInput) {
+    if (m_spec.needsInput()) {
         QElapsedTimer clock;
         clock.start();
         QString error;
@@ -662,11 +687,17 @@ int RunCommand::exec(const QStringList& arguments)
             return usageError(error);
         m_loadS = double(clock.nsecsElapsed()) / 1e9;
     }
+    if (m_spec.python.isSet()) {
+        if (const int code = probePython(); code >= 0)
+            return code;
+    }
     if (resultFormatRestrictsShape(m_spec.output)) {
         // The output format must fit the results before any work is done (e.g. PNG needs rows);
         // only such formats pay for planning the job here as well as in the pool.
         JobPlan plan;
         QString error = planJob(m_spec, m_input ? &m_input->meta() : nullptr, &plan);
+        if (m_spec.python.isSet())
+            plan.resultShape = m_probeResult.resultShape;
         if (error.isEmpty())
             error = checkResultFormat(m_spec.output, plan.resultShape, plan.accumulatorCells > 0);
         if (!error.isEmpty())
@@ -678,6 +709,10 @@ int RunCommand::exec(const QStringList& arguments)
     QObject::connect(&m_pool, &Pool::progressChanged, this,
                      [this](qint64 done, qint64 total, double rate) { m_bar.update(done, total, rate); });
     QObject::connect(&m_pool, &Pool::finished, this, [this](const JobResult& result) { onFinished(result); });
+    // What workers print (a Python function's print(), its tracebacks) goes to stderr, by worker.
+    QObject::connect(&m_pool, &Pool::workerOutput, this, [this](int slot, const QString& line) {
+        m_bar.printLine(QStringLiteral("[worker %1] %2").arg(slot).arg(line));
+    });
     QObject::connect(&m_pool, &Pool::failed, this, [this](const QString& error) {
         printError(error);
         m_exitCode = ExitFailure;
@@ -695,8 +730,13 @@ int RunCommand::exec(const QStringList& arguments)
                     .arg(m_resumeFrom));
         previous = ResultValues(partial);
     }
-    const quint64 id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
-                                              : m_pool.resume(m_spec, m_input, previous, &error);
+    quint64 id = 0;
+    if (m_spec.python.isSet())
+        id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, m_probeResult, &error)
+                                    : m_pool.resume(m_spec, m_input, previous, m_probeResult, &error);
+    else
+        id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
+                                    : m_pool.resume(m_spec, m_input, previous, &error);
     if (id == 0)
         return usageError(error);
     for (const StaleSegment& segment : stale)
@@ -704,6 +744,26 @@ int RunCommand::exec(const QStringList& arguments)
                      qint64(segment.ownerPid));
     m_bar.update(0, m_pool.progress().total, 0, true);
     return QCoreApplication::exec();
+}
+
+int RunCommand::probePython()
+{
+    // The function is checked (and its first positions computed) in a worker process before
+    // any job worker starts: a refused file is exit 2 with one line; a crash there is too.
+    JobPlan plan;
+    const QString error = planJob(m_spec, m_input ? &m_input->meta() : nullptr, &plan);
+    if (!error.isEmpty())
+        return usageError(error);
+    m_probe.probeJob(m_spec, m_input.get(), plan.indices);
+    m_probeResult = m_probe.waitForResult();
+    if (m_signal)
+        return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
+    if (!m_probeResult.ok)
+        return usageError(m_probeResult.error);
+    if (m_probeResult.halted())
+        std::fprintf(stderr, "sharedmap-cli: warning: %s raised for the first %lld positions: the job stops there\n",
+                     qPrintable(m_spec.python.label()), qint64(m_probeResult.calls.size()));
+    return -1;
 }
 
 void RunCommand::onFinished(const JobResult& finished)

@@ -7,7 +7,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -50,6 +52,7 @@ struct Pool::Slot
     ProcessStats stats;
     double cpuPercent = 0;
     QByteArray stderrTail;
+    QByteArray stderrLine; ///< the start of a line the worker has not finished writing
     QElapsedTimer launched;
     qint64 lastTasksDone = -1; ///< for the task timeout: progress seen at lastProgressNs
     qint64 lastRangeBegin = -1;
@@ -99,20 +102,40 @@ Pool::~Pool()
 
 quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
 {
-    return beginJob(spec, std::move(input), nullptr, error);
+    return beginJob(spec, std::move(input), nullptr, nullptr, error);
 }
 
 quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                      QString* error)
 {
-    return beginJob(spec, std::move(input), &previous, error);
+    return beginJob(spec, std::move(input), &previous, nullptr, error);
+}
+
+quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const PythonProbeResult& probe,
+                    QString* error)
+{
+    return beginJob(spec, std::move(input), nullptr, &probe, error);
+}
+
+quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
+                     const PythonProbeResult& probe, QString* error)
+{
+    return beginJob(spec, std::move(input), &previous, &probe, error);
 }
 
 quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
-                       QString* error)
+                       const PythonProbeResult* probe, QString* error)
 {
     if (m_job) {
         *error = QStringLiteral("a job is already running");
+        return 0;
+    }
+    if (spec.python.isSet() && !probe) {
+        *error = QStringLiteral("a Python job starts from its probe (PythonProbe::probeJob, then Pool::start with it)");
+        return 0;
+    }
+    if (probe && !probe->ok) {
+        *error = probe->error;
         return 0;
     }
     JobPlan plan;
@@ -120,6 +143,19 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     if (!problem.isEmpty()) {
         *error = problem;
         return 0;
+    }
+    if (spec.python.isSet()) {
+        // The probe fixed the shape of every result (a number when none of its calls succeeded).
+        plan.resultShape = probe->shapeKnown ? probe->resultShape : QVector<qint64>();
+        plan.resultWidth = 1;
+        for (qint64 extent : plan.resultShape)
+            plan.resultWidth *= extent;
+        if (plan.resultWidth < 1 || plan.resultWidth > std::numeric_limits<qint32>::max()) {
+            *error = QStringLiteral("%1 returns %2 values per index: too many for one result (or none)")
+                         .arg(spec.kernelLabel())
+                         .arg(plan.resultWidth);
+            return 0;
+        }
     }
     const KernelDef* def = plan.kernel;
     if (!def->info.needsInput)
@@ -150,7 +186,18 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
             keptCount += complete;
         }
     }
-    const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount));
+    // A Python probe computed the first positions already: those results are the job's.
+    QVector<const PythonProbeCall*> probed;
+    if (probe) {
+        for (const PythonProbeCall& call : probe->calls) {
+            if (call.position >= 0 && call.position < tasks && (kept.isEmpty() || !kept[call.position])
+                && (!call.ok || call.values.size() == width) && indices.at(call.position) == call.index)
+                probed.append(&call);
+        }
+    }
+    int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount - probed.size()));
+    if (probe && probe->halted())
+        workers = 0; // none of the probed positions gave a result: the job stops there
     const bool copy = spec.mode == QLatin1String("copy");
     if (copy && input) {
         // The tutorial's MemoryError, explained before it happens.
@@ -176,8 +223,18 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     layout.indexSpace = space;
     layout.indices = indices;
     layout.inputSegment = input ? input->segmentName() : QString();
-    QJsonObject segmentSpec { { QStringLiteral("kernel"), spec.kernel },
+    QJsonObject segmentSpec { { QStringLiteral("kernel"), spec.kernelLabel() },
                               { QStringLiteral("params"), QJsonObject::fromVariantMap(params) } };
+    if (spec.python.isSet()) {
+        QJsonArray shape;
+        for (qint64 extent : plan.resultShape)
+            shape.append(extent);
+        segmentSpec.insert(QStringLiteral("python"),
+                           QJsonObject { { QStringLiteral("file"), QFileInfo(spec.python.file).absoluteFilePath() },
+                                         { QStringLiteral("display"), spec.python.file },
+                                         { QStringLiteral("function"), spec.python.function },
+                                         { QStringLiteral("result_shape"), shape } });
+    }
     if (!def->pluginPath.isEmpty())
         segmentSpec.insert(QStringLiteral("plugin"), def->pluginPath); // the workers load the same file
     layout.spec = QJsonDocument(segmentSpec).toJson(QJsonDocument::Compact);
@@ -206,6 +263,17 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_kernelFailures.clear();
     m_retriedChunks = 0;
     m_resumed = keptCount;
+    m_probed = 0;
+    for (const PythonProbeCall* call : probed) {
+        if (call->ok) {
+            std::copy_n(call->values.constData(), size_t(width), m_job->results() + call->position * width);
+            m_job->status()[call->position] = Done;
+            ++m_probed;
+        } else {
+            m_job->status()[call->position] = Failed;
+            m_failureReasons.insert(call->position, call->reason);
+        }
+    }
     m_idleCrashes = 0;
     m_cancelling = false;
     m_finishing = false;
@@ -218,7 +286,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_result = JobResult();
     m_result.jobId = m_jobId;
     m_result.spec = spec;
-    m_result.kernelName = spec.kernel;
+    m_result.kernelName = spec.kernelLabel();
     if (m_input) {
         m_result.inputMeta = m_input->meta();
         m_result.inputPath = m_input->sourcePath().isEmpty() ? spec.input : m_input->sourcePath();
@@ -262,7 +330,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_timer.start();
     emit started(m_jobId);
     emit logMessage(
-        tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernel).arg(tasks).arg(workers));
+        tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernelLabel()).arg(tasks).arg(workers));
     if (workers == 0) {
         const quint64 id = m_jobId;
         QTimer::singleShot(0, this, [this, id] {
@@ -334,6 +402,7 @@ void Pool::launch(int index)
     Slot& slot = *m_slots[index];
     slot.pid = 0;
     slot.reader = protocol::FrameReader();
+    slot.stderrLine.clear();
     slot.copySent = 0;
 
     auto* process = new QProcess(this);
@@ -353,10 +422,7 @@ void Pool::launch(int index)
         const QByteArray text = process->readAllStandardError();
         Slot& s = *m_slots[index];
         s.stderrTail = (s.stderrTail + text).right(2000);
-        for (const QByteArray& line : text.split('\n')) {
-            if (!line.trimmed().isEmpty())
-                emit logMessage(tr("worker %1: %2").arg(index).arg(QString::fromLocal8Bit(line.trimmed())));
-        }
+        forwardOutput(index, text, false);
     });
     connect(process, &QProcess::finished, this,
             [this, process, index](int code, QProcess::ExitStatus status) { onExited(process, index, code, status); });
@@ -370,6 +436,34 @@ void Pool::launch(int index)
     }
     process->start(QIODevice::ReadWrite);
     emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::forwardOutput(int index, const QByteArray& text, bool flush)
+{
+    // Whole lines only: a worker's print() may reach us in pieces.
+    Slot& slot = *m_slots[index];
+    slot.stderrLine += text;
+    qsizetype from = 0;
+    for (;;) {
+        const qsizetype end = slot.stderrLine.indexOf('\n', from);
+        if (end < 0 && !(flush && from < slot.stderrLine.size()))
+            break;
+        QByteArray line = slot.stderrLine.mid(from, end < 0 ? -1 : end - from);
+        from = end < 0 ? slot.stderrLine.size() : end + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.trimmed().isEmpty())
+            continue;
+        const QString decoded = QString::fromLocal8Bit(line);
+        emit workerOutput(index, decoded);
+        emit logMessage(tr("worker %1: %2").arg(index).arg(decoded.trimmed()));
+    }
+    slot.stderrLine.remove(0, from);
+    if (slot.stderrLine.size() > (1 << 16)) { // a line without end: show it in pieces
+        const QByteArray piece = slot.stderrLine;
+        slot.stderrLine.clear();
+        forwardOutput(index, piece, true);
+    }
 }
 
 void Pool::sendCopy(QProcess* process, int index, bool first)
@@ -450,6 +544,7 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
     if (index >= int(m_slots.size()) || m_slots[index]->process != process)
         return;
     Slot& slot = *m_slots[index];
+    forwardOutput(index, process->readAllStandardError(), true); // its last words, a traceback without a newline
     slot.process = nullptr;
     if (!m_job)
         return;
@@ -616,7 +711,7 @@ void Pool::cancel()
 
 qint64 Pool::countDone() const
 {
-    qint64 done = m_failureReasons.size() + m_resumed;
+    qint64 done = m_failureReasons.size() + m_resumed + m_probed;
     for (int i = 0; i < int(m_slots.size()); ++i)
         done += m_job->slot(i)->tasksDone.load(std::memory_order_relaxed);
     return qMin(done, m_job->taskCount());

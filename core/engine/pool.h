@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/pythonprobe.h"
 #include "job/jobresult.h"
 #include "job/jobspec.h"
 #include "protocol/framing.h"
@@ -58,6 +59,14 @@ public:
     /// written by an earlier run) are all non-NaN are kept as done; only the others are computed.
     quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                    QString* error);
+    /// start() and resume() for a job that runs a Python function (`spec.python`): `probe` is
+    /// what PythonProbe::probeJob() found for this spec, input and indices. Its shape is every
+    /// result's shape, and its calls are those positions' results (not computed again); when
+    /// none of them succeeded, the job ends after them (halted()).
+    quint64 start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const PythonProbeResult& probe,
+                  QString* error);
+    quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
+                   const PythonProbeResult& probe, QString* error);
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
@@ -92,6 +101,9 @@ signals:
     void chunkFinished(const sharedmap::ChunkEvent& chunk);
     void memorySampled(qint64 totalPssBytes);
     void logMessage(const QString& message);
+    /// One line a worker wrote to its stderr (what a Python function prints, tracebacks); also
+    /// sent as logMessage(). The CLI prints these as `[worker K] line`.
+    void workerOutput(int slot, const QString& line);
     void finished(const sharedmap::JobResult& result);
     void failed(const QString& error);
     /// Every parked worker now holds the whole input in its page tables (see isWarm()).
@@ -102,7 +114,10 @@ private:
 
     /// start() and resume(): `previous` is null for a fresh job.
     quint64 beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
-                     QString* error);
+                     const PythonProbeResult* probe, QString* error);
+    /// Emits the whole lines of a worker's stderr (a partial last line waits for the rest, or
+    /// for `flush` when the worker is gone).
+    void forwardOutput(int slot, const QByteArray& text, bool flush);
     void launch(int slot);
     /// Starts the workers in m_pendingLaunches, yielding to the event loop every kLaunchSliceMs.
     void launchPending();
@@ -151,6 +166,7 @@ private:
     QHash<qint64, QString> m_kernelFailures; ///< reasons workers sent for indices their kernel failed
     qint64 m_retriedChunks = 0;
     qint64 m_resumed = 0; ///< positions taken as done from a previous run
+    qint64 m_probed = 0; ///< positions a Python probe computed before the job started
     int m_idleCrashes = 0;
     bool m_cancelling = false;
     bool m_finishing = false;

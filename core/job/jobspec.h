@@ -11,6 +11,20 @@
 
 namespace sharedmap {
 
+/// The user's Python function a job runs instead of a named kernel (`--python FILE.py:FUNCTION`).
+struct PythonFunctionSpec
+{
+    /// The `.py` file, as given (a job file's relative path is made relative to the job file).
+    QString file;
+    /// A function of that file's module, called as FUNCTION(a, B, **params).
+    QString function;
+
+    bool isSet() const { return !file.isEmpty() || !function.isEmpty(); }
+    /// `python:FILE:FUNCTION`: what summaries and logs call the kernel.
+    QString label() const { return QStringLiteral("python:%1:%2").arg(file, function); }
+    bool operator==(const PythonFunctionSpec& other) const { return file == other.file && function == other.function; }
+};
+
 /// A job as a copyable value: what to run on which array, with how many workers. The GUI and
 /// the CLI both build one; core runs it. Serialises to the JSON that `run --job` reads.
 struct JobSpec
@@ -20,6 +34,9 @@ struct JobSpec
     /// How to read the input (format, dataset, dtype, ...); the default picks by extension.
     LoadOptions inputOptions;
     QString kernel;
+    /// The user's Python function, when the job runs one instead of `kernel` (then `params` are
+    /// its keyword arguments, checked by the Python probe, not against a KernelInfo).
+    PythonFunctionSpec python;
     /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
     QVariantMap params;
     /// `all`, a slice, a list or `@FILE.npy`.
@@ -43,6 +60,10 @@ struct JobSpec
     /// Kernel plugins (.so files) to load before the kernel is looked up.
     QStringList plugins;
 
+    /// What summaries and logs call the kernel: `kernel`, or the Python function's label.
+    QString kernelLabel() const { return python.isSet() ? python.label() : kernel; }
+    /// Whether the job reads an input array (a Python function does when `input` is given).
+    bool needsInput() const;
     /// Number of workers to start (resolves 0 to the core count).
     int effectiveWorkers() const;
     /// Checks everything that can be checked without reading the input; returns a readable
@@ -83,6 +104,10 @@ struct JobPlan
 /// Validates `spec` and resolves it against `input` (null when none is loaded): the one place
 /// the pool and the window's form plan a job. Returns a readable error, empty on success.
 QString planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan);
+
+/// The index space of a job without input whose indices name their own stop (a Python function
+/// without --input): large enough for any index a spec gives.
+constexpr qint64 kUnboundedIndexSpace = qint64(1) << 62;
 
 /// Upper bound on workers (DESIGN §5).
 constexpr int kMaxWorkers = 4096;
