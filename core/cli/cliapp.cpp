@@ -760,6 +760,9 @@ int RunCommand::probePython()
         return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
     if (!m_probeResult.ok)
         return usageError(m_probeResult.error);
+    // What the file and the probed positions printed, as the job's workers' output is shown.
+    for (const QString& line : m_probeResult.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        m_bar.printLine(QStringLiteral("[worker probe] %1").arg(line));
     if (m_probeResult.halted())
         std::fprintf(stderr, "sharedmap-cli: warning: %s raised for the first %lld positions: the job stops there\n",
                      qPrintable(m_spec.python.label()), qint64(m_probeResult.calls.size()));
