@@ -405,11 +405,43 @@ void Pool::launch(int index)
     slot.stderrLine.clear();
     slot.copySent = 0;
 
+    QProcess* process = newWorkerProcess(
+        index, { QStringLiteral("--job"), m_job->name(), QStringLiteral("--slot"), QString::number(index) });
+    if (m_job->header()->copyInput) {
+        connect(process, &QProcess::started, this, [this, process, index] { sendCopy(process, index, true); });
+        connect(process, &QProcess::bytesWritten, this, [this, process, index] { sendCopy(process, index, false); });
+    }
+    process->start(QIODevice::ReadWrite);
+    emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::prestart(int count, const QString& pythonFile)
+{
+    if (m_job)
+        return;
+    count = qBound(0, count, kMaxWorkers);
+    QStringList arguments { QStringLiteral("--parked"), QStringLiteral("1") };
+    if (!pythonFile.isEmpty())
+        arguments << QStringLiteral("--preload-python") << QFileInfo(pythonFile).absoluteFilePath();
+    for (int index = int(m_slots.size()); index < count; ++index) {
+        // Parked from the start: the next job hands it its slot with a `job` message, as it does
+        // a warm worker; until then it gets ready (the interpreter, NumPy, the user's file).
+        m_slots.push_back(std::make_unique<Slot>());
+        Slot& slot = *m_slots[index];
+        slot.parked = true;
+        QProcess* process = newWorkerProcess(index, arguments);
+        process->start(QIODevice::ReadWrite);
+        slot.pid = process->processId();
+    }
+}
+
+QProcess* Pool::newWorkerProcess(int index, QStringList arguments)
+{
     auto* process = new QProcess(this);
-    slot.process = process;
+    m_slots[index]->process = process;
     process->setProgram(m_program);
-    process->setArguments({ QStringLiteral("--job"), m_job->name(), QStringLiteral("--slot"), QString::number(index),
-                            QStringLiteral("--parent"), QString::number(QCoreApplication::applicationPid()) });
+    arguments << QStringLiteral("--parent") << QString::number(QCoreApplication::applicationPid());
+    process->setArguments(arguments);
     const int niceness = m_niceness;
     process->setChildProcessModifier([niceness] {
         // In the child between fork and exec: die with the parent; run at a lower priority.
@@ -430,12 +462,7 @@ void Pool::launch(int index)
         if (error == QProcess::FailedToStart && m_job && m_slots[index]->process == process)
             fail(tr("cannot start worker %1: %2").arg(m_program, process->errorString()));
     });
-    if (m_job->header()->copyInput) {
-        connect(process, &QProcess::started, this, [this, process, index] { sendCopy(process, index, true); });
-        connect(process, &QProcess::bytesWritten, this, [this, process, index] { sendCopy(process, index, false); });
-    }
-    process->start(QIODevice::ReadWrite);
-    emit workerStateChanged(index, WorkerState::Starting);
+    return process;
 }
 
 void Pool::forwardOutput(int index, const QByteArray& text, bool flush)

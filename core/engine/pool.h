@@ -67,6 +67,11 @@ public:
                   QString* error);
     quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                    const PythonProbeResult& probe, QString* error);
+    /// Starts workers ahead of the next job, parked until it comes (up to `count` in all, with
+    /// those already parked), so their start overlaps whatever the caller does meanwhile — e.g.
+    /// the Python probe: with `pythonFile`, they start the interpreter and NumPy and import that
+    /// file while the probe runs. The next start() takes them as it takes a warm pool's workers.
+    void prestart(int count, const QString& pythonFile = QString());
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
@@ -119,6 +124,8 @@ private:
     /// for `flush` when the worker is gone).
     void forwardOutput(int slot, const QByteArray& text, bool flush);
     void launch(int slot);
+    /// A worker process for `slot` with its signals connected, not started yet.
+    QProcess* newWorkerProcess(int slot, QStringList arguments);
     /// Starts the workers in m_pendingLaunches, yielding to the event loop every kLaunchSliceMs.
     void launchPending();
     void sendCopy(QProcess* process, int slot, bool first);

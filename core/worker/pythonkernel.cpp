@@ -116,6 +116,12 @@ KernelDef pythonKernelDef(const QJsonObject& python, bool withInput)
     return def;
 }
 
+void preloadPython(const QString& file)
+{
+    python::Error ignored;
+    python::Module::load(file, file, &ignored);
+}
+
 int runPythonProbe(int argc, char** argv, int resultFd)
 {
     QString file, display, function, inputName;

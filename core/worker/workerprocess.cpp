@@ -505,6 +505,28 @@ void prefaultInput(Attachment& a, Mailbox* mailbox)
     a.inputResident = true;
 }
 
+/// Parked (between jobs, or started ahead of one): waits for the next job and attaches to it.
+/// False when told to quit instead.
+bool waitForJob(Mailbox* mailbox, Attachment* attachment)
+{
+    QString nextJob;
+    int nextSlot = -1;
+    {
+        std::unique_lock<std::mutex> lock(mailbox->mutex);
+        mailbox->wake.wait(lock, [&] { return mailbox->quit || !mailbox->nextJob.isEmpty(); });
+        if (mailbox->quit)
+            return false;
+        nextJob = mailbox->nextJob;
+        nextSlot = mailbox->nextSlot;
+        mailbox->nextJob.clear();
+        mailbox->runRequests = 0;
+    }
+    const QString problem = attachJob(nextJob, nextSlot, attachment);
+    if (!problem.isEmpty())
+        fail(problem);
+    return true;
+}
+
 } // namespace
 
 int runWorker(int argc, char** argv)
@@ -523,8 +545,10 @@ int runWorker(int argc, char** argv)
         return 0;
     }
     QString jobName;
+    QString preload;
     int slotIndex = -1;
     qint64 parent = -1;
+    bool startParked = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         const QByteArray key = argv[i];
         const QByteArray value = argv[i + 1];
@@ -534,10 +558,15 @@ int runWorker(int argc, char** argv)
             slotIndex = value.toInt();
         else if (key == "--parent")
             parent = value.toLongLong();
+        else if (key == "--parked")
+            startParked = value == "1";
+        else if (key == "--preload-python")
+            preload = QString::fromLocal8Bit(value);
     }
-    if (jobName.isEmpty() || slotIndex < 0) {
+    if (!startParked && (jobName.isEmpty() || slotIndex < 0)) {
         std::fprintf(stderr,
                      "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
+                     "       sharedmap-worker --parked 1 [--parent PID] [--preload-python FILE.py]\n"
                      "       sharedmap-worker --probe-plugin PATH\n"
                      "       sharedmap-worker --probe-python FILE.py [--function NAME] [--params JSON]\n"
                      "                        [--input SEGMENT] [--indices I,J,...] [--display TEXT]\n"
@@ -550,13 +579,24 @@ int runWorker(int argc, char** argv)
         return 1;
 
     Attachment attachment;
-    const QString error = attachJob(jobName, slotIndex, &attachment);
-    if (!error.isEmpty())
-        fail(error);
+    if (!startParked) {
+        const QString error = attachJob(jobName, slotIndex, &attachment);
+        if (!error.isEmpty())
+            fail(error);
+    }
 
     Mailbox mailbox;
     std::thread(readCommands, &mailbox).detach();
-    for (;;) {
+    // Started ahead of a job (Pool::prestart()): do the slow part of starting now — for a Python
+    // job, the interpreter, NumPy and the user's file — then wait parked for the job.
+    bool running = true;
+    if (startParked) {
+        if (!preload.isEmpty())
+            preloadPython(preload);
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kParked) } });
+        running = waitForJob(&mailbox, &attachment);
+    }
+    while (running) {
         writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
                      { QStringLiteral("pid"), qint64(getpid()) },
                      { QStringLiteral("slot"), attachment.slot } });
@@ -590,21 +630,8 @@ int runWorker(int argc, char** argv)
         prefaultInput(attachment, &mailbox);
         if (attachment.inputResident && !wasResident)
             writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kResident) } });
-        QString nextJob;
-        int nextSlot = -1;
-        {
-            std::unique_lock<std::mutex> lock(mailbox.mutex);
-            mailbox.wake.wait(lock, [&] { return mailbox.quit || !mailbox.nextJob.isEmpty(); });
-            if (mailbox.quit)
-                break;
-            nextJob = mailbox.nextJob;
-            nextSlot = mailbox.nextSlot;
-            mailbox.nextJob.clear();
-            mailbox.runRequests = 0;
-        }
-        const QString problem = attachJob(nextJob, nextSlot, &attachment);
-        if (!problem.isEmpty())
-            fail(problem);
+        if (!waitForJob(&mailbox, &attachment))
+            break;
     }
     if (attachment.job)
         attachment.job->slot(attachment.slot)->state.store(qint32(WorkerState::Finished), std::memory_order_release);

@@ -270,6 +270,54 @@ private slots:
         QCOMPARE(before.size(), 2);
     }
 
+    void prestartedWorkersTakeTheJob()
+    {
+        // Pool::prestart: the workers start the interpreter and import the file while the probe
+        // runs; the job then takes them (no second import, no new process).
+        auto input = makeSquare(12);
+        const QString log = file("imports.log");
+        QFile::remove(log);
+        QVERIFY(writeFile(file("logged.py"),
+                          QStringLiteral("import os\n"
+                                         "open(%1, 'a').write('%d\\n' % os.getpid())\n"
+                                         "def f(a, B):\n"
+                                         "    return B[a, a] + 1\n")
+                              .arg(QLatin1Char('\'') + log + QLatin1Char('\''))
+                              .toUtf8()));
+        Pool pool;
+        pool.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        pool.prestart(2, file("logged.py"));
+        auto importers = [&log] {
+            QFile imports(log);
+            QList<qint64> pids;
+            if (imports.open(QIODevice::ReadOnly))
+                for (const QByteArray& line : imports.readAll().split('\n'))
+                    if (!line.isEmpty())
+                        pids.append(line.toLongLong());
+            return pids;
+        };
+        // Before any job or probe: both workers have imported the file.
+        QTRY_COMPARE_WITH_TIMEOUT(importers().size(), 2, 30000);
+        const QList<qint64> early = importers();
+        const QSet<qint64> prestarted(early.cbegin(), early.cend());
+        PythonProbe probe;
+        probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        JobSpec spec;
+        spec.input = QStringLiteral("in-memory array");
+        spec.python = { file("logged.py"), QStringLiteral("f") };
+        spec.workers = 2;
+        spec.chunkSize = 1;
+        const JobResult result = runJob(pool, probe, spec, input, IndexList::range(0, 1, 12));
+        QCOMPARE(result.doneCount(), 12);
+        for (qint64 a = 0; a < 12; ++a)
+            QCOMPARE(result.values[a], at(*input, a, a) + 1);
+        QSet<qint64> workers;
+        for (const WorkerInfo& info : result.workerStats)
+            workers.insert(info.pid);
+        QCOMPARE(workers, prestarted); // the prestarted processes ran the job
+        QCOMPARE(importers().size(), 3); // and did not import the file again: the two, and the probe
+    }
+
     void workerOutputComesInLines()
     {
         auto input = makeSquare(6);

@@ -540,6 +540,28 @@ def main():
         c.check(np.allclose(got, ndimage.gaussian_filter(image, 2, mode="nearest"), rtol=0, atol=1e-12),
                 "a SciPy function per row")
 
+    # --- the examples of resources/examples/python ----------------------------------------------
+    examples = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "examples", "python")
+    got, _, _ = ok_run("example tutorial", ["--input", sq, "--python", os.path.join(examples, "tutorial.py") + ":test",
+                                            "--workers", "2", "--chunksize", "1"])
+    if got is not None:
+        c.check(np.array_equal(got, np.diag(square)), "example tutorial.py:test == np.diag(B)")
+    got, _, _ = ok_run("example rows", ["--input", cube_path, "--python", os.path.join(examples, "rows.py") + ":describe"])
+    if got is not None:
+        m = cube.reshape(9, -1)
+        want = np.stack([m.min(1), m.max(1), m.mean(1), m.std(1)], axis=1)
+        c.check(np.allclose(got, want, rtol=1e-12, atol=0), "example rows.py:describe")
+    got, _, _ = ok_run("example normalize", ["--input", sq, "--python", os.path.join(examples, "rows.py") + ":normalize"])
+    if got is not None:
+        c.check(np.allclose(got, square / np.linalg.norm(square, axis=1, keepdims=True), rtol=1e-12, atol=0),
+                "example rows.py:normalize")
+    got, _, _ = ok_run("example smooth", ["--input", image_path, "--python", os.path.join(examples, "smooth.py")
+                                          + ":blurred_row", "--param", "sigma=1.5", "--workers", "2"])
+    if got is not None:
+        from scipy import ndimage
+        c.check(np.allclose(got, ndimage.gaussian_filter(image, 1.5, mode="nearest"), rtol=0, atol=1e-12),
+                "example smooth.py:blurred_row == scipy.ndimage.gaussian_filter")
+
     # --- the probe's listing, for the window ---------------------------------------------------
     p = subprocess.run([worker, "--probe-python", files["rows.py"]], capture_output=True, text=True, timeout=60)
     if c.check(p.returncode == 0, "probe exits 0", p.stderr):
