@@ -10,6 +10,7 @@ SHAREDMAP_PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     libzip-dev libhdf5-dev qt6-image-formats-plugins
     python3 python3-numpy python3-tqdm python3-joblib python3-h5py
+    python3-dev python3-scipy python3-cloudpickle python3-pytest
     xvfb xauth
     qt6-svg-dev qt6-translations-l10n fonts-noto-cjk
     dpkg-dev file appstream desktop-file-utils help2man man-db

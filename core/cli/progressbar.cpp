@@ -52,6 +52,16 @@ void ProgressBar::update(qint64 done, qint64 total, double rate, bool force)
     draw(done, total, rate);
 }
 
+void ProgressBar::printLine(const QString& line)
+{
+    if (m_terminal && m_enabled)
+        std::fputs("\r\x1b[K", m_stream);
+    std::fprintf(m_stream, "%s\n", line.toUtf8().constData());
+    std::fflush(m_stream);
+    if (m_terminal)
+        m_lastDrawMs = -1000000; // the bar was wiped: draw it at the next update
+}
+
 void ProgressBar::finish(qint64 done, qint64 total, double rate)
 {
     report(done, total, rate, true);

@@ -17,6 +17,9 @@ public:
     ~ProgressBar();
     void setEnabled(bool enabled) { m_enabled = enabled; }
     void update(qint64 done, qint64 total, double rate, bool force = false);
+    /// Prints one line of text (e.g. a worker's output) above the bar: on a terminal the bar is
+    /// cleared first and drawn again at the next update.
+    void printLine(const QString& line);
     /// Draws the final state and ends the line.
     void finish(qint64 done, qint64 total, double rate);
 

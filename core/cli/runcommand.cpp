@@ -113,6 +113,10 @@ int RunCommand::exec(const QStringList& arguments)
     const QVector<StaleSegment> stale = cleanUpStaleRuns();
     if (const int code = loadInput(); code >= 0)
         return code;
+    if (m_request.spec.python.isSet()) {
+        if (const int code = probePython(); code >= 0)
+            return code;
+    }
     if (const int code = checkBeforeStart(); code >= 0)
         return code;
     if (m_signal)
@@ -124,8 +128,7 @@ int RunCommand::exec(const QStringList& arguments)
 
 int RunCommand::loadInput()
 {
-    const KernelDef* def = KernelRegistry::instance().find(m_request.spec.kernel);
-    if (!def->info.needsInput)
+    if (!m_request.spec.needsInput())
         return -1;
     QElapsedTimer clock;
     clock.start();
@@ -146,6 +149,8 @@ int RunCommand::checkBeforeStart()
         // only such formats pay for planning the job here as well as in the pool.
         JobPlan plan;
         QString error = planJob(spec, m_input ? &m_input->meta() : nullptr, &plan).message;
+        if (spec.python.isSet())
+            plan.resultShape = m_probeResult.resultShape;
         if (error.isEmpty())
             error = checkResultFormat(spec.output, plan.resultShape, plan.accumulatorCells > 0);
         if (!error.isEmpty())
@@ -159,6 +164,10 @@ int RunCommand::startJob(const QVector<StaleSegment>& stale)
     QObject::connect(&m_pool, &Pool::progressChanged, this,
                      [this](qint64 done, qint64 total, double rate) { m_bar.update(done, total, rate); });
     QObject::connect(&m_pool, &Pool::finished, this, [this](const JobResult& result) { onFinished(result); });
+    // What workers print (a Python function's print(), its tracebacks) goes to stderr, by worker.
+    QObject::connect(&m_pool, &Pool::workerOutput, this, [this](int slot, const QString& line) {
+        m_bar.printLine(QStringLiteral("[worker %1] %2").arg(slot).arg(line));
+    });
     QObject::connect(&m_pool, &Pool::failed, this, [this](const QString& error) {
         printError(error);
         m_exitCode = ExitFailure;
@@ -177,8 +186,13 @@ int RunCommand::startJob(const QVector<StaleSegment>& stale)
                     .arg(resumeFrom));
         previous = ResultValues(partial);
     }
-    const quint64 id = resumeFrom.isEmpty() ? m_pool.start(m_request.spec, m_input, &error)
-                                            : m_pool.resume(m_request.spec, m_input, previous, &error);
+    quint64 id = 0;
+    if (m_request.spec.python.isSet())
+        id = resumeFrom.isEmpty() ? m_pool.start(m_request.spec, m_input, m_probeResult, &error)
+                                  : m_pool.resume(m_request.spec, m_input, previous, m_probeResult, &error);
+    else
+        id = resumeFrom.isEmpty() ? m_pool.start(m_request.spec, m_input, &error)
+                                  : m_pool.resume(m_request.spec, m_input, previous, &error);
     if (id == 0)
         return usageError(error);
     qCDebug(lcCli, "run: job %llu started, %lld tasks", id, m_pool.progress().total);
@@ -189,12 +203,41 @@ int RunCommand::startJob(const QVector<StaleSegment>& stale)
     return -1;
 }
 
+int RunCommand::probePython()
+{
+    // The function is checked (and its first positions computed) in a worker process before
+    // any job worker starts: a refused file is exit 2 with one line; a crash there is too.
+    const JobSpec& spec = m_request.spec;
+    JobPlan plan;
+    const QString error = planJob(spec, m_input ? &m_input->meta() : nullptr, &plan).message;
+    if (!error.isEmpty())
+        return usageError(error);
+    // The job's workers start meanwhile (interpreter, NumPy, the file): the probe's time and
+    // theirs overlap instead of adding up.
+    if (spec.mode != QLatin1String("copy"))
+        m_pool.prestart(int(qMin<qint64>(spec.effectiveWorkers(), plan.indices.size())), spec.python.file);
+    m_probe.probeJob(spec, m_input.get(), plan.indices);
+    m_probeResult = m_probe.waitForResult();
+    if (m_signal)
+        return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
+    if (!m_probeResult.ok)
+        return usageError(m_probeResult.error);
+    // What the file and the probed positions printed, as the job's workers' output is shown.
+    for (const QString& line : m_probeResult.output.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        m_bar.printLine(QStringLiteral("[worker probe] %1").arg(line));
+    if (m_probeResult.halted())
+        std::fprintf(stderr, "sharedmap-cli: warning: %s raised for the first %lld positions: the job stops there\n",
+                     qPrintable(spec.python.label()), qint64(m_probeResult.calls.size()));
+    return -1;
+}
+
 void RunCommand::installSignalHandlers()
 {
     auto* watcher = new SignalWatcher(this);
     connect(watcher, &SignalWatcher::received, this, [this](int signal) {
         if (m_signal == 0)
             m_signal = signal;
+        m_probe.cancel();
         m_pool.cancel();
     });
 }

@@ -3,6 +3,7 @@
 #include "cli/cliapp.h"
 #include "cli/progressbar.h"
 #include "engine/pool.h"
+#include "engine/pythonprobe.h"
 #include "job/joboptions.h"
 #include "job/jobspec.h"
 
@@ -64,12 +65,16 @@ private:
     int loadInput();
     /// What can be checked only with the input loaded, before any worker starts.
     int checkBeforeStart();
+    /// Probes the job's Python function in a worker process (when it runs one).
+    int probePython();
     /// Starts (or resumes) the job in the pool.
     int startJob(const QVector<StaleSegment>& stale);
     void installSignalHandlers();
     void onFinished(const JobResult& result);
 
     Pool m_pool;
+    PythonProbe m_probe;
+    PythonProbeResult m_probeResult;
     ProgressBar m_bar;
     RunRequest m_request;
     std::shared_ptr<SharedArray> m_input;

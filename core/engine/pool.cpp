@@ -9,7 +9,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -51,6 +53,7 @@ struct Pool::Slot
     ProcessStats stats;
     double cpuPercent = 0;
     QByteArray stderrTail;
+    QByteArray stderrLine; ///< the start of a line the worker has not finished writing
     QElapsedTimer launched;
     qint64 lastTasksDone = -1; ///< for the task timeout: progress seen at lastProgressNs
     qint64 lastRangeBegin = -1;
@@ -100,20 +103,40 @@ Pool::~Pool()
 
 quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
 {
-    return beginJob(spec, std::move(input), nullptr, error);
+    return beginJob(spec, std::move(input), nullptr, nullptr, error);
 }
 
 quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                      QString* error)
 {
-    return beginJob(spec, std::move(input), &previous, error);
+    return beginJob(spec, std::move(input), &previous, nullptr, error);
+}
+
+quint64 Pool::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const PythonProbeResult& probe,
+                    QString* error)
+{
+    return beginJob(spec, std::move(input), nullptr, &probe, error);
+}
+
+quint64 Pool::resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
+                     const PythonProbeResult& probe, QString* error)
+{
+    return beginJob(spec, std::move(input), &previous, &probe, error);
 }
 
 quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
-                       QString* error)
+                       const PythonProbeResult* probe, QString* error)
 {
     if (m_job) {
         *error = QStringLiteral("a job is already running");
+        return 0;
+    }
+    if (spec.python.isSet() && !probe) {
+        *error = QStringLiteral("a Python job starts from its probe (PythonProbe::probeJob, then Pool::start with it)");
+        return 0;
+    }
+    if (probe && !probe->ok) {
+        *error = probe->error;
         return 0;
     }
     JobPlan plan;
@@ -121,6 +144,19 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     if (!problem.isEmpty()) {
         *error = problem;
         return 0;
+    }
+    if (spec.python.isSet()) {
+        // The probe fixed the shape of every result (a number when none of its calls succeeded).
+        plan.resultShape = probe->shapeKnown ? probe->resultShape : QVector<qint64>();
+        plan.resultWidth = 1;
+        for (qint64 extent : plan.resultShape)
+            plan.resultWidth *= extent;
+        if (plan.resultWidth < 1 || plan.resultWidth > std::numeric_limits<qint32>::max()) {
+            *error = QStringLiteral("%1 returns %2 values per index: too many for one result (or none)")
+                         .arg(spec.kernelLabel())
+                         .arg(plan.resultWidth);
+            return 0;
+        }
     }
     const KernelDef* def = plan.kernel;
     if (!def->info.needsInput)
@@ -151,7 +187,18 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
             keptCount += complete;
         }
     }
-    const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount));
+    // A Python probe computed the first positions already: those results are the job's.
+    QVector<const PythonProbeCall*> probed;
+    if (probe) {
+        for (const PythonProbeCall& call : probe->calls) {
+            if (call.position >= 0 && call.position < tasks && (kept.isEmpty() || !kept[call.position])
+                && (!call.ok || call.values.size() == width) && indices.at(call.position) == call.index)
+                probed.append(&call);
+        }
+    }
+    int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount - probed.size()));
+    if (probe && probe->halted())
+        workers = 0; // none of the probed positions gave a result: the job stops there
     const bool copy = spec.mode == QLatin1String("copy");
     if (copy && input) {
         // The tutorial's MemoryError, explained before it happens.
@@ -177,8 +224,18 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     layout.indexSpace = space;
     layout.indices = indices;
     layout.inputSegment = input ? input->segmentName() : QString();
-    QJsonObject segmentSpec { { QStringLiteral("kernel"), spec.kernel },
+    QJsonObject segmentSpec { { QStringLiteral("kernel"), spec.kernelLabel() },
                               { QStringLiteral("params"), QJsonObject::fromVariantMap(params) } };
+    if (spec.python.isSet()) {
+        QJsonArray shape;
+        for (qint64 extent : plan.resultShape)
+            shape.append(extent);
+        segmentSpec.insert(QStringLiteral("python"),
+                           QJsonObject { { QStringLiteral("file"), QFileInfo(spec.python.file).absoluteFilePath() },
+                                         { QStringLiteral("display"), spec.python.file },
+                                         { QStringLiteral("function"), spec.python.function },
+                                         { QStringLiteral("result_shape"), shape } });
+    }
     if (!def->pluginPath.isEmpty())
         segmentSpec.insert(QStringLiteral("plugin"), def->pluginPath); // the workers load the same file
     layout.spec = QJsonDocument(segmentSpec).toJson(QJsonDocument::Compact);
@@ -208,6 +265,17 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_kernelFailures.clear();
     m_retriedChunks = 0;
     m_resumed = keptCount;
+    m_probed = 0;
+    for (const PythonProbeCall* call : probed) {
+        if (call->ok) {
+            std::copy_n(call->values.constData(), size_t(width), m_job->results() + call->position * width);
+            m_job->status()[call->position] = Done;
+            ++m_probed;
+        } else {
+            m_job->status()[call->position] = Failed;
+            m_failureReasons.insert(call->position, call->reason);
+        }
+    }
     publishCounts();
     m_idleCrashes = 0;
     m_cancelling = false;
@@ -221,7 +289,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_result = JobResult();
     m_result.jobId = m_jobId;
     m_result.spec = spec;
-    m_result.kernelName = spec.kernel;
+    m_result.kernelName = spec.kernelLabel();
     if (m_input) {
         m_result.inputMeta = m_input->meta();
         m_result.inputPath = m_input->sourcePath().isEmpty() ? spec.input : m_input->sourcePath();
@@ -266,7 +334,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_timer.start();
     emit started(m_jobId);
     emit logMessage(
-        tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernel).arg(tasks).arg(workers));
+        tr("Job %1: %2 over %3 indices with %4 workers").arg(m_jobId).arg(spec.kernelLabel()).arg(tasks).arg(workers));
     if (workers == 0) {
         const quint64 id = m_jobId;
         QTimer::singleShot(0, this, [this, id] {
@@ -342,7 +410,7 @@ void Pool::announce()
 void Pool::publishCounts()
 {
     JobSegmentHeader* header = m_job->header();
-    header->settledPositions.store(m_failureReasons.size() + m_resumed, std::memory_order_relaxed);
+    header->settledPositions.store(m_failureReasons.size() + m_resumed + m_probed, std::memory_order_relaxed);
     header->retriedChunks.store(m_retriedChunks, std::memory_order_relaxed);
 }
 
@@ -370,13 +438,46 @@ void Pool::launch(int index)
     Slot& slot = *m_slots[index];
     slot.pid = 0;
     slot.reader = protocol::FrameReader();
+    slot.stderrLine.clear();
     slot.copySent = 0;
 
+    QProcess* process = newWorkerProcess(
+        index, { QStringLiteral("--job"), m_job->name(), QStringLiteral("--slot"), QString::number(index) });
+    if (m_job->header()->copyInput) {
+        connect(process, &QProcess::started, this, [this, process, index] { sendCopy(process, index, true); });
+        connect(process, &QProcess::bytesWritten, this, [this, process, index] { sendCopy(process, index, false); });
+    }
+    process->start(QIODevice::ReadWrite);
+    emit workerStateChanged(index, WorkerState::Starting);
+}
+
+void Pool::prestart(int count, const QString& pythonFile)
+{
+    if (m_job)
+        return;
+    count = qBound(0, count, kMaxWorkers);
+    QStringList arguments { QStringLiteral("--parked"), QStringLiteral("1") };
+    if (!pythonFile.isEmpty())
+        arguments << QStringLiteral("--preload-python") << QFileInfo(pythonFile).absoluteFilePath();
+    for (int index = int(m_slots.size()); index < count; ++index) {
+        // Parked from the start: the next job hands it its slot with a `job` message, as it does
+        // a warm worker; until then it gets ready (the interpreter, NumPy, the user's file).
+        m_slots.push_back(std::make_unique<Slot>());
+        Slot& slot = *m_slots[index];
+        slot.parked = true;
+        QProcess* process = newWorkerProcess(index, arguments);
+        process->start(QIODevice::ReadWrite);
+        slot.pid = process->processId();
+    }
+}
+
+QProcess* Pool::newWorkerProcess(int index, QStringList arguments)
+{
     auto* process = new QProcess(this);
-    slot.process = process;
+    m_slots[index]->process = process;
     process->setProgram(m_program);
-    process->setArguments({ QStringLiteral("--job"), m_job->name(), QStringLiteral("--slot"), QString::number(index),
-                            QStringLiteral("--parent"), QString::number(QCoreApplication::applicationPid()) });
+    arguments << QStringLiteral("--parent") << QString::number(QCoreApplication::applicationPid());
+    process->setArguments(arguments);
     const int niceness = m_niceness;
     process->setChildProcessModifier([niceness] {
         // In the child between fork and exec: die with the parent; run at a lower priority.
@@ -389,10 +490,7 @@ void Pool::launch(int index)
         const QByteArray text = process->readAllStandardError();
         Slot& s = *m_slots[index];
         s.stderrTail = (s.stderrTail + text).right(2000);
-        for (const QByteArray& line : text.split('\n')) {
-            if (!line.trimmed().isEmpty())
-                emit logMessage(tr("worker %1: %2").arg(index).arg(QString::fromLocal8Bit(line.trimmed())));
-        }
+        forwardOutput(index, text, false);
     });
     connect(process, &QProcess::finished, this,
             [this, process, index](int code, QProcess::ExitStatus status) { onExited(process, index, code, status); });
@@ -400,12 +498,35 @@ void Pool::launch(int index)
         if (error == QProcess::FailedToStart && m_job && m_slots[index]->process == process)
             fail(tr("cannot start worker %1: %2").arg(m_program, process->errorString()));
     });
-    if (m_job->header()->copyInput) {
-        connect(process, &QProcess::started, this, [this, process, index] { sendCopy(process, index, true); });
-        connect(process, &QProcess::bytesWritten, this, [this, process, index] { sendCopy(process, index, false); });
+    return process;
+}
+
+void Pool::forwardOutput(int index, const QByteArray& text, bool flush)
+{
+    // Whole lines only: a worker's print() may reach us in pieces.
+    Slot& slot = *m_slots[index];
+    slot.stderrLine += text;
+    qsizetype from = 0;
+    for (;;) {
+        const qsizetype end = slot.stderrLine.indexOf('\n', from);
+        if (end < 0 && !(flush && from < slot.stderrLine.size()))
+            break;
+        QByteArray line = slot.stderrLine.mid(from, end < 0 ? -1 : end - from);
+        from = end < 0 ? slot.stderrLine.size() : end + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.trimmed().isEmpty())
+            continue;
+        const QString decoded = QString::fromLocal8Bit(line);
+        emit workerOutput(index, decoded);
+        emit logMessage(tr("worker %1: %2").arg(index).arg(decoded.trimmed()));
     }
-    process->start(QIODevice::ReadWrite);
-    emit workerStateChanged(index, WorkerState::Starting);
+    slot.stderrLine.remove(0, from);
+    if (slot.stderrLine.size() > (1 << 16)) { // a line without end: show it in pieces
+        const QByteArray piece = slot.stderrLine;
+        slot.stderrLine.clear();
+        forwardOutput(index, piece, true);
+    }
 }
 
 void Pool::sendCopy(QProcess* process, int index, bool first)
@@ -486,6 +607,7 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
     if (index >= int(m_slots.size()) || m_slots[index]->process != process)
         return;
     Slot& slot = *m_slots[index];
+    forwardOutput(index, process->readAllStandardError(), true); // its last words, a traceback without a newline
     slot.process = nullptr;
     if (!m_job)
         return;

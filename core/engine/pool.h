@@ -2,6 +2,7 @@
 
 #include "engine/jobreader.h"
 #include "engine/jobsource.h"
+#include "engine/pythonprobe.h"
 #include "job/jobresult.h"
 #include "job/jobspec.h"
 #include "protocol/framing.h"
@@ -54,6 +55,19 @@ public:
     /// written by an earlier run) are all non-NaN are kept as done; only the others are computed.
     quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
                    QString* error);
+    /// start() and resume() for a job that runs a Python function (`spec.python`): `probe` is
+    /// what PythonProbe::probeJob() found for this spec, input and indices. Its shape is every
+    /// result's shape, and its calls are those positions' results (not computed again); when
+    /// none of them succeeded, the job ends after them (halted()).
+    quint64 start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const PythonProbeResult& probe,
+                  QString* error);
+    quint64 resume(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues& previous,
+                   const PythonProbeResult& probe, QString* error);
+    /// Starts workers ahead of the next job, parked until it comes (up to `count` in all, with
+    /// those already parked), so their start overlaps whatever the caller does meanwhile — e.g.
+    /// the Python probe: with `pythonFile`, they start the interpreter and NumPy and import that
+    /// file while the probe runs. The next start() takes them as it takes a warm pool's workers.
+    void prestart(int count, const QString& pythonFile = QString());
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
@@ -79,6 +93,9 @@ signals:
     void started(quint64 jobId);
     void workerStateChanged(int slot, sharedmap::WorkerState state);
     void logMessage(const QString& message);
+    /// One line a worker wrote to its stderr (what a Python function prints, tracebacks); also
+    /// sent as logMessage(). The CLI prints these as `[worker K] line`.
+    void workerOutput(int slot, const QString& line);
     /// Every parked worker now holds the whole input in its page tables (see isWarm()).
     void warmed();
 
@@ -87,8 +104,13 @@ private:
 
     /// start() and resume(): `previous` is null for a fresh job.
     quint64 beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
-                     QString* error);
+                     const PythonProbeResult* probe, QString* error);
+    /// Emits the whole lines of a worker's stderr (a partial last line waits for the rest, or
+    /// for `flush` when the worker is gone).
+    void forwardOutput(int slot, const QByteArray& text, bool flush);
     void launch(int slot);
+    /// A worker process for `slot` with its signals connected, not started yet.
+    QProcess* newWorkerProcess(int slot, QStringList arguments);
     /// Starts the workers in m_pendingLaunches, yielding to the event loop every kLaunchSliceMs.
     void launchPending();
     void sendCopy(QProcess* process, int slot, bool first);
@@ -142,6 +164,7 @@ private:
     QHash<qint64, QString> m_kernelFailures; ///< reasons workers sent for indices their kernel failed
     qint64 m_retriedChunks = 0;
     qint64 m_resumed = 0; ///< positions taken as done from a previous run
+    qint64 m_probed = 0; ///< positions a Python probe computed before the job started
     int m_idleCrashes = 0;
     bool m_cancelling = false;
     bool m_finishing = false;

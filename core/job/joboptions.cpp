@@ -88,10 +88,10 @@ JobError InputOptionSet::read(const QCommandLineParser& parser, LoadOptions* opt
 
 QList<JobOption> JobOptionSet::allOptions()
 {
-    return { JobOption::Job,     JobOption::Kernel,    JobOption::Param,      JobOption::Indices,
-             JobOption::Workers, JobOption::ChunkSize, JobOption::MaxRetries, JobOption::TaskTimeout,
-             JobOption::Mode,    JobOption::Output,    JobOption::Summary,    JobOption::Resume,
-             JobOption::Plugin };
+    return { JobOption::Job,         JobOption::Kernel,  JobOption::Python,    JobOption::Param,
+             JobOption::Indices,     JobOption::Workers, JobOption::ChunkSize, JobOption::MaxRetries,
+             JobOption::TaskTimeout, JobOption::Mode,    JobOption::Output,    JobOption::Summary,
+             JobOption::Resume,      JobOption::Plugin };
 }
 
 QList<JobOption> JobOptionSet::windowOptions()
@@ -113,6 +113,12 @@ QCommandLineOption makeOption(JobOption which)
     case JobOption::Kernel:
         return { QStringLiteral("kernel"), QStringLiteral("Kernel name (see 'sharedmap-cli kernels')."),
                  QStringLiteral("NAME") };
+    case JobOption::Python:
+        return { QStringLiteral("python"),
+                 QStringLiteral("Run your Python function instead of a kernel: FUNCTION(a, B, **params) of FILE.py, B "
+                                "the input as a read-only NumPy array (FUNCTION(a, **params) without --input). "
+                                "--param K=V are its keyword arguments (Python literals, else strings)."),
+                 QStringLiteral("FILE.py:FUNCTION") };
     case JobOption::Param:
         return { QStringLiteral("param"),
                  QStringLiteral("Kernel parameter; the value is everything after the first '='. Repeatable."),
@@ -215,8 +221,21 @@ JobError JobOptionSet::readOptions(const QCommandLineParser& parser, JobSpec* sp
         }
     }
     auto value = [&](JobOption which) { return parser.value(option(which)); };
-    if (isGiven(parser, JobOption::Kernel))
+    if (isGiven(parser, JobOption::Kernel) && isGiven(parser, JobOption::Python))
+        return { Field::Kernel, QStringLiteral("give --kernel or --python, not both") };
+    if (isGiven(parser, JobOption::Kernel)) {
         spec->kernel = value(JobOption::Kernel);
+        spec->python = {}; // overrides a job file's Python function
+    }
+    if (isGiven(parser, JobOption::Python)) {
+        // FILE.py:FUNCTION, split at the last ':' (a path may hold one).
+        const QString text = value(JobOption::Python);
+        const int colon = text.lastIndexOf(QLatin1Char(':'));
+        if (colon <= 0 || colon == text.size() - 1)
+            return { Field::Kernel, QStringLiteral("--python needs FILE.py:FUNCTION, not '%1'").arg(text) };
+        spec->python = { text.left(colon), text.mid(colon + 1) };
+        spec->kernel.clear(); // overrides a job file's kernel
+    }
     if (isGiven(parser, JobOption::Param)) {
         for (const QString& pair : parser.values(option(JobOption::Param))) {
             const int eq = pair.indexOf(QLatin1Char('='));

@@ -72,6 +72,7 @@ enum class JobOption
 {
     Job, ///< `--job JOB.json`: the job file the other options override
     Kernel,
+    Python, ///< `--python FILE.py:FUNCTION`: the user's function instead of a kernel (split at the last ':')
     Param, ///< `--param KEY=VALUE`, repeatable; the value is everything after the first `=`
     Indices,
     Workers, ///< 1..kMaxWorkers

@@ -13,11 +13,14 @@ JobError planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
     JobError error = spec.validate();
     if (error)
         return error;
-    plan->kernel = KernelRegistry::instance().find(spec.kernel);
-    resolveParams(plan->kernel->info, spec.params, &plan->params);
+    plan->kernel = spec.planDef();
+    if (spec.python.isSet())
+        plan->params = spec.params; // the function's keyword arguments, raw: the Python side parses them
+    else
+        resolveParams(plan->kernel->info, spec.params, &plan->params);
     const bool needsInput = plan->kernel->info.needsInput;
     if (needsInput && !input)
-        return { Field::Input, QStringLiteral("kernel %1 needs an input array").arg(spec.kernel) };
+        return { Field::Input, QStringLiteral("kernel %1 needs an input array").arg(spec.kernelLabel()) };
     // What the kernel says about the index space and its results is about the input's shape when
     // it reads one, else about its parameters (mandelbrot's width and height).
     const Field shapeField = needsInput ? Field::Input : Field::Param;
@@ -37,7 +40,7 @@ JobError planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
     if (plan->resultWidth < 1 || plan->resultWidth > std::numeric_limits<qint32>::max())
         return { shapeField,
                  QStringLiteral("kernel %1 would give %2 values per index: use an array with shorter rows")
-                     .arg(spec.kernel)
+                     .arg(spec.kernelLabel())
                      .arg(plan->resultWidth) };
     plan->accumulatorCells = plan->kernel->accumulatorCells ? plan->kernel->accumulatorCells(plan->params) : 0;
     plan->accumulatorJournal = plan->kernel->accumulatorJournal && plan->accumulatorCells > 0
@@ -46,6 +49,16 @@ JobError planJob(const JobSpec& spec, const ArrayMeta* input, JobPlan* plan)
     problem = parseIndexSpec(spec.indices, plan->indexSpace, &plan->indices);
     if (!problem.isEmpty())
         return { Field::Indices, problem };
+    if (!plan->kernel->info.needsInput && plan->indexSpace == kUnboundedIndexSpace) {
+        // A Python function without input: the space is what the indices reach.
+        qint64 top = -1;
+        const IndexList& list = plan->indices;
+        if (list.isArithmetic() && list.size() > 0)
+            top = qMax(list.at(0), list.at(list.size() - 1));
+        for (qint64 index : list.explicitList())
+            top = qMax(top, index);
+        plan->indexSpace = top + 1;
+    }
     qint64 values = 0;
     if (__builtin_mul_overflow(plan->indices.size(), plan->resultWidth, &values) || values > (qint64(1) << 40))
         return { Field::Results,

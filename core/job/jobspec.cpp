@@ -51,6 +51,66 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
 
 namespace {
 
+/// The kernel a Python job plans with: the input's first axis (`len(B)`) as its index space, or
+/// the indices the spec names without input; its result shape comes from the Python probe,
+/// which the pool applies.
+const KernelDef* pythonPlanDef(bool withInput)
+{
+    static const KernelDef with = [] {
+        KernelDef def;
+        def.info.name = QStringLiteral("python");
+        def.info.description = QT_TRANSLATE_NOOP("Kernels", "Your Python function, called for each index");
+        def.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "rows (first axis): len(B)");
+        def.indexCount = [](const ArrayMeta& input, const QVariantMap&, qint64* count) {
+            if (input.shape.isEmpty())
+                return QStringLiteral("a Python function takes its indices along the input's first axis, "
+                                      "len(B), but this input is 0-d");
+            *count = input.shape[0];
+            return QString();
+        };
+        return def;
+    }();
+    static const KernelDef without = [] {
+        KernelDef def = with;
+        def.info.needsInput = false;
+        def.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "the indices given, with an explicit stop");
+        def.indexCount = [](const ArrayMeta&, const QVariantMap&, qint64* count) {
+            *count = kUnboundedIndexSpace;
+            return QString();
+        };
+        return def;
+    }();
+    return withInput ? &with : &without;
+}
+
+/// Without an input there is no len(B): the indices must say where they stop (a slice with a
+/// stop, a list, a file), never `all` or a count from an end that does not exist.
+QString checkExplicitStop(const QString& specText)
+{
+    const QString spec = specText.trimmed();
+    const QString refusal = QStringLiteral("a Python function without --input needs --indices with an explicit stop "
+                                           "(0:100, a list 0,1,2 or @idx.npy), not '%1'")
+                                .arg(spec.isEmpty() ? QStringLiteral("all") : spec);
+    if (spec.isEmpty() || spec == QLatin1String("all"))
+        return refusal;
+    if (spec.startsWith(QLatin1Char('@')) || !spec.contains(QLatin1Char(':')))
+        return {};
+    const QStringList parts = spec.split(QLatin1Char(':'));
+    auto value = [&parts](int i, bool* given) {
+        *given = i < parts.size() && !parts[i].trimmed().isEmpty();
+        return *given ? parts[i].trimmed().toLongLong() : 0;
+    };
+    bool hasStart = false, hasStop = false, hasStep = false;
+    const qint64 start = value(0, &hasStart);
+    const qint64 stop = value(1, &hasStop);
+    const qint64 step = value(2, &hasStep);
+    const bool up = !hasStep || step > 0;
+    // Counting up needs a stop; counting down needs a start. Negative values count from an end.
+    if ((up && !hasStop) || (!up && !hasStart) || (hasStart && start < 0) || (hasStop && stop < 0))
+        return refusal;
+    return {};
+}
+
 /// The parameter `resolveParams()` refused, found by resolving the given ones one at a time (the
 /// same checks in the same order): a form can then mark that parameter's editor.
 QString paramAtFault(const KernelInfo& info, const QVariantMap& params)
@@ -86,18 +146,61 @@ JobError loadJobPlugins(const JobSpec& spec, const QString& worker)
     return {};
 }
 
+bool JobSpec::needsInput() const
+{
+    if (python.isSet())
+        return !input.isEmpty();
+    const KernelDef* def = KernelRegistry::instance().find(kernel);
+    return def && def->info.needsInput;
+}
+
+const KernelDef* JobSpec::planDef() const
+{
+    return python.isSet() ? pythonPlanDef(!input.isEmpty()) : KernelRegistry::instance().find(kernel);
+}
+
 JobError JobSpec::validate() const
 {
     using Field = JobError::Field;
-    if (kernel.isEmpty())
-        return { Field::Kernel, QStringLiteral("no kernel given (see `sharedmap-cli kernels`)") };
-    const KernelDef* def = KernelRegistry::instance().find(kernel);
-    if (!def)
-        return { Field::Kernel,
-                 QStringLiteral("unknown kernel '%1' (known: %2)")
-                     .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", "))) };
-    if (def->info.needsInput && input.isEmpty())
-        return { Field::Input, QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel) };
+    const KernelDef* def = nullptr;
+    if (python.isSet()) {
+        // The file itself is checked by the Python probe (syntax, imports, the function, its
+        // signature and these parameters); what needs no interpreter is checked here.
+        if (!kernel.isEmpty())
+            return { Field::Kernel,
+                     QStringLiteral("give a kernel (--kernel %1) or a Python function (--python %2:%3), not both")
+                         .arg(kernel, python.file, python.function) };
+        if (python.file.isEmpty() || python.function.isEmpty())
+            return { Field::Kernel,
+                     QStringLiteral("a Python function is given as FILE.py:FUNCTION, not '%1:%2'")
+                         .arg(python.file, python.function) };
+        if (python.file.contains(QChar(0)) || python.function.contains(QChar(0)))
+            return { Field::Kernel, QStringLiteral("the Python file or function name contains a NUL character") };
+        const QFileInfo file(python.file);
+        if (!file.exists())
+            return { Field::Kernel, QStringLiteral("%1: no such file").arg(python.file) };
+        if (file.isDir())
+            return { Field::Kernel, QStringLiteral("%1: is a folder, not a Python file").arg(python.file) };
+        if (!file.isReadable())
+            return { Field::Kernel, QStringLiteral("%1: cannot read it (permission denied)").arg(python.file) };
+        def = pythonPlanDef(!input.isEmpty());
+        if (input.isEmpty()) {
+            const QString problem = checkExplicitStop(indices);
+            if (!problem.isEmpty())
+                return { Field::Indices, problem };
+        }
+    } else {
+        if (kernel.isEmpty())
+            return { Field::Kernel,
+                     QStringLiteral("no kernel given (see `sharedmap-cli kernels`, or --python FILE.py:FUNCTION)") };
+        def = KernelRegistry::instance().find(kernel);
+        if (!def)
+            return { Field::Kernel,
+                     QStringLiteral("unknown kernel '%1' (known: %2)")
+                         .arg(kernel, KernelRegistry::instance().names().join(QStringLiteral(", "))) };
+        if (def->info.needsInput && input.isEmpty())
+            return { Field::Input, QStringLiteral("kernel %1 needs an input array (--input FILE)").arg(kernel) };
+    }
     const std::pair<const QString*, Field> paths[] = {
         { &input, Field::Input }, { &indices, Field::Indices }, { &output, Field::Output }, { &summary, Field::Summary }
     };
@@ -105,14 +208,17 @@ JobError JobSpec::validate() const
         if (path->contains(QChar(0)))
             return { field, QStringLiteral("a path or index spec contains a NUL character") };
     }
-    QVariantMap typed;
-    QString error = resolveParams(def->info, params, &typed);
-    if (!error.isEmpty())
-        return { Field::Param, error, paramAtFault(def->info, params) };
-    if (def->validate) {
-        error = def->validate(typed);
+    QString error;
+    if (!python.isSet()) {
+        QVariantMap typed;
+        error = resolveParams(def->info, params, &typed);
         if (!error.isEmpty())
-            return { Field::Param, error };
+            return { Field::Param, error, paramAtFault(def->info, params) };
+        if (def->validate) {
+            error = def->validate(typed);
+            if (!error.isEmpty())
+                return { Field::Param, error };
+        }
     }
     error = checkIndexSpecSyntax(indices);
     if (!error.isEmpty())
@@ -124,10 +230,9 @@ JobError JobSpec::validate() const
     if (mode != QLatin1String("shared") && mode != QLatin1String("copy"))
         return { Field::Mode, QStringLiteral("mode must be shared or copy, not '%1'").arg(mode) };
     if (mode == QLatin1String("copy") && !def->info.needsInput)
-        return {
-            Field::Mode,
-            QStringLiteral("kernel %1 takes no input array: there is nothing to copy (use mode shared)").arg(kernel)
-        };
+        return { Field::Mode,
+                 QStringLiteral("kernel %1 takes no input array: there is nothing to copy (use mode shared)")
+                     .arg(kernelLabel()) };
     if (maxRetries < 0 || maxRetries > 1000)
         return { Field::Retries, QStringLiteral("max retries must be 0..1000, not %1").arg(maxRetries) };
     if (!(taskTimeoutS >= 0) || taskTimeoutS > 1e6)
@@ -155,6 +260,9 @@ QJsonObject JobSpec::toJson() const
     if (!inputOptions.isDefault()) // absent when default: older readers keep working
         json[QStringLiteral("input_options")] = inputOptions.toJson();
     json[QStringLiteral("kernel")] = kernel;
+    if (python.isSet()) // absent otherwise: older readers keep working
+        json[QStringLiteral("python")]
+            = QJsonObject { { QStringLiteral("file"), python.file }, { QStringLiteral("function"), python.function } };
     json[QStringLiteral("params")] = QJsonObject::fromVariantMap(params);
     json[QStringLiteral("indices")] = indices;
     json[QStringLiteral("workers")] = workers;
@@ -173,11 +281,11 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
 {
     JobSpec spec;
     static const QStringList known
-        = { QStringLiteral("input"),        QStringLiteral("kernel"),         QStringLiteral("params"),
-            QStringLiteral("indices"),      QStringLiteral("workers"),        QStringLiteral("chunksize"),
-            QStringLiteral("max_retries"),  QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
-            QStringLiteral("output"),       QStringLiteral("summary"),        QStringLiteral("plugins"),
-            QStringLiteral("input_options") };
+        = { QStringLiteral("input"),         QStringLiteral("kernel"),         QStringLiteral("params"),
+            QStringLiteral("indices"),       QStringLiteral("workers"),        QStringLiteral("chunksize"),
+            QStringLiteral("max_retries"),   QStringLiteral("task_timeout_s"), QStringLiteral("mode"),
+            QStringLiteral("output"),        QStringLiteral("summary"),        QStringLiteral("plugins"),
+            QStringLiteral("input_options"), QStringLiteral("python") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key())) {
             *error = QStringLiteral("job file: unknown key '%1'").arg(it.key());
@@ -277,6 +385,22 @@ JobSpec JobSpec::fromJson(const QJsonObject& json, QString* error)
     }
     spec.workers = int(workers);
     spec.maxRetries = int(qBound(qint64(-1), retries, qint64(100000)));
+    const QJsonValue python = json.value(QStringLiteral("python"));
+    if (!python.isUndefined() && !python.isNull()) {
+        const QJsonObject object = python.toObject();
+        const QJsonValue file = object.value(QStringLiteral("file"));
+        const QJsonValue function = object.value(QStringLiteral("function"));
+        if (!python.isObject() || !file.isString() || !function.isString() || file.toString().isEmpty()
+            || function.toString().isEmpty() || object.size() != 2) {
+            *error = QStringLiteral("job file: 'python' must be {\"file\": \"FILE.py\", \"function\": \"NAME\"}");
+            return {};
+        }
+        if (file.toString().contains(QChar(0)) || function.toString().contains(QChar(0))) {
+            *error = QStringLiteral("job file: 'python' contains a NUL character");
+            return {};
+        }
+        spec.python = { file.toString(), function.toString() };
+    }
     return spec;
 }
 
@@ -312,6 +436,7 @@ JobSpec JobSpec::load(const QString& path, QString* error)
     rebase(spec.input);
     rebase(spec.output);
     rebase(spec.summary);
+    rebase(spec.python.file);
     for (QString& plugin : spec.plugins)
         rebase(plugin);
     if (spec.indices.startsWith(QLatin1Char('@'))) {
@@ -336,7 +461,7 @@ QString JobSpec::save(const QString& path) const
 bool JobSpec::operator==(const JobSpec& other) const
 {
     return input == other.input && inputOptions == other.inputOptions && kernel == other.kernel
-        && params == other.params && indices == other.indices && workers == other.workers
+        && python == other.python && params == other.params && indices == other.indices && workers == other.workers
         && chunkSize == other.chunkSize && maxRetries == other.maxRetries && taskTimeoutS == other.taskTimeoutS
         && mode == other.mode && output == other.output && summary == other.summary && plugins == other.plugins;
 }

@@ -12,8 +12,24 @@
 
 namespace sharedmap {
 
+/// The user's Python function a job runs instead of a named kernel (`--python FILE.py:FUNCTION`).
+struct PythonFunctionSpec
+{
+    /// The `.py` file, as given (a job file's relative path is made relative to the job file).
+    QString file;
+    /// A function of that file's module, called as FUNCTION(a, B, **params).
+    QString function;
+
+    bool isSet() const { return !file.isEmpty() || !function.isEmpty(); }
+    /// `python:FILE:FUNCTION`: what summaries and logs call the kernel.
+    QString label() const { return QStringLiteral("python:%1:%2").arg(file, function); }
+    bool operator==(const PythonFunctionSpec& other) const { return file == other.file && function == other.function; }
+};
+
 /// A job as a copyable value: what to run on which array, with how many workers. The GUI and
 /// the CLI both build one; core runs it. Serialises to the JSON that `run --job` reads.
+struct KernelDef;
+
 struct JobSpec
 {
     /// Path of the input array; empty when the kernel takes no input.
@@ -21,6 +37,9 @@ struct JobSpec
     /// How to read the input (format, dataset, dtype, ...); the default picks by extension.
     LoadOptions inputOptions;
     QString kernel;
+    /// The user's Python function, when the job runs one instead of `kernel` (then `params` are
+    /// its keyword arguments, checked by the Python probe, not against a KernelInfo).
+    PythonFunctionSpec python;
     /// Raw parameter values (text from a command line, or JSON values); typed by resolveParams().
     QVariantMap params;
     /// `all`, a slice, a list or `@FILE.npy`.
@@ -46,6 +65,10 @@ struct JobSpec
 
     /// Number of workers to start (resolves 0 to the core count).
     int effectiveWorkers() const;
+    /// What summaries and logs call the kernel: `kernel`, or the Python function's label.
+    QString kernelLabel() const { return python.isSet() ? python.label() : kernel; }
+    /// Whether the job reads an input array (a Python function does when `input` is given).
+    bool needsInput() const;
     /// Checks everything that can be checked without reading the input, against the kernels
     /// registered now: it loads no plugin (loadJobPlugins() does, as a step of its own).
     JobError validate() const;
@@ -61,6 +84,10 @@ struct JobSpec
     QString save(const QString& path) const;
 
     bool operator==(const JobSpec& other) const;
+
+    /// The kernel definition the job plans with: the named kernel, or for a Python function one
+    /// whose index space is `len(B)` (or, without input, what the indices reach); null when unknown.
+    const KernelDef* planDef() const;
     bool operator!=(const JobSpec& other) const { return !(*this == other); }
 };
 
@@ -69,6 +96,10 @@ struct JobSpec
 /// error only when the job's kernel is not found without it (e.g. a copy of a plugin already
 /// loaded from the user's folder is refused, but its kernel is there).
 JobError loadJobPlugins(const JobSpec& spec, const QString& worker = QString());
+
+/// The index space of a job without input whose indices name their own stop (a Python function
+/// without --input): large enough for any index a spec gives.
+constexpr qint64 kUnboundedIndexSpace = qint64(1) << 62;
 
 /// Upper bound on workers: `--workers` and a job file take 1..4096 (0 in a JobSpec means one per core).
 constexpr int kMaxWorkers = 4096;

@@ -3,12 +3,14 @@
 #include "kernels/kernel.h"
 #include "protocol/framing.h"
 #include "shm/jobsegment.h"
+#include "worker/pythonkernel.h"
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <mutex>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,12 +24,35 @@ namespace sharedmap {
 
 namespace {
 
+/// The control pipe's descriptors. A worker moves them off 0 and 1 before anything else runs
+/// (moveProtocolOffStdio()), so that what a kernel prints — Python's print, C writes to fd 1 —
+/// reaches its stderr, the log, and never the pipe, and nothing it reads from stdin eats a frame.
+int g_protocolOut = STDOUT_FILENO;
+int g_commandIn = STDIN_FILENO;
+
+void moveProtocolOffStdio()
+{
+    const int out = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    const int in = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (out < 0 || in < 0)
+        return; // keep the pipes where they are: a worker that prints would still work, less safely
+    g_protocolOut = out;
+    g_commandIn = in;
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);
+    const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+        ::dup2(null, STDIN_FILENO); // dup2 clears close-on-exec on fd 0
+        ::close(null);
+    }
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // C-level prints reach the log line by line
+}
+
 void writeFrame(const QJsonObject& message)
 {
     const QByteArray frame = protocol::encode(message);
     qint64 written = 0;
     while (written < frame.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, frame.constData() + written, size_t(frame.size() - written));
+        const ssize_t n = ::write(g_protocolOut, frame.constData() + written, size_t(frame.size() - written));
         if (n <= 0) {
             if (errno == EINTR)
                 continue;
@@ -61,7 +86,7 @@ void readCommands(Mailbox* mailbox)
     protocol::FrameReader reader;
     char buffer[4096];
     for (;;) {
-        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        const ssize_t n = ::read(g_commandIn, buffer, sizeof buffer);
         if (n == 0 || (n < 0 && errno != EINTR))
             _exit(0); // stdin closed: the pool died; never outlive it
         if (n < 0)
@@ -277,7 +302,7 @@ bool readFully(char* into, qint64 bytes)
 {
     qint64 done = 0;
     while (done < bytes) {
-        const ssize_t n = ::read(STDIN_FILENO, into + done, size_t(qMin<qint64>(bytes - done, qint64(1) << 30)));
+        const ssize_t n = ::read(g_commandIn, into + done, size_t(qMin<qint64>(bytes - done, qint64(1) << 30)));
         if (n == 0)
             return false;
         if (n < 0) {
@@ -369,11 +394,22 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
         if (!error.isEmpty())
             return error;
     }
-    const KernelDef* def = KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString());
+    // A Python job's kernel is the user's function (worker/pythonkernel.h); its parameters are
+    // that function's keyword arguments, passed on as they are.
+    const QJsonObject python = spec.value(QStringLiteral("python")).toObject();
+    KernelDef pythonDef;
+    if (!python.isEmpty())
+        pythonDef = pythonKernelDef(python, a->job->header()->inputSegment[0] != 0);
+    const KernelDef* def = python.isEmpty()
+        ? KernelRegistry::instance().find(spec.value(QStringLiteral("kernel")).toString())
+        : &pythonDef;
     if (!def)
         return QStringLiteral("job names an unknown kernel");
     QVariantMap params;
-    error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
+    if (python.isEmpty())
+        error = resolveParams(def->info, spec.value(QStringLiteral("params")).toObject().toVariantMap(), &params);
+    else
+        params = spec.value(QStringLiteral("params")).toObject().toVariantMap();
     if (!error.isEmpty())
         return error;
     KernelContext context;
@@ -441,7 +477,7 @@ QString attachJob(const QString& jobName, int slotIndex, Attachment* a)
     a->kernel = def->create(context, &error);
     if (!a->kernel)
         return error;
-    a->sleepMs = params.value(QStringLiteral("sleep_ms")).toDouble();
+    a->sleepMs = python.isEmpty() ? params.value(QStringLiteral("sleep_ms")).toDouble() : 0.0;
     WorkerSlot* slot = a->job->slot(slotIndex);
     slot->pid.store(getpid(), std::memory_order_relaxed);
     slot->heartbeatNs.store(monotonicNs(), std::memory_order_relaxed);
@@ -469,10 +505,35 @@ void prefaultInput(Attachment& a, Mailbox* mailbox)
     a.inputResident = true;
 }
 
+/// Parked (between jobs, or started ahead of one): waits for the next job and attaches to it.
+/// False when told to quit instead.
+bool waitForJob(Mailbox* mailbox, Attachment* attachment)
+{
+    QString nextJob;
+    int nextSlot = -1;
+    {
+        std::unique_lock<std::mutex> lock(mailbox->mutex);
+        mailbox->wake.wait(lock, [&] { return mailbox->quit || !mailbox->nextJob.isEmpty(); });
+        if (mailbox->quit)
+            return false;
+        nextJob = mailbox->nextJob;
+        nextSlot = mailbox->nextSlot;
+        mailbox->nextJob.clear();
+        mailbox->runRequests = 0;
+    }
+    const QString problem = attachJob(nextJob, nextSlot, attachment);
+    if (!problem.isEmpty())
+        fail(problem);
+    return true;
+}
+
 } // namespace
 
 int runWorker(int argc, char** argv)
 {
+    moveProtocolOffStdio();
+    if (argc >= 3 && QByteArray(argv[1]) == "--probe-python")
+        return runPythonProbe(argc, argv, g_protocolOut); // its JSON goes where a job's frames would
     if (argc == 3 && QByteArray(argv[1]) == "--probe-plugin") {
         // Loads a plugin and lists its kernels in this process, for a front end that must not
         // be the one to crash if the plugin does.
@@ -484,8 +545,10 @@ int runWorker(int argc, char** argv)
         return 0;
     }
     QString jobName;
+    QString preload;
     int slotIndex = -1;
     qint64 parent = -1;
+    bool startParked = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         const QByteArray key = argv[i];
         const QByteArray value = argv[i + 1];
@@ -495,11 +558,18 @@ int runWorker(int argc, char** argv)
             slotIndex = value.toInt();
         else if (key == "--parent")
             parent = value.toLongLong();
+        else if (key == "--parked")
+            startParked = value == "1";
+        else if (key == "--preload-python")
+            preload = QString::fromLocal8Bit(value);
     }
-    if (jobName.isEmpty() || slotIndex < 0) {
+    if (!startParked && (jobName.isEmpty() || slotIndex < 0)) {
         std::fprintf(stderr,
                      "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
+                     "       sharedmap-worker --parked 1 [--parent PID] [--preload-python FILE.py]\n"
                      "       sharedmap-worker --probe-plugin PATH\n"
+                     "       sharedmap-worker --probe-python FILE.py [--function NAME] [--params JSON]\n"
+                     "                        [--input SEGMENT] [--indices I,J,...] [--display TEXT]\n"
                      "Started by SharedMap's pool; not meant to be run by hand.\n");
         return 2;
     }
@@ -509,13 +579,24 @@ int runWorker(int argc, char** argv)
         return 1;
 
     Attachment attachment;
-    const QString error = attachJob(jobName, slotIndex, &attachment);
-    if (!error.isEmpty())
-        fail(error);
+    if (!startParked) {
+        const QString error = attachJob(jobName, slotIndex, &attachment);
+        if (!error.isEmpty())
+            fail(error);
+    }
 
     Mailbox mailbox;
     std::thread(readCommands, &mailbox).detach();
-    for (;;) {
+    // Started ahead of a job (Pool::prestart()): do the slow part of starting now — for a Python
+    // job, the interpreter, NumPy and the user's file — then wait parked for the job.
+    bool running = true;
+    if (startParked) {
+        if (!preload.isEmpty())
+            preloadPython(preload);
+        writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kParked) } });
+        running = waitForJob(&mailbox, &attachment);
+    }
+    while (running) {
         writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kHello) },
                      { QStringLiteral("pid"), qint64(getpid()) },
                      { QStringLiteral("slot"), attachment.slot } });
@@ -549,21 +630,8 @@ int runWorker(int argc, char** argv)
         prefaultInput(attachment, &mailbox);
         if (attachment.inputResident && !wasResident)
             writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kResident) } });
-        QString nextJob;
-        int nextSlot = -1;
-        {
-            std::unique_lock<std::mutex> lock(mailbox.mutex);
-            mailbox.wake.wait(lock, [&] { return mailbox.quit || !mailbox.nextJob.isEmpty(); });
-            if (mailbox.quit)
-                break;
-            nextJob = mailbox.nextJob;
-            nextSlot = mailbox.nextSlot;
-            mailbox.nextJob.clear();
-            mailbox.runRequests = 0;
-        }
-        const QString problem = attachJob(nextJob, nextSlot, &attachment);
-        if (!problem.isEmpty())
-            fail(problem);
+        if (!waitForJob(&mailbox, &attachment))
+            break;
     }
     if (attachment.job)
         attachment.job->slot(attachment.slot)->state.store(qint32(WorkerState::Finished), std::memory_order_release);

@@ -3,6 +3,7 @@
 
 #include "job/jobplan.h"
 #include "job/jobspec.h"
+#include "kernels/kernel.h"
 
 #include <QDir>
 #include <QFile>
@@ -59,6 +60,10 @@ private slots:
     void saveThenLoad();
     void checkOutputPaths_data();
     void checkOutputPaths();
+    void pythonValidation_data();
+    void pythonValidation();
+    void pythonJson();
+    void pythonPlan();
 
 private:
     JobSpec validSpec() const;
@@ -511,6 +516,149 @@ void TestJobSpec::checkOutputPaths()
 
     const QString error = checkOutputPath(path(name), extensions);
     QVERIFY2(error.isEmpty() == valid, qPrintable(error));
+}
+
+// --- Python functions (`--python FILE.py:FUNCTION`) ------------------------------------------
+
+void TestJobSpec::pythonValidation_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("function");
+    QTest::addColumn<QString>("kernel");
+    QTest::addColumn<bool>("withInput");
+    QTest::addColumn<QString>("indices");
+    QTest::addColumn<QString>("error"); // a part of the error, empty when valid
+
+    const QString fn = QStringLiteral("fn.py");
+    QTest::newRow("with input, all") << fn << "f"
+                                     << "" << true << "all"
+                                     << "";
+    QTest::newRow("no input, slice") << fn << "f"
+                                     << "" << false << "0:100"
+                                     << "";
+    QTest::newRow("no input, list") << fn << "f"
+                                    << "" << false << "3,1,3"
+                                    << "";
+    QTest::newRow("no input, down") << fn << "f"
+                                    << "" << false << "10::-1"
+                                    << "";
+    QTest::newRow("no input, all") << fn << "f"
+                                   << "" << false << "all"
+                                   << "explicit stop";
+    QTest::newRow("no input, open end") << fn << "f"
+                                        << "" << false << "5:"
+                                        << "explicit stop";
+    QTest::newRow("no input, from the end") << fn << "f"
+                                            << "" << false << "-3:10"
+                                            << "explicit stop";
+    QTest::newRow("no input, stop from the end") << fn << "f"
+                                                 << "" << false << "0:-1"
+                                                 << "explicit stop";
+    QTest::newRow("no input, down without start") << fn << "f"
+                                                  << "" << false << "::-1"
+                                                  << "explicit stop";
+    QTest::newRow("missing file") << "absent.py"
+                                  << "f"
+                                  << "" << true << "all"
+                                  << "absent.py: no such file";
+    QTest::newRow("no function") << fn << ""
+                                 << "" << true << "all"
+                                 << "FILE.py:FUNCTION";
+    QTest::newRow("and a kernel") << fn << "f"
+                                  << "diag" << true << "all"
+                                  << "not both";
+}
+
+void TestJobSpec::pythonValidation()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, function);
+    QFETCH(QString, kernel);
+    QFETCH(bool, withInput);
+    QFETCH(QString, indices);
+    QFETCH(QString, error);
+    QVERIFY(QFile(path(QStringLiteral("fn.py"))).open(QIODevice::WriteOnly));
+    JobSpec spec = validSpec();
+    spec.kernel = kernel;
+    spec.python = { path(file), function };
+    spec.params = { { QStringLiteral("not_a_kernel_param"), QStringLiteral("1") } }; // the probe checks these
+    spec.indices = indices;
+    if (!withInput)
+        spec.input.clear();
+    const QString problem = spec.validationError();
+    if (error.isEmpty())
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    else
+        QVERIFY2(problem.contains(error), qPrintable(problem));
+    QCOMPARE(spec.needsInput(), withInput);
+}
+
+void TestJobSpec::pythonJson()
+{
+    QVERIFY(QFile(path(QStringLiteral("fn.py"))).open(QIODevice::WriteOnly));
+    JobSpec spec = validSpec();
+    spec.kernel.clear();
+    spec.python = { QStringLiteral("fn.py"), QStringLiteral("test") };
+    const QJsonObject json = spec.toJson();
+    QCOMPARE(json.value(QStringLiteral("python")).toObject(),
+             (QJsonObject { { QStringLiteral("file"), QStringLiteral("fn.py") },
+                            { QStringLiteral("function"), QStringLiteral("test") } }));
+    QString error;
+    const JobSpec back = JobSpec::fromJson(json, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(back, spec);
+    QCOMPARE(back.kernelLabel(), QStringLiteral("python:fn.py:test"));
+    JobSpec other = spec;
+    other.python.function = QStringLiteral("other");
+    QVERIFY(other != spec);
+    QVERIFY(!validSpec().toJson().contains(QStringLiteral("python"))); // absent for kernels
+
+    // Loaded from a job file, the function's file is relative to the job file's folder.
+    const QString job = path(QStringLiteral("python-job.json"));
+    QFile file(job);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"input": "B.npy", "python": {"file": "fn.py", "function": "test"}})");
+    file.close();
+    const JobSpec loaded = JobSpec::load(job, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(loaded.python.file, path(QStringLiteral("fn.py")));
+    QVERIFY2(loaded.validationError().isEmpty(), qPrintable(loaded.validationError()));
+
+    for (const char* bad : { R"({"python": "fn.py:test"})", R"({"python": {"file": "fn.py"}})",
+                             R"({"python": {"file": "fn.py", "function": 3}})",
+                             R"({"python": {"file": "fn.py", "function": "f", "extra": 1}})" }) {
+        error.clear();
+        JobSpec::fromJson(QJsonDocument::fromJson(bad).object(), &error);
+        QVERIFY2(error.contains(QLatin1String("'python'")), bad);
+    }
+}
+
+void TestJobSpec::pythonPlan()
+{
+    QVERIFY(QFile(path(QStringLiteral("fn.py"))).open(QIODevice::WriteOnly));
+    JobSpec spec;
+    spec.python = { path(QStringLiteral("fn.py")), QStringLiteral("f") };
+    spec.params = { { QStringLiteral("k"), QStringLiteral("[1, 2]") } };
+    spec.indices = QStringLiteral("3:9:2");
+    JobPlan plan;
+    QString error = planJob(spec, nullptr, &plan).message;
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(plan.indices.size(), 3);
+    QCOMPARE(plan.indexSpace, 8); // what the indices reach
+    QCOMPARE(plan.params, spec.params); // raw: the Python side parses them
+    QVERIFY(!plan.kernel->info.needsInput);
+
+    ArrayMeta meta;
+    meta.dtype = DType::Int16;
+    meta.shape = { 7, 3 };
+    spec.input = path(QStringLiteral("B.npy"));
+    spec.indices = QStringLiteral("all");
+    error = planJob(spec, &meta, &plan).message;
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(plan.indexSpace, 7); // len(B)
+    QCOMPARE(plan.indices.size(), 7);
+    meta.shape = {};
+    QVERIFY(planJob(spec, &meta, &plan).message.contains(QLatin1String("0-d")));
 }
 
 QTEST_GUILESS_MAIN(TestJobSpec)
