@@ -151,11 +151,11 @@
     </message>
     <message>
         <source>Show the running job of process PID (a sharedmap-cli run, a script, another window) live in the Monitor, read-only; see &apos;sharedmap-cli jobs&apos;.</source>
-        <translation>在监视器中实时、只读地显示进程 PID 正在运行的任务（sharedmap-cli 运行、脚本或另一个窗口）；参见 'sharedmap-cli jobs'。</translation>
+        <translation>在监视器中实时、只读地显示进程 PID 正在运行的任务（sharedmap-cli 运行、脚本或另一个窗口）；参见 &apos;sharedmap-cli jobs&apos;。</translation>
     </message>
     <message>
         <source>--attach needs a process id, not &apos;%1&apos;</source>
-        <translation>--attach 需要一个进程号，而不是 '%1'</translation>
+        <translation>--attach 需要一个进程号，而不是 &apos;%1&apos;</translation>
     </message>
 </context>
 <context>
@@ -359,6 +359,18 @@
     <message>
         <source>sum, mean, min, max; map (keep the row of values: an output array shaped like the input); or none (evaluate once per index)</source>
         <translation>sum、mean、min、max；map（保留整行的值：输出数组的形状与输入相同）；或 none（每个索引求值一次）</translation>
+    </message>
+    <message>
+        <source>Your Python function, called for each index</source>
+        <translation>您的 Python 函数，对每个索引调用一次</translation>
+    </message>
+    <message>
+        <source>rows (first axis): len(B)</source>
+        <translation>行（第一个轴）：len(B)</translation>
+    </message>
+    <message>
+        <source>the indices given, with an explicit stop</source>
+        <translation>给定的索引，需有明确的终点</translation>
     </message>
 </context>
 <context>

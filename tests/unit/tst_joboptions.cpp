@@ -265,8 +265,8 @@ void TestJobOptions::optionSetOffersWhatItIsGiven()
     for (const QCommandLineOption& option : all.options())
         names += option.names();
     QCOMPARE(names,
-             QStringList({ "job", "kernel", "param", "indices", "workers", "chunksize", "max-retries", "task-timeout",
-                           "mode", "output", "summary", "resume", "plugin" }));
+             QStringList({ "job", "kernel", "python", "param", "indices", "workers", "chunksize", "max-retries",
+                           "task-timeout", "mode", "output", "summary", "resume", "plugin" }));
     // Reading asks the parser only about offered options (it warns about any other), and reports
     // which were given.
     QCommandLineParser parser;
