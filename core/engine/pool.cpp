@@ -97,6 +97,15 @@ Pool::~Pool()
             slot->process->waitForFinished(1000); // shutting down: nothing left to keep responsive
         }
     }
+    // Workers dismissed a moment ago (e.g. prestarted ones a job did not need) may still be
+    // quitting: reap them too rather than destroy a running QProcess.
+    for (QProcess* process : findChildren<QProcess*>(QString(), Qt::FindDirectChildrenOnly)) {
+        if (process->state() != QProcess::NotRunning) {
+            process->disconnect();
+            process->kill();
+            process->waitForFinished(1000);
+        }
+    }
     release();
 }
 
