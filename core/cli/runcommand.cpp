@@ -212,10 +212,10 @@ int RunCommand::probePython()
     const QString error = planJob(spec, m_input ? &m_input->meta() : nullptr, &plan).message;
     if (!error.isEmpty())
         return usageError(error);
-    // The job's workers start meanwhile (interpreter, NumPy, the file): the probe's time and
-    // theirs overlap instead of adding up.
+    // The job's workers start meanwhile (the interpreter and NumPy, none of the file): the
+    // probe's time and theirs overlap instead of adding up.
     if (spec.mode != QLatin1String("copy"))
-        m_pool.prestart(int(qMin<qint64>(spec.effectiveWorkers(), plan.indices.size())), spec.python.file);
+        m_pool.prestart(int(qMin<qint64>(spec.effectiveWorkers(), plan.indices.size())), true);
     m_probe.probeJob(spec, m_input.get(), plan.indices);
     m_probeResult = m_probe.waitForResult();
     if (m_signal)

@@ -98,6 +98,15 @@ Pool::~Pool()
             slot->process->waitForFinished(1000); // shutting down: nothing left to keep responsive
         }
     }
+    // Workers dismissed a moment ago (e.g. prestarted ones a job did not need) may still be
+    // quitting: reap them too rather than destroy a running QProcess.
+    for (QProcess* process : findChildren<QProcess*>(QString(), Qt::FindDirectChildrenOnly)) {
+        if (process->state() != QProcess::NotRunning) {
+            process->disconnect();
+            process->kill();
+            process->waitForFinished(1000);
+        }
+    }
     release();
 }
 
@@ -451,17 +460,17 @@ void Pool::launch(int index)
     emit workerStateChanged(index, WorkerState::Starting);
 }
 
-void Pool::prestart(int count, const QString& pythonFile)
+void Pool::prestart(int count, bool python)
 {
     if (m_job)
         return;
     count = qBound(0, count, kMaxWorkers);
     QStringList arguments { QStringLiteral("--parked"), QStringLiteral("1") };
-    if (!pythonFile.isEmpty())
-        arguments << QStringLiteral("--preload-python") << QFileInfo(pythonFile).absoluteFilePath();
+    if (python)
+        arguments << QStringLiteral("--start-python") << QStringLiteral("1");
     for (int index = int(m_slots.size()); index < count; ++index) {
         // Parked from the start: the next job hands it its slot with a `job` message, as it does
-        // a warm worker; until then it gets ready (the interpreter, NumPy, the user's file).
+        // a warm worker; until then it gets ready (for a Python job: the interpreter and NumPy).
         m_slots.push_back(std::make_unique<Slot>());
         Slot& slot = *m_slots[index];
         slot.parked = true;

@@ -65,9 +65,10 @@ public:
                    const PythonProbeResult& probe, QString* error);
     /// Starts workers ahead of the next job, parked until it comes (up to `count` in all, with
     /// those already parked), so their start overlaps whatever the caller does meanwhile — e.g.
-    /// the Python probe: with `pythonFile`, they start the interpreter and NumPy and import that
-    /// file while the probe runs. The next start() takes them as it takes a warm pool's workers.
-    void prestart(int count, const QString& pythonFile = QString());
+    /// the Python probe: with `python`, they start the interpreter and NumPy while it runs (not
+    /// the user's file: nothing of it runs before the probe has accepted it). The next start()
+    /// takes them as it takes a warm pool's workers; the pool's end stops unused ones.
+    void prestart(int count, bool python = false);
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();

@@ -99,7 +99,8 @@ PythonProbeResult PythonProbe::verdict(const QString& file, bool crashed, int ex
         const QByteArray raw
             = QByteArray::fromBase64(object.value(QStringLiteral("values_base64")).toString().toLatin1());
         call.values.resize(raw.size() / qsizetype(sizeof(double)));
-        std::memcpy(call.values.data(), raw.constData(), size_t(call.values.size()) * sizeof(double));
+        if (!call.values.isEmpty()) // a failed call has none (and memcpy may not be given null)
+            std::memcpy(call.values.data(), raw.constData(), size_t(call.values.size()) * sizeof(double));
         if (call.ok) {
             result.resultShape = call.shape;
             result.shapeKnown = true;

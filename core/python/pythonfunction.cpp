@@ -576,6 +576,7 @@ bool convertResult(PyObject* result, double* scalar, Ref* array, QString* reason
             PyObject* value = nullptr;
             PyObject* tb = nullptr;
             PyErr_Fetch(&type, &value, &tb);
+            PyErr_NormalizeException(&type, &value, &tb);
             Ref typeRef(type), valueRef(value), tbRef(tb);
             *reason = fromPython(value);
         } else {

@@ -116,10 +116,10 @@ KernelDef pythonKernelDef(const QJsonObject& python, bool withInput)
     return def;
 }
 
-void preloadPython(const QString& file)
+void startPython()
 {
     python::Error ignored;
-    python::Module::load(file, file, &ignored);
+    python::startInterpreter(&ignored);
 }
 
 int runPythonProbe(int argc, char** argv, int resultFd)

@@ -12,9 +12,9 @@ namespace sharedmap {
 /// resolved against any KernelInfo). `withInput` is false for `fn(a, **params)`.
 KernelDef pythonKernelDef(const QJsonObject& python, bool withInput);
 
-/// A worker started ahead of a Python job: starts the interpreter with NumPy and imports `file`
-/// (absolute) so the job finds them ready. Problems are left for the job (and its probe) to report.
-void preloadPython(const QString& file);
+/// A worker started ahead of a Python job: starts the interpreter with NumPy so the job finds it
+/// ready. Problems are left for the job (and its probe) to report.
+void startPython();
 
 /// `sharedmap-worker --probe-python FILE [--function NAME] [--params JSON] [--input SEGMENT]
 /// [--indices I,J,...] [--with-input 0|1] [--display TEXT]`: imports FILE in this process, lists its functions,

@@ -545,10 +545,10 @@ int runWorker(int argc, char** argv)
         return 0;
     }
     QString jobName;
-    QString preload;
     int slotIndex = -1;
     qint64 parent = -1;
     bool startParked = false;
+    bool python = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         const QByteArray key = argv[i];
         const QByteArray value = argv[i + 1];
@@ -560,13 +560,13 @@ int runWorker(int argc, char** argv)
             parent = value.toLongLong();
         else if (key == "--parked")
             startParked = value == "1";
-        else if (key == "--preload-python")
-            preload = QString::fromLocal8Bit(value);
+        else if (key == "--start-python")
+            python = value == "1";
     }
     if (!startParked && (jobName.isEmpty() || slotIndex < 0)) {
         std::fprintf(stderr,
                      "usage: sharedmap-worker --job NAME --slot N [--parent PID]\n"
-                     "       sharedmap-worker --parked 1 [--parent PID] [--preload-python FILE.py]\n"
+                     "       sharedmap-worker --parked 1 [--parent PID] [--start-python 1]\n"
                      "       sharedmap-worker --probe-plugin PATH\n"
                      "       sharedmap-worker --probe-python FILE.py [--function NAME] [--params JSON]\n"
                      "                        [--input SEGMENT] [--indices I,J,...] [--display TEXT]\n"
@@ -588,11 +588,11 @@ int runWorker(int argc, char** argv)
     Mailbox mailbox;
     std::thread(readCommands, &mailbox).detach();
     // Started ahead of a job (Pool::prestart()): do the slow part of starting now — for a Python
-    // job, the interpreter, NumPy and the user's file — then wait parked for the job.
+    // job, the interpreter and NumPy — then wait parked for the job.
     bool running = true;
     if (startParked) {
-        if (!preload.isEmpty())
-            preloadPython(preload);
+        if (python)
+            startPython();
         writeFrame({ { QStringLiteral("type"), QLatin1String(protocol::kParked) } });
         running = waitForJob(&mailbox, &attachment);
     }

@@ -137,6 +137,8 @@ FILES = {
     ''',
     "counting.py": '''
         import os
+        with open(LOG, "a") as f:
+            f.write("import %d\\n" % os.getpid())
 
         def counted(a, B):
             with open(LOG, "a") as f:
@@ -496,6 +498,14 @@ def main():
         c.check(r.returncode == 2 and len(lines) == 1 and lines[0].startswith("sharedmap-cli: error: ")
                 and text in lines[0], "refused: " + title, "exit %d: %r (want %r)" % (r.returncode, r.stderr, text))
 
+    # A refused job runs nothing of the file in any worker: only the probe imported it.
+    if os.path.exists(log):
+        os.remove(log)
+    r = run(cli, ["--input", sq, "--python", fn("counting.py", "counted"), "--param", "nope=1", "--workers", "4"])
+    imports = open(log).read().count("import") if os.path.exists(log) else 0
+    c.check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, "unknown param refused", r.stderr)
+    c.check(imports == 1, "the refused file was imported by the probe only", "%d imports" % imports)
+
     # --- 1, 2 and 4 workers bit-identical ------------------------------------------------------
     results = []
     for workers in ("1", "2", "4"):
@@ -513,7 +523,7 @@ def main():
     got, _, _ = ok_run("counted", ["--input", sq, "--python", fn("counting.py", "counted"), "--workers", "2",
                                    "--indices", "0:10"])
     if got is not None:
-        calls = [line.split() for line in open(log)]
+        calls = [line.split() for line in open(log) if not line.startswith("import")]
         per_index = {}
         for _, index in calls:
             per_index[int(index)] = per_index.get(int(index), 0) + 1
