@@ -161,8 +161,11 @@ void WorkerHandle::readStderr()
     const QByteArray text = m_process.readAllStandardError();
     m_stderrTail = (m_stderrTail + text).right(2000);
     for (const QByteArray& line : text.split('\n')) {
-        if (!line.trimmed().isEmpty())
-            emit stderrLine(QString::fromLocal8Bit(line.trimmed()));
+        if (line.trimmed().isEmpty())
+            continue;
+        // Also here, for a front end that shows no log (the CLI): the worker's own debug lines.
+        qCDebug(lcEngine, "worker %d stderr: %s", m_slot, line.trimmed().constData());
+        emit stderrLine(QString::fromLocal8Bit(line.trimmed()));
     }
 }
 
