@@ -144,20 +144,6 @@ private:
     bool m_failed = false;
 };
 
-/// A message without fields: `std::is_empty` fails to compile the codec once it gains one.
-template <class Message> QJsonObject emptyToJson()
-{
-    static_assert(std::is_empty_v<Message>, "a message with fields needs its own codec");
-    return header(Message::kType);
-}
-
-template <class Message> std::optional<Message> emptyFromJson(const QJsonObject& object, QString* error)
-{
-    static_assert(std::is_empty_v<Message>, "a message with fields needs its own codec");
-    Fields fields(object, Message::kType, error);
-    return fields.ok() ? std::optional<Message>(Message {}) : std::nullopt;
-}
-
 template <class Variant, std::size_t I = 0>
 std::optional<Variant> decodeAs(MessageType type, const QJsonObject& object, QString* error)
 {
@@ -327,18 +313,24 @@ std::optional<DataHeader> DataHeader::fromJson(const QJsonObject& object, QStrin
     return fields.ok() ? std::optional(message) : std::nullopt;
 }
 
-// clang-format off
-QJsonObject Parked::toJson() const { return emptyToJson<Parked>(); }
-QJsonObject Resident::toJson() const { return emptyToJson<Resident>(); }
-QJsonObject Run::toJson() const { return emptyToJson<Run>(); }
-QJsonObject Quit::toJson() const { return emptyToJson<Quit>(); }
-QJsonObject Park::toJson() const { return emptyToJson<Park>(); }
-std::optional<Parked> Parked::fromJson(const QJsonObject& o, QString* e) { return emptyFromJson<Parked>(o, e); }
-std::optional<Resident> Resident::fromJson(const QJsonObject& o, QString* e) { return emptyFromJson<Resident>(o, e); }
-std::optional<Run> Run::fromJson(const QJsonObject& o, QString* e) { return emptyFromJson<Run>(o, e); }
-std::optional<Quit> Quit::fromJson(const QJsonObject& o, QString* e) { return emptyFromJson<Quit>(o, e); }
-std::optional<Park> Park::fromJson(const QJsonObject& o, QString* e) { return emptyFromJson<Park>(o, e); }
-// clang-format on
+template <MessageType Type> QJsonObject EmptyMessage<Type>::toJson() const
+{
+    static_assert(std::is_empty_v<EmptyMessage>, "a message with fields needs its own codec");
+    return header(kType);
+}
+
+template <MessageType Type>
+std::optional<EmptyMessage<Type>> EmptyMessage<Type>::fromJson(const QJsonObject& object, QString* error)
+{
+    Fields fields(object, kType, error);
+    return fields.ok() ? std::optional<EmptyMessage>(EmptyMessage {}) : std::nullopt;
+}
+
+template struct EmptyMessage<MessageType::Parked>;
+template struct EmptyMessage<MessageType::Resident>;
+template struct EmptyMessage<MessageType::Run>;
+template struct EmptyMessage<MessageType::Quit>;
+template struct EmptyMessage<MessageType::Park>;
 
 std::optional<WorkerMessage> decodeWorkerMessage(const QJsonObject& object, QString* error)
 {

@@ -80,45 +80,24 @@ struct Error
     static std::optional<Error> fromJson(const QJsonObject& object, QString* error);
 };
 
+/// A message without fields, one type per MessageType (so each is its own variant alternative).
+template <MessageType Type> struct EmptyMessage
+{
+    static constexpr MessageType kType = Type;
+    QJsonObject toJson() const;
+    static std::optional<EmptyMessage> fromJson(const QJsonObject& object, QString* error);
+};
+
 /// Worker -> pool: let go of the job, input still mapped; ready for a next one.
-struct Parked
-{
-    static constexpr MessageType kType = MessageType::Parked;
-    QJsonObject toJson() const;
-    static std::optional<Parked> fromJson(const QJsonObject& object, QString* error);
-};
-
+using Parked = EmptyMessage<MessageType::Parked>;
 /// Worker -> pool: parked, and the whole input is now in its page tables.
-struct Resident
-{
-    static constexpr MessageType kType = MessageType::Resident;
-    QJsonObject toJson() const;
-    static std::optional<Resident> fromJson(const QJsonObject& object, QString* error);
-};
-
+using Resident = EmptyMessage<MessageType::Resident>;
 /// Pool -> worker: look for work again (retries were queued).
-struct Run
-{
-    static constexpr MessageType kType = MessageType::Run;
-    QJsonObject toJson() const;
-    static std::optional<Run> fromJson(const QJsonObject& object, QString* error);
-};
-
+using Run = EmptyMessage<MessageType::Run>;
 /// Pool -> worker: detach and exit.
-struct Quit
-{
-    static constexpr MessageType kType = MessageType::Quit;
-    QJsonObject toJson() const;
-    static std::optional<Quit> fromJson(const QJsonObject& object, QString* error);
-};
-
+using Quit = EmptyMessage<MessageType::Quit>;
 /// Pool -> worker: the job is over; detach from it, keep the input mapped, wait (warm pool).
-struct Park
-{
-    static constexpr MessageType kType = MessageType::Park;
-    QJsonObject toJson() const;
-    static std::optional<Park> fromJson(const QJsonObject& object, QString* error);
-};
+using Park = EmptyMessage<MessageType::Park>;
 
 /// Pool -> worker: a parked worker's next job (wire type "job").
 struct JobAssignment
