@@ -23,13 +23,14 @@ QString receiveCopy(InputCopy* copy)
     protocol::FrameReader reader;
     reader.append(frame);
     QJsonObject object;
-    if (!reader.next(&object)
-        || object.value(QStringLiteral("type")) != protocol::typeName(protocol::MessageType::Data))
-        return QStringLiteral("copy mode: expected the input's description first");
     QString error;
-    const std::optional<protocol::DataHeader> header = protocol::DataHeader::fromJson(object, &error);
-    if (!header)
-        return QStringLiteral("copy mode: %1").arg(error);
+    const std::optional<protocol::PoolMessage> message
+        = reader.next(&object) ? protocol::decodePoolMessage(object, &error) : std::nullopt;
+    if (message && !std::holds_alternative<protocol::DataHeader>(*message))
+        return QStringLiteral("copy mode: expected the input's description first");
+    if (!message)
+        return QStringLiteral("copy mode: %1").arg(error.isEmpty() ? QStringLiteral("bad first frame") : error);
+    const protocol::DataHeader* header = &std::get<protocol::DataHeader>(*message);
     copy->meta.dtype = header->dtype;
     copy->meta.shape = header->shape;
     copy->meta.fortranOrder = header->fortranOrder;
