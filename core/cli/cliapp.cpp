@@ -8,6 +8,7 @@
 #include "engine/cleanup.h"
 #include "engine/pool.h"
 #include "io/arrayloader.h"
+#include "io/atomicfile.h"
 #include "io/formats/rawformat.h"
 #include "io/generator.h"
 #include "io/npyformat.h"
@@ -621,6 +622,9 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     *quiet = parser.isSet(quietOption);
     if (parser.isSet(resume)) {
         m_resumeFrom = parser.value(resume);
+        if (const QString problem = checkRegularFileTarget(m_resumeFrom, QStringLiteral("--resume"));
+            !problem.isEmpty())
+            return usageError(problem);
         if (spec->output.isEmpty())
             spec->output = m_resumeFrom;
     }

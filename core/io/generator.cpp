@@ -1,8 +1,8 @@
 #include "io/generator.h"
 
+#include "io/atomicfile.h"
 #include "io/npyformat.h"
 
-#include <QSaveFile>
 #include <random>
 #include <vector>
 
@@ -92,10 +92,9 @@ QString generateNpy(const QString& path, const ArrayMeta& meta, Distribution dis
     const qint64 elements = out.elementCount();
     if (elements < 0 || out.byteSize() < 0)
         return QStringLiteral("shape %1 is too large").arg(out.shapeText());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.write(makeNpyHeader(out));
+    AtomicFile file(path);
+    if (!file.open() || !file.write(makeNpyHeader(out)))
+        return file.errorString();
     Generator generator(out.dtype, distribution, seed);
     constexpr qint64 kBlock = 1 << 20;
     std::vector<char> buffer(size_t(kBlock * dtypeSize(out.dtype)));
@@ -103,12 +102,12 @@ QString generateNpy(const QString& path, const ArrayMeta& meta, Distribution dis
         const qint64 count = qMin(kBlock, elements - done);
         generator.next(count, buffer.data());
         const qint64 bytes = count * dtypeSize(out.dtype);
-        if (file.write(buffer.data(), bytes) != bytes)
-            return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        if (!file.write(buffer.data(), bytes))
+            return file.errorString();
         done += count;
     }
     if (!file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return file.errorString();
     return {};
 }
 

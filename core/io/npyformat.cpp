@@ -1,8 +1,9 @@
 #include "io/npyformat.h"
 
+#include "io/atomicfile.h"
+
 #include <cstring>
 #include <QFile>
-#include <QSaveFile>
 
 namespace sharedmap {
 
@@ -363,21 +364,9 @@ QByteArray makeNpyHeader(const ArrayMeta& meta)
 
 QString writeNpy(const QString& path, const ArrayMeta& meta, const void* data)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-    file.write(makeNpyHeader(meta));
-    const char* bytes = static_cast<const char*>(data);
-    qint64 remaining = meta.byteSize();
-    while (remaining > 0) {
-        const qint64 written = file.write(bytes, qMin<qint64>(remaining, 1 << 26));
-        if (written <= 0)
-            return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        bytes += written;
-        remaining -= written;
-    }
-    if (!file.commit())
-        return QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+    AtomicFile file(path);
+    if (!file.open() || !file.write(makeNpyHeader(meta)) || !file.write(data, meta.byteSize()) || !file.commit())
+        return file.errorString();
     return {};
 }
 

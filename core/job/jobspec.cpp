@@ -1,5 +1,6 @@
 #include "job/jobspec.h"
 
+#include "io/atomicfile.h"
 #include "io/indexspec.h"
 #include "job/jobresult.h"
 #include "job/resultwriter.h"
@@ -36,6 +37,9 @@ QString checkOutputPath(const QString& path, const QStringList& extensions)
         return QStringLiteral("output folder %1 is not writable").arg(info.absolutePath());
     if (info.isDir())
         return QStringLiteral("output %1 is a folder").arg(path);
+    // A FIFO would block the probe below for ever, and a device must never be replaced.
+    if (const QString problem = checkRegularFileTarget(path, QStringLiteral("output")); !problem.isEmpty())
+        return problem;
     // Permission bits do not tell everything (root, /proc, read-only mounts): try it, before
     // the job runs rather than after.
     QFile probe(path);
