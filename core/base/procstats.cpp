@@ -121,6 +121,14 @@ bool processRunning(qint64 pid)
     return !fields.isEmpty() && fields[0] != "Z" && fields[0] != "X";
 }
 
+namespace {
+/// MemAvailable from /proc/meminfo (0 when unreadable).
+qint64 systemAvailableBytes()
+{
+    return fieldKiB(QByteArray("\n") + readProcFile(QStringLiteral("/proc/meminfo")), "\nMemAvailable:");
+}
+} // namespace
+
 QString checkSharedMemoryFits(qint64 bytes)
 {
     const auto readLimit = [](const char* path) {
@@ -147,17 +155,124 @@ QString checkSharedMemoryFits(qint64 bytes)
                 .arg(bytes >> 20)
                 .arg(qMax<qint64>(0, shmall - used) * page >> 20);
     }
-    const qint64 available = availableMemoryBytes();
-    if (available > 0 && bytes > available)
-        return QStringLiteral("needs %1 MiB of memory, but only %2 MiB are available")
+    const qint64 system = systemAvailableBytes();
+    const CgroupMemory cgroup = cgroupMemory();
+    const qint64 headroom = cgroup.headroomBytes();
+    const bool byCgroup = headroom >= 0 && (system <= 0 || headroom < system);
+    const qint64 available = byCgroup ? headroom : system;
+    if (available >= 0 && (available > 0 || byCgroup) && bytes > available)
+        return QStringLiteral("needs %1 MiB of memory, but only %2 MiB are available%3")
             .arg(bytes >> 20)
-            .arg(available >> 20);
+            .arg(available >> 20)
+            .arg(byCgroup ? QStringLiteral(" under the memory cgroup's limit of %1 MiB (%2, %3 MiB in use)")
+                                .arg(cgroup.limitBytes >> 20)
+                                .arg(cgroup.path)
+                                .arg(cgroup.usageBytes >> 20)
+                          : QString());
     return {};
+}
+
+namespace {
+/// A number from a cgroup file; `max` (v2) and v1's "no limit" (close to INT64_MAX) give -1.
+qint64 readCgroupValue(const QString& path)
+{
+    const QByteArray text = readProcFile(path).trimmed();
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value >= (qint64(1) << 60))
+        return -1;
+    return value;
+}
+
+/// A field of a cgroup's memory.stat ("inactive_file 1234").
+qint64 statField(const QByteArray& stat, const QByteArray& name)
+{
+    for (const QByteArray& line : stat.split('\n')) {
+        if (line.startsWith(name + ' '))
+            return line.mid(name.size() + 1).trimmed().toLongLong();
+    }
+    return 0;
+}
+
+/// The folder of this process's cgroup in a hierarchy mounted at `mountPoint` with root
+/// `mountRoot`, from its path in /proc/self/cgroup; empty when the path lies outside the mount.
+QString cgroupFolder(const QString& mountPoint, const QString& mountRoot, const QString& path)
+{
+    if (mountRoot == QLatin1String("/"))
+        return mountPoint + (path == QLatin1String("/") ? QString() : path);
+    if (path == mountRoot || path.startsWith(mountRoot + QLatin1Char('/')))
+        return mountPoint + path.mid(mountRoot.size());
+    return {};
+}
+} // namespace
+
+CgroupMemory cgroupMemory()
+{
+    // Where this process sits: "0::/path" (v2) and "N:memory[,...]:/path" (v1).
+    QString v2Path, v1Path;
+    for (const QByteArray& line : readProcFile(QStringLiteral("/proc/self/cgroup")).split('\n')) {
+        const QList<QByteArray> parts = line.split(':');
+        if (parts.size() < 3)
+            continue;
+        const QString path = QString::fromUtf8(line.mid(parts[0].size() + parts[1].size() + 2));
+        if (parts[0] == "0" && parts[1].isEmpty())
+            v2Path = path;
+        else if (parts[1].split(',').contains("memory"))
+            v1Path = path;
+    }
+    CgroupMemory best;
+    const auto consider = [&best](const QString& folder, const QString& top, bool v2) {
+        // A parent's limit binds its children too: walk up to the hierarchy's root.
+        for (QString dir = folder; dir.size() >= top.size(); dir = dir.left(dir.lastIndexOf(QLatin1Char('/')))) {
+            const qint64 limit = readCgroupValue(
+                dir + (v2 ? QStringLiteral("/memory.max") : QStringLiteral("/memory.limit_in_bytes")));
+            if (limit >= 0) {
+                CgroupMemory here;
+                here.limitBytes = limit;
+                here.usageBytes = qMax<qint64>(
+                    0,
+                    readCgroupValue(
+                        dir + (v2 ? QStringLiteral("/memory.current") : QStringLiteral("/memory.usage_in_bytes"))));
+                const QByteArray stat = readProcFile(dir + QStringLiteral("/memory.stat"));
+                here.reclaimableBytes = statField(stat, v2 ? "inactive_file" : "total_inactive_file");
+                here.path = dir;
+                if (best.limitBytes < 0 || here.headroomBytes() < best.headroomBytes())
+                    best = here;
+            }
+            if (dir == top || dir.lastIndexOf(QLatin1Char('/')) <= 0)
+                break;
+        }
+    };
+    // mountinfo: "id parent dev ROOT MOUNTPOINT options ... - FSTYPE source SUPEROPTIONS".
+    for (const QByteArray& line : readProcFile(QStringLiteral("/proc/self/mountinfo")).split('\n')) {
+        const QList<QByteArray> fields = line.split(' ');
+        const int dash = fields.indexOf("-");
+        if (fields.size() < 5 || dash < 0 || dash + 3 >= fields.size())
+            continue;
+        const QString root = QString::fromUtf8(fields[3]);
+        const QString mountPoint = QString::fromUtf8(fields[4]);
+        const QByteArray type = fields[dash + 1];
+        if (type == "cgroup2" && !v2Path.isEmpty()) {
+            const QString folder = cgroupFolder(mountPoint, root, v2Path);
+            if (!folder.isEmpty())
+                consider(folder, mountPoint, true);
+        } else if (type == "cgroup" && !v1Path.isEmpty() && fields[dash + 3].split(',').contains("memory")) {
+            const QString folder = cgroupFolder(mountPoint, root, v1Path);
+            if (!folder.isEmpty())
+                consider(folder, mountPoint, false);
+        }
+    }
+    return best;
 }
 
 qint64 availableMemoryBytes()
 {
-    return fieldKiB(QByteArray("\n") + readProcFile(QStringLiteral("/proc/meminfo")), "\nMemAvailable:");
+    const qint64 system = systemAvailableBytes();
+    const qint64 headroom = cgroupMemory().headroomBytes();
+    // Callers read 0 as "unknown": a cgroup with no headroom left reports one byte.
+    if (headroom >= 0 && (system <= 0 || headroom < system))
+        return qMax<qint64>(1, headroom);
+    return system;
 }
 
 } // namespace sharedmap

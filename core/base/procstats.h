@@ -21,7 +21,27 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory = true);
 /// /proc/sysvipc/shm): shared memory counted once, however many processes map it.
 qint64 sharedSegmentsResidentBytes(qint64 creatorPid);
 
-/// Bytes the kernel reports as available for new allocations (MemAvailable).
+/// The memory limit of this process's cgroup: the tightest of cgroup v2 `memory.max` and v1
+/// `memory.limit_in_bytes` on the path from its cgroup up to the hierarchy's root.
+struct CgroupMemory
+{
+    qint64 limitBytes = -1; ///< -1: no limit (or no memory controller)
+    qint64 usageBytes = 0; ///< `memory.current` / `memory.usage_in_bytes` of that cgroup
+    qint64 reclaimableBytes = 0; ///< its inactive file pages, which the kernel can drop
+    QString path; ///< the cgroup's folder under /sys/fs/cgroup
+
+    /// What the cgroup can still take: limit - usage + reclaimable (-1 when unlimited).
+    qint64 headroomBytes() const
+    {
+        return limitBytes < 0 ? -1 : qMax<qint64>(0, limitBytes - usageBytes + reclaimableBytes);
+    }
+};
+/// Reads the memory cgroup of this process (containers, systemd slices) from /proc/self/cgroup
+/// and /proc/self/mountinfo.
+CgroupMemory cgroupMemory();
+
+/// Bytes available for new allocations: MemAvailable, or less when the memory cgroup's
+/// headroom is smaller (a process over its cgroup's limit is OOM-killed whatever the machine has).
 qint64 availableMemoryBytes();
 
 /// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); -1 when the

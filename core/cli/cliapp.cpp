@@ -14,6 +14,7 @@
 #include "io/npyformat.h"
 #include "io/npyloader.h"
 #include "job/jobspec.h"
+#include "job/preflight.h"
 #include "job/resultwriter.h"
 #include "kernels/kernel.h"
 
@@ -650,6 +651,8 @@ int RunCommand::exec(const QStringList& arguments)
     if (const int code = buildSpec(arguments, &m_spec, &quiet); code >= 0)
         return code;
     m_bar.setEnabled(!quiet);
+    if (const PreflightError same = checkOutputsAreNotInputs(m_spec, m_resumeFrom); same.isError())
+        return usageError(same.message);
     installSignalHandlers();
     // Shared memory of runs that were killed is found and removed at the next start (before this
     // run allocates); it is reported once the job has started, so that an error exit still

@@ -327,6 +327,7 @@ def case_output_symlink_to_device(cli, d):
 
 CASES = {
     "nonregular_outputs": case_nonregular_outputs,
+    "output_is_input": case_output_is_input,
     "output_symlink_to_device": case_output_symlink_to_device,
 }
 
