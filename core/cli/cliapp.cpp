@@ -16,6 +16,7 @@
 #include "job/jobspec.h"
 #include "job/preflight.h"
 #include "job/resultwriter.h"
+#include "job/runoutputs.h"
 #include "kernels/kernel.h"
 
 #include <csignal>
@@ -437,6 +438,9 @@ int generateCommand(const QStringList& arguments)
     const qint64 bytes = meta.byteSize();
     if (bytes < 0 || bytes > (qint64(1) << 50))
         return usageError(QStringLiteral("shape %1 is too large").arg(meta.shapeText()));
+    if (const PreflightError space = checkFreeSpace(parser.value(output), 128 + bytes, QStringLiteral("output"));
+        space.isError())
+        return usageError(space.message);
     error = generateNpy(parser.value(output), meta, distribution, seedValue);
     if (!error.isEmpty())
         return usageError(error);
@@ -702,6 +706,10 @@ int RunCommand::exec(const QStringList& arguments)
                     .arg(m_resumeFrom));
         previous = ResultValues(partial);
     }
+    // What needs the plan: the partial file's record, the output's free space.
+    if (const PreflightError planned = checkPlannedRun(m_spec, m_input.get(), m_resumeFrom, previous.size());
+        planned.isError())
+        return usageError(planned.message);
     const quint64 id = m_resumeFrom.isEmpty() ? m_pool.start(m_spec, m_input, &error)
                                               : m_pool.resume(m_spec, m_input, previous, &error);
     if (id == 0)
@@ -720,20 +728,12 @@ void RunCommand::onFinished(const JobResult& finished)
     const qint64 failedCount = result.failedPositions().size();
     m_bar.finish(result.doneCount() + failedCount, result.taskCount(), m_pool.progress().rate);
     m_exitCode = ExitOk;
-    if (!m_spec.output.isEmpty()) {
-        const QString error = writeResults(result, m_spec.output);
-        if (!error.isEmpty()) {
-            printError(error);
-            m_exitCode = ExitFailure;
-        }
-    }
-    if (!m_spec.summary.isEmpty()) {
-        QSaveFile file(m_spec.summary);
-        if (!file.open(QIODevice::WriteOnly)
-            || file.write(QJsonDocument(result.summaryJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
-            printError(QStringLiteral("cannot write %1: %2").arg(m_spec.summary, file.errorString()));
-            m_exitCode = ExitFailure;
-        }
+    // A run interrupted before it computed anything writes no "partial" of NaN only.
+    const bool computed = !result.cancelled || result.doneCount() > 0;
+    const SavedOutputs saved = saveRunOutputs(result, m_spec, m_input.get(), computed);
+    if (!saved.error.isEmpty()) {
+        printError(saved.error);
+        m_exitCode = ExitFailure;
     }
     if (result.figures.contains(QStringLiteral("expected_counter"))) {
         // The race demo's lesson, in one line.
@@ -746,7 +746,9 @@ void RunCommand::onFinished(const JobResult& finished)
     if (result.cancelled) {
         std::fprintf(stderr, "sharedmap-cli: interrupted: %lld of %lld indices computed%s\n",
                      qint64(result.doneCount()), qint64(result.taskCount()),
-                     m_spec.output.isEmpty() ? "" : " (partial results written)");
+                     m_spec.output.isEmpty()   ? ""
+                         : saved.outputWritten ? " (partial results written)"
+                                               : " (no partial results written)");
         m_exitCode = m_signal == SIGTERM ? ExitTerminated : ExitInterrupted;
     } else if (failedCount > 0 && m_exitCode == ExitOk) {
         const qint64 first = result.failedPositions().first();
@@ -764,6 +766,9 @@ void RunCommand::onFinished(const JobResult& finished)
 
 int main(int argc, char** argv)
 {
+    // Past a file size limit (`ulimit -f`) a write fails with EFBIG and is reported, instead
+    // of SIGXFSZ killing the process with its work.
+    std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sharedmap-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SHAREDMAP_VERSION));

@@ -6,7 +6,9 @@ namespace sharedmap::cli {
 enum ExitCode
 {
     ExitOk = 0,
-    ExitFailure = 1, ///< the engine could not run the job (e.g. workers fail to start)
+    /// The environment failed the job (workers cannot start, an output cannot be written): a
+    /// bad environment is answered like bad input, one line and exit 2 — never 1.
+    ExitFailure = 2,
     ExitUsage = 2, ///< bad usage or bad input: one readable line on stderr
     ExitPartial = 3, ///< done, but some indices failed after retries
     ExitInterrupted = 130, ///< SIGINT

@@ -317,9 +317,20 @@ std::shared_ptr<SharedArray> loadArray(const QString& path, const LoadOptions& o
         *error = QStringLiteral("%1: the %2 format cannot be loaded here").arg(path, handler->name);
         return nullptr;
     }
+    // What was read is recorded (a resumed run and replacement workers compare against it), and
+    // a file replaced or rewritten while it was read is refused rather than half old, half new.
+    const QString file = path.startsWith(QLatin1String("shm:")) ? QStringLiteral("/dev/shm/") + path.mid(4) : path;
+    const FileIdentity before = FileIdentity::ofPath(file);
     auto array = handler->load(path, options, error, progress, cancel);
-    if (array && array->sourcePath().isEmpty())
+    if (!array)
+        return nullptr;
+    if (array->sourcePath().isEmpty())
         array->setSourcePath(path);
+    if (before.isValid() && FileIdentity::ofPath(file) != before) {
+        *error = QStringLiteral("%1: the file changed while it was being loaded").arg(path);
+        return nullptr;
+    }
+    array->setSourceIdentity(before);
     return array;
 }
 

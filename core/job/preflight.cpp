@@ -106,6 +106,15 @@ qint64 tasksOfMachine()
     return fields[3].split('/').value(1).toLongLong();
 }
 
+/// "use --workers N or fewer", or what to change when not even one fits.
+QString fitAdvice(qint64 fit, const QString& otherwise)
+{
+    if (fit >= 1)
+        return QStringLiteral("use --workers %1 or fewer").arg(fit);
+    return otherwise.startsWith(QLatin1String("ulimit")) ? QStringLiteral("raise the limit (%1)").arg(otherwise)
+                                                         : otherwise;
+}
+
 } // namespace
 
 PreflightError checkOutputsAreNotInputs(const JobSpec& spec, const QString& resumeFrom)
@@ -217,8 +226,7 @@ PreflightError checkWorkerBudget(int workers)
                 = qMax<qint64>(0, (qint64(files.rlim_cur) - open - kDescriptorsReserved) / kDescriptorsPerWorker);
             return PreflightError::make(Kind::Descriptors,
                                         QStringLiteral("%1 workers need about %2 file descriptors (%3 each, %4 open "
-                                                       "already), but the limit is %5 (ulimit -n, hard limit %6): use "
-                                                       "--workers %7 or fewer, or raise the limit")
+                                                       "already), but the limit is %5 (ulimit -n, hard limit %6): %7")
                                             .arg(workers)
                                             .arg(needed)
                                             .arg(kDescriptorsPerWorker)
@@ -227,7 +235,7 @@ PreflightError checkWorkerBudget(int workers)
                                             .arg(files.rlim_max == RLIM_INFINITY
                                                      ? QStringLiteral("unlimited")
                                                      : QString::number(qint64(files.rlim_max)))
-                                            .arg(fit));
+                                            .arg(fitAdvice(fit, QStringLiteral("ulimit -n"))));
         }
     }
     // Processes: RLIMIT_NPROC counts every task of the user, on the whole machine.
@@ -245,14 +253,14 @@ PreflightError checkWorkerBudget(int workers)
                 return PreflightError::make(Kind::Processes,
                                             QStringLiteral("%1 workers need about %2 processes and threads (%3 each), "
                                                            "but this user may start only %4 more (ulimit -u %5, %6 in "
-                                                           "use): use --workers %7 or fewer")
+                                                           "use): %7")
                                                 .arg(workers)
                                                 .arg(needed)
                                                 .arg(kTasksPerWorker)
                                                 .arg(qMax<qint64>(0, limit - used))
                                                 .arg(limit)
                                                 .arg(used)
-                                                .arg(fit));
+                                                .arg(fitAdvice(fit, QStringLiteral("ulimit -u"))));
             }
         }
     }
@@ -264,14 +272,13 @@ PreflightError checkWorkerBudget(int workers)
         const bool byCgroup = cgroup.limitBytes >= 0 && cgroup.headroomBytes() <= available;
         return PreflightError::make(
             Kind::Memory,
-            QStringLiteral("%1 workers need about %2 of memory of their own (%3 each), but only %4 is available%5: use "
-                           "--workers %6 or fewer")
+            QStringLiteral("%1 workers need about %2 of memory of their own (%3 each), but only %4 is available%5: %6")
                 .arg(workers)
                 .arg(formatBytes(needed), formatBytes(kMemoryPerWorker), formatBytes(available),
                      byCgroup
                          ? QStringLiteral(" under the memory cgroup's limit of %1").arg(formatBytes(cgroup.limitBytes))
                          : QString())
-                .arg(available / kMemoryPerWorker));
+                .arg(fitAdvice(available / kMemoryPerWorker, QStringLiteral("free some memory"))));
     }
     return {};
 }

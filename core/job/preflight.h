@@ -46,8 +46,9 @@ PreflightError checkFreeSpace(const QString& path, qint64 bytes, const QString& 
 /// File descriptors the pool holds per worker: stdin, stdout and stderr pipes and the process
 /// descriptor QProcess watches (measured: 4 per worker, docs/RELIABILITY.md).
 constexpr int kDescriptorsPerWorker = 4;
-/// Descriptors the front end keeps besides its workers' (the event loop, files it writes).
-constexpr int kDescriptorsReserved = 32;
+/// Descriptors the front end needs besides its workers' while a job runs (files it writes,
+/// /proc readings, a plugin or key file opened for a moment): a few, with a margin.
+constexpr int kDescriptorsReserved = 16;
 /// Tasks (threads) one worker process adds under RLIMIT_NPROC: measured 2 (its main and stdin
 /// reader threads), twice that for the threads a kernel's libraries may start.
 constexpr int kTasksPerWorker = 4;

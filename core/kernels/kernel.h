@@ -36,6 +36,9 @@ struct ParamSpec
     /// For a String parameter with a fixed set of values (e.g. lock = none|mutex|atomic): the
     /// values allowed; empty for free text.
     QStringList choices = {};
+    /// False for a parameter that changes how a task runs but never its value (`sleep_ms`, fault
+    /// injection): `--resume` then accepts partial results made with another value of it.
+    bool affectsValues = true;
 };
 
 /// What a kernel is, for listings and forms: name, description, index space and parameters.

@@ -8,12 +8,14 @@ namespace sharedmap {
 
 ParamSpec sleepParam()
 {
-    return { QStringLiteral("sleep_ms"),
-             ParamType::Double,
-             0.0,
-             0.0,
-             3600000.0,
-             QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
+    ParamSpec spec { QStringLiteral("sleep_ms"),
+                     ParamType::Double,
+                     0.0,
+                     0.0,
+                     3600000.0,
+                     QT_TRANSLATE_NOOP("Kernels", "Simulated work per index, in milliseconds") };
+    spec.affectsValues = false; // simulated work: the same values, later
+    return spec;
 }
 
 QString paramTypeName(ParamType type)

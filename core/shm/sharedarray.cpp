@@ -37,6 +37,19 @@ void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qin
 }
 } // namespace
 
+FileIdentity FileIdentity::ofPath(const QString& path)
+{
+    FileIdentity identity;
+    struct stat info = {};
+    if (path.isEmpty() || ::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISREG(info.st_mode))
+        return identity;
+    identity.device = quint64(info.st_dev);
+    identity.inode = quint64(info.st_ino);
+    identity.size = qint64(info.st_size);
+    identity.mtimeNs = qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+    return identity;
+}
+
 std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error, const char* prefix)
 {
     const qint64 dataBytes = meta.byteSize();

@@ -45,6 +45,25 @@ enum class ArrayBacking : quint8
 /// Data start offset of an array segment: the header rounded up to a cache line.
 constexpr qint64 kArrayDataOffset = (sizeof(ArraySegmentHeader) + 63) / 64 * 64;
 
+/// What a file was when it was read: device, inode, size and modification time. Two equal
+/// identities are the same file with (as far as the system can tell) the same content.
+struct FileIdentity
+{
+    quint64 device = 0;
+    quint64 inode = 0;
+    qint64 size = -1; ///< -1: no identity (not a file, or it could not be read)
+    qint64 mtimeNs = 0;
+
+    bool isValid() const { return size >= 0; }
+    bool operator==(const FileIdentity& o) const
+    {
+        return device == o.device && inode == o.inode && size == o.size && mtimeNs == o.mtimeNs;
+    }
+    bool operator!=(const FileIdentity& o) const { return !(*this == o); }
+    /// The identity of the file at `path` (symlinks followed); invalid when there is none.
+    static FileIdentity ofPath(const QString& path);
+};
+
 /// An n-dimensional array living in one shared-memory segment.
 class SharedArray
 {
@@ -80,6 +99,9 @@ public:
     /// The file the array came from, if any.
     QString sourcePath() const { return m_sourcePath; }
     void setSourcePath(const QString& path) { m_sourcePath = path; }
+    /// The identity of the source file as it was loaded (invalid when it had none).
+    FileIdentity sourceIdentity() const { return m_sourceIdentity; }
+    void setSourceIdentity(const FileIdentity& identity) { m_sourceIdentity = identity; }
     /// Records that the file held the data big-endian (the segment always holds it native), as
     /// `info` and the window report it. Only for the creator of the segment.
     void recordSourceByteOrder(bool bigEndian);
@@ -96,6 +118,7 @@ private:
     std::unique_ptr<SharedSegment> m_segment;
     ArrayMeta m_meta;
     QString m_sourcePath;
+    FileIdentity m_sourceIdentity;
     std::shared_ptr<void> m_mapping; ///< the mmap of a file backing (unmapped by its deleter)
     const char* m_mappedData = nullptr;
 };

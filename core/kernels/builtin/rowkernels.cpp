@@ -309,6 +309,8 @@ void addTestKernels(std::deque<KernelDef>* kernels)
         { QStringLiteral("fail_at"), ParamType::String, QString(), {}, {}, "indices that fail" },
         { QStringLiteral("mode"), ParamType::String, QStringLiteral("segv"), {}, {}, "segv, abort, exit or hang" }
     };
+    for (ParamSpec& spec : fault.info.params)
+        spec.affectsValues = false; // faults decide which indices fail, never a computed value
     fault.indexCount = faultCount;
     fault.create = [](const KernelContext& context, QString*) -> std::unique_ptr<Kernel> {
         return std::make_unique<FaultKernel>(context.params);
