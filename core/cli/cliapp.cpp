@@ -692,7 +692,10 @@ int RunCommand::exec(const QStringList& arguments)
     QObject::connect(&m_pool, &Pool::failed, this, [this](const QString& error) {
         printError(error);
         m_exitCode = ExitFailure;
-        QCoreApplication::exit(m_exitCode);
+        // Queued: a failure inside start() comes before the event loop runs, and an exit()
+        // called then would be lost (the run would hang).
+        QMetaObject::invokeMethod(
+            this, [this] { QCoreApplication::exit(m_exitCode); }, Qt::QueuedConnection);
     });
     QString error;
     ResultValues previous;

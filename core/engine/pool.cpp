@@ -3,6 +3,7 @@
 #include "base/installlayout.h"
 #include "base/procstats.h"
 #include "base/progressformat.h"
+#include "job/preflight.h"
 #include "kernels/kernel.h"
 
 #include <cmath>
@@ -94,6 +95,15 @@ Pool::~Pool()
             slot->process->waitForFinished(1000); // shutting down: nothing left to keep responsive
         }
     }
+    // Workers let go of by a failed job or dismissed between jobs are still children: reap them
+    // too, or each prints "QProcess: Destroyed while process ... is still running".
+    for (QProcess* process : findChildren<QProcess*>(QString(), Qt::FindDirectChildrenOnly)) {
+        process->disconnect(this);
+        if (process->state() != QProcess::NotRunning) {
+            process->kill();
+            process->waitForFinished(1000);
+        }
+    }
     release();
 }
 
@@ -151,6 +161,11 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
         }
     }
     const int workers = int(qMin<qint64>(spec.effectiveWorkers(), tasks - keptCount));
+    // Descriptors, processes and the workers' own memory, checked before the first one starts.
+    if (const PreflightError budget = checkWorkerBudget(workers); budget.isError()) {
+        *error = budget.message;
+        return 0;
+    }
     const bool copy = spec.mode == QLatin1String("copy");
     if (copy && input) {
         // The tutorial's MemoryError, explained before it happens.

@@ -845,6 +845,9 @@ CASES = {
     "full_disk": case_full_disk,
     "generate_full_disk": case_generate_full_disk,
     "resume_records": case_resume_records,
+    "fd_budget": case_fd_budget,
+    "nproc_budget": case_nproc_budget,
+    "start_failure": case_start_failure,
 }
 
 
