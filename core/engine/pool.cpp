@@ -65,6 +65,10 @@ Pool::Pool(QObject* parent)
     : QObject(parent)
 {
     m_statsThread.setMaxThreadCount(1);
+    // Readings of /proc need little stack. The default 8 MiB may not fit under `ulimit -v` once
+    // the input is mapped, and a QThreadPool whose thread could not be made waits for it for
+    // ever when it is destroyed (Qt 6.4 counts the thread as active).
+    m_statsThread.setStackSize(256 * 1024);
     qRegisterMetaType<sharedmap::JobResult>();
     qRegisterMetaType<sharedmap::ChunkEvent>();
     qRegisterMetaType<sharedmap::WorkerState>();

@@ -221,9 +221,16 @@ FormatHandler npyFormat()
         if (options.map)
             return mapNpy(path, error);
         if (options.preferMap) {
-            QString ignored; // a file that cannot be mapped is copied (and a bad one reported) below
-            if (auto mapped = mapNpy(path, &ignored))
+            // A file that cannot be mapped (big-endian, misaligned) is copied, and a bad one is
+            // reported, below; a mapping the system refused is an error, not a quiet copy.
+            QString why;
+            bool unsuitable = true;
+            if (auto mapped = mapNpy(path, &why, &unsuitable))
                 return mapped;
+            if (!unsuitable) {
+                *error = why;
+                return nullptr;
+            }
         }
         return loadNpy(path, error, progress, cancel);
     };

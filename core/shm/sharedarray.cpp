@@ -102,7 +102,7 @@ QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
     const int mapErrno = errno;
     ::close(fd);
     if (address == MAP_FAILED)
-        return QStringLiteral("%1: cannot map: %2").arg(path, QString::fromLocal8Bit(std::strerror(mapErrno)));
+        return QStringLiteral("%1: cannot map %2 bytes: %3").arg(path).arg(bytes).arg(systemErrorText(mapErrno));
     m_mapping = std::shared_ptr<void>(address, [length](void* p) { ::munmap(p, length); });
     m_mappedData = static_cast<const char*>(address) + (offset - start);
     return {};

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -11,6 +12,7 @@
 #include <QRegularExpression>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,6 +43,11 @@ bool parseSegmentName(const QString& name, qint64* pid, qint64* started)
     return true;
 }
 
+QString formatMiB(qint64 bytes)
+{
+    return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+}
+
 /// The System V id the key file at `path` leads to (ftok, then shmget); -1 when there is none.
 int segmentIdOf(const QByteArray& path)
 {
@@ -51,13 +58,8 @@ int segmentIdOf(const QByteArray& path)
 
 SharedSegment::~SharedSegment()
 {
-    if (m_owner) {
+    if (m_owner)
         removeNow();
-        // Detach here, so QSharedMemory's own detach finds nothing attached and stops before
-        // it looks the (now free) key up again.
-        shmdt(m_data);
-        return;
-    }
     if (m_data)
         shmdt(m_data);
 }
@@ -65,7 +67,8 @@ SharedSegment::~SharedSegment()
 std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint64 bytes, QString* error)
 {
     // Refuse up front what would not fit, rather than be OOM-killed halfway through a load.
-    const QString tooBig = checkSharedMemoryFits(qMax<qint64>(bytes, 1));
+    bytes = qMax<qint64>(bytes, 1);
+    const QString tooBig = checkSharedMemoryFits(bytes);
     if (!tooBig.isEmpty()) {
         *error = tooBig;
         return nullptr;
@@ -81,29 +84,55 @@ std::unique_ptr<SharedSegment> SharedSegment::create(const QString& prefix, qint
                                  .arg(pid)
                                  .arg(started)
                                  .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
-        segment->m_memory.setNativeKey(keyFile(name));
-        if (segment->m_memory.create(qMax<qint64>(bytes, 1), QSharedMemory::ReadWrite)) {
-            segment->m_name = name;
-            segment->m_owner = true;
-            segment->m_writable = true;
-            segment->m_data = static_cast<char*>(segment->m_memory.data());
-            segment->m_size = segment->m_memory.size();
-            // The key leads to the segment just made (IPC_EXCL): keep its id, so that removing it
-            // later never goes through a key that may by then name someone else's segment.
-            segment->m_id = segmentIdOf(QFile::encodeName(keyFile(name)));
-            return segment;
+        // What QSharedMemory does with a native key, but every step that fails undoes the ones
+        // before it (Qt 6.4 leaves the segment and its key file behind when shmat fails, e.g.
+        // under `ulimit -v`). The key file is made fresh and never through a symlink.
+        const QByteArray path = QFile::encodeName(keyFile(name));
+        const int fd = ::open(path.constData(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            if (errno == EEXIST)
+                continue;
+            *error = QStringLiteral("cannot create the key file %1: %2")
+                         .arg(keyFile(name), QString::fromLocal8Bit(std::strerror(errno)));
+            return nullptr;
         }
-        // ftok() can map two names to one key: a collision is retried under a new name. So is a
-        // segment that vanished between Qt's shmget and shmat (EINVAL, seen once in CI while
-        // other processes cleaned up stale segments whose key file's inode ours had reused).
-        if (segment->m_memory.error() == QSharedMemory::AlreadyExists
-            || segment->m_memory.error() == QSharedMemory::UnknownError
-            || segment->m_memory.error() == QSharedMemory::NotFound)
-            continue;
-        *error = QStringLiteral("cannot create a shared-memory segment of %1 bytes: %2")
-                     .arg(bytes)
-                     .arg(segment->m_memory.errorString());
-        return nullptr;
+        ::close(fd);
+        const key_t key = ftok(path.constData(), 'Q');
+        const int id = key == -1 ? -1 : shmget(key, size_t(bytes), IPC_CREAT | IPC_EXCL | 0600);
+        if (id == -1) {
+            const int code = errno;
+            ::unlink(path.constData());
+            // ftok() can map two names to one key: a collision is retried under a new name.
+            if (code == EEXIST)
+                continue;
+            *error = QStringLiteral("cannot create a shared-memory segment of %1 bytes: %2")
+                         .arg(bytes)
+                         .arg(systemErrorText(code));
+            return nullptr;
+        }
+        void* address = shmat(id, nullptr, 0);
+        if (address == reinterpret_cast<void*>(-1)) {
+            const int code = errno;
+            shmctl(id, IPC_RMID, nullptr);
+            ::unlink(path.constData());
+            // A segment that vanished between shmget and shmat (seen once in CI while other
+            // processes cleaned up stale segments whose key file's inode ours had reused).
+            if (code == EINVAL || code == EIDRM)
+                continue;
+            *error = QStringLiteral("cannot map a shared-memory segment of %1: %2")
+                         .arg(formatMiB(bytes), systemErrorText(code));
+            return nullptr;
+        }
+        segment->m_name = name;
+        segment->m_keyFile = keyFile(name);
+        segment->m_owner = true;
+        segment->m_writable = true;
+        segment->m_data = static_cast<char*>(address);
+        segment->m_size = bytes;
+        // Kept so that removing the segment later never goes through a key that may by then
+        // name someone else's segment.
+        segment->m_id = id;
+        return segment;
     }
     *error = QStringLiteral("cannot create a shared-memory segment: every name tried was taken");
     return nullptr;
@@ -206,13 +235,22 @@ QVector<StaleSegment> removeStaleSegments()
     return removed;
 }
 
+QString systemErrorText(int code)
+{
+    QString text = QString::fromLocal8Bit(std::strerror(code));
+    struct rlimit limit;
+    if (code == ENOMEM && ::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        text += QStringLiteral(" (the address-space limit, ulimit -v, is %1 MiB)").arg(qint64(limit.rlim_cur >> 20));
+    return text;
+}
+
 void SharedSegment::removeNow()
 {
     // Mark the segment for removal now, so it goes away when the last process detaches even if
     // that process is killed (Qt only removes it when a QSharedMemory detaches last).
     if (m_id != -1)
         shmctl(m_id, IPC_RMID, nullptr);
-    QFile::remove(m_memory.nativeKey());
+    ::unlink(QFile::encodeName(m_keyFile).constData());
 }
 
 } // namespace sharedmap

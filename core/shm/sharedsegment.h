@@ -1,13 +1,12 @@
 #pragma once
 
 #include <memory>
-#include <QSharedMemory>
 #include <QString>
 #include <QVector>
 
 namespace sharedmap {
 
-/// One System V shared-memory segment made through QSharedMemory: created owner-only under a
+/// One System V shared-memory segment (laid out as QSharedMemory's native keys): created owner-only under a
 /// fresh random name (a collision is retried with a new name, never attached), or attached by
 /// a worker from the name it was given. Only the creator ever removes the segment — by the id it
 /// created, when it is destroyed. Others attach and detach with shmat/shmdt themselves, because
@@ -39,8 +38,8 @@ private:
     SharedSegment() = default;
     void removeNow();
 
-    QSharedMemory m_memory; ///< the creator's handle; unused when attached
     QString m_name;
+    QString m_keyFile; ///< the creator's key file (`/tmp/qipc_sharedmemory_<name>`)
     char* m_data = nullptr;
     qint64 m_size = 0;
     int m_id = -1; ///< System V id: of the segment this process created or attached
@@ -53,6 +52,10 @@ private:
 /// page-aligned. A hint: failure (an older kernel) costs nothing but the faults it would save;
 /// returns false (errno set) when the kernel refused it.
 bool populatePages(const void* data, qint64 bytes, bool forWrite = false);
+
+/// errno's text; for ENOMEM with an address-space limit set (`ulimit -v`), that limit too, as
+/// it is then the usual cause.
+QString systemErrorText(int code);
 
 /// A segment left behind by a run whose owner died (SIGKILL, crash).
 struct StaleSegment

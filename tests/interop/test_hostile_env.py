@@ -848,6 +848,8 @@ CASES = {
     "fd_budget": case_fd_budget,
     "nproc_budget": case_nproc_budget,
     "start_failure": case_start_failure,
+    "cgroup_memory": case_cgroup_memory,
+    "ulimit_v": case_ulimit_v,
 }
 
 

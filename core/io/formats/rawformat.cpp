@@ -229,8 +229,11 @@ QString probeNpy(const QString& path, ArrayProbe* probe)
     return {};
 }
 
-std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error)
+std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error, bool* unsuitable)
 {
+    bool ignored = false;
+    bool& fileProblem = unsuitable ? *unsuitable : ignored;
+    fileProblem = true;
     QFile file(path);
     if (!QFileInfo(path).isFile()) {
         *error = QStringLiteral("%1: no such file").arg(path);
@@ -257,6 +260,7 @@ std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error)
                      .arg(path, dtypeName(header.meta.dtype));
         return nullptr;
     }
+    fileProblem = false;
     return SharedArray::mapFile(path, header.dataOffset, header.meta, error);
 }
 

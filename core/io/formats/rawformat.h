@@ -20,8 +20,11 @@ FormatHandler rawFormat();
 /// mapped read-only with the dtype and shape from the options.
 FormatHandler shmFormat();
 
-/// Maps a `.npy` file read-only in place; refuses what the kernels cannot read in place.
-std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error);
+/// Maps a `.npy` file read-only in place; refuses what the kernels cannot read in place. When
+/// `unsuitable` is given it says whether a refusal is about the file (big-endian or misaligned
+/// data, a bad header: a copy is the answer, or reports the problem) rather than the system
+/// (the mapping itself failed, e.g. under `ulimit -v`: a copy would only fail later or hide it).
+std::shared_ptr<SharedArray> mapNpy(const QString& path, QString* error, bool* unsuitable = nullptr);
 /// Describes a `.npy` file from its header.
 QString probeNpy(const QString& path, ArrayProbe* probe);
 /// "little-endian", "big-endian" or "not applicable" for one-byte types.
