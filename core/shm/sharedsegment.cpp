@@ -48,10 +48,26 @@ QString formatMiB(qint64 bytes)
     return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
 }
 
-/// The System V id the key file at `path` leads to (ftok, then shmget); -1 when there is none.
-int segmentIdOf(const QByteArray& path)
+/// The System V key of the key file at `path`, as ftok(path, 'Q') makes it, but never through a
+/// symlink (ftok follows one to any file, whose key may be another program's live segment) and
+/// only for a regular file; -1 otherwise. `info` receives the key file's own stat.
+key_t keyOf(const QByteArray& path, struct stat* info)
 {
-    const key_t key = ftok(path.constData(), 'Q');
+    const int fd = ::open(path.constData(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    const bool ok = ::fstat(fd, info) == 0 && S_ISREG(info->st_mode);
+    ::close(fd);
+    if (!ok)
+        return -1;
+    // glibc's ftok(): 16 bits of the inode, 8 of the device, 8 of the project id.
+    return key_t((info->st_ino & 0xffff) | ((info->st_dev & 0xff) << 16) | ((quint32('Q') & 0xff) << 24));
+}
+
+/// The System V id the key file at `path` leads to; -1 when there is none.
+int segmentIdOf(const QByteArray& path, struct stat* info)
+{
+    const key_t key = keyOf(path, info);
     return key == -1 ? -1 : shmget(key, 0, 0);
 }
 } // namespace
@@ -145,7 +161,8 @@ std::unique_ptr<SharedSegment> SharedSegment::attach(const QString& name, bool w
         *error = QStringLiteral("bad segment name '%1'").arg(name);
         return nullptr;
     }
-    const key_t key = ftok(QFile::encodeName(keyFile(name)).constData(), 'Q'); // fails when the key file is gone
+    struct stat keyInfo;
+    const key_t key = keyOf(QFile::encodeName(keyFile(name)), &keyInfo); // fails when the key file is gone
     if (key == -1) {
         *error = QStringLiteral("cannot attach to segment %1: it does not exist").arg(name);
         return nullptr;
@@ -196,7 +213,9 @@ QVector<StaleSegment> removeStaleSegments()
 {
     QVector<StaleSegment> removed;
     const QDir directory(QString::fromLatin1(kKeyDirectory));
-    const QStringList keyFiles = directory.entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-*") }, QDir::Files);
+    const QStringList keyFiles = directory.entryList({ QStringLiteral("qipc_sharedmemory_sharedmap-*") },
+                                                     QDir::Files | QDir::System | QDir::Hidden);
+    const uid_t me = geteuid();
     for (const QString& file : keyFiles) {
         const QString name = file.mid(int(qstrlen("qipc_sharedmemory_")));
         qint64 pid = 0, started = 0;
@@ -208,13 +227,16 @@ QVector<StaleSegment> removeStaleSegments()
         stale.name = name;
         stale.ownerPid = pid;
         const QString path = directory.filePath(file);
+        const QByteArray local = QFile::encodeName(path);
+        // Only a regular key file of the caller's own: a symlink (anyone can plant one in /tmp)
+        // is never followed, and another user's run is not ours to judge.
         struct stat keyInfo;
-        if (::stat(QFile::encodeName(path).constData(), &keyInfo) != 0 || keyInfo.st_uid != geteuid())
-            continue; // another user's run: not ours to judge
-        const int id = segmentIdOf(QFile::encodeName(path));
+        if (::lstat(local.constData(), &keyInfo) != 0 || !S_ISREG(keyInfo.st_mode) || keyInfo.st_uid != me)
+            continue;
+        const int id = segmentIdOf(local, &keyInfo);
         if (id != -1) {
             shmid_ds info;
-            if (shmctl(id, IPC_STAT, &info) != 0 || info.shm_perm.uid != geteuid())
+            if (shmctl(id, IPC_STAT, &info) != 0 || info.shm_perm.uid != me || info.shm_perm.cuid != me)
                 continue;
             // ftok() keeps only 16 bits of the key file's inode, so a dead run's key file can
             // name a live segment of someone else: remove the segment only if the dead owner
@@ -223,12 +245,16 @@ QVector<StaleSegment> removeStaleSegments()
             // got the same key: then leave the segment (a dead owner's leftover waits for the
             // next clean-up) rather than risk removing live data.
             if (qint64(info.shm_cpid) == pid && processStartTime(pid) <= 0) {
+                // Still attached (a window showing the dead run, a worker not yet gone): in use,
+                // so neither the segment nor the key file late attachers need is removed now.
+                if (info.shm_nattch > 0)
+                    continue;
                 stale.bytes = qint64(info.shm_segsz);
                 if (shmctl(id, IPC_RMID, nullptr) != 0)
                     continue;
             }
         }
-        if (!QFile::remove(path))
+        if (::unlink(local.constData()) != 0)
             continue;
         removed.append(stale);
     }

@@ -850,6 +850,7 @@ CASES = {
     "start_failure": case_start_failure,
     "cgroup_memory": case_cgroup_memory,
     "ulimit_v": case_ulimit_v,
+    "cleanup_symlink": case_cleanup_symlink,
 }
 
 
