@@ -561,6 +561,8 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
 
     QString error;
     if (parser.isSet(job)) {
+        if (const PreflightError trust = checkJobFileTrusted(parser.value(job)); trust.isError())
+            return usageError(trust.message);
         *spec = JobSpec::load(parser.value(job), &error);
         if (!error.isEmpty())
             return usageError(error);

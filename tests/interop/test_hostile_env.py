@@ -851,6 +851,7 @@ CASES = {
     "cgroup_memory": case_cgroup_memory,
     "ulimit_v": case_ulimit_v,
     "cleanup_symlink": case_cleanup_symlink,
+    "job_file_trust": case_job_file_trust,
 }
 
 
