@@ -852,6 +852,7 @@ CASES = {
     "ulimit_v": case_ulimit_v,
     "cleanup_symlink": case_cleanup_symlink,
     "job_file_trust": case_job_file_trust,
+    "race_mutex_killed": case_race_mutex_killed,
 }
 
 
