@@ -9,9 +9,14 @@ namespace sharedmap {
 
 namespace {
 int g_pipe[2] = { -1, -1 };
+std::atomic_bool g_cancel { false }; // lock-free: safe to store from a signal handler
+std::atomic_int g_first { 0 };
 
 void onSignal(int signal)
 {
+    int none = 0;
+    g_first.compare_exchange_strong(none, signal);
+    g_cancel.store(true);
     const char byte = char(signal);
     [[maybe_unused]] const ssize_t n = ::write(g_pipe[1], &byte, 1); // async-signal-safe
 }
@@ -35,6 +40,16 @@ SignalWatcher::SignalWatcher(QObject* parent)
             emit received(int(byte));
     });
     m_active = true;
+}
+
+int SignalWatcher::pendingSignal()
+{
+    return g_first.load();
+}
+
+const std::atomic_bool* SignalWatcher::cancelFlag()
+{
+    return &g_cancel;
 }
 
 SignalWatcher::~SignalWatcher()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <QObject>
 
 namespace sharedmap {
@@ -15,6 +16,11 @@ public:
     ~SignalWatcher() override;
     /// False when the handlers could not be installed (the default behaviour stays).
     bool isActive() const { return m_active; }
+    /// The first SIGINT or SIGTERM received (0: none yet), recorded by the handler itself, so
+    /// that work done before the event loop runs (a long load) can stop at once.
+    static int pendingSignal();
+    /// Set by the handler with the above: a loader's cancel flag.
+    static const std::atomic_bool* cancelFlag();
 
 signals:
     /// SIGINT or SIGTERM arrived (emitted once per signal).

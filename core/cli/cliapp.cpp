@@ -670,9 +670,13 @@ int RunCommand::exec(const QStringList& arguments)
         QElapsedTimer clock;
         clock.start();
         QString error;
-        m_input = loadArray(m_spec.input, m_spec.inputOptions, &error);
-        if (!m_input)
+        // The signal handler's flag stops a long load at once (the event loop is not running yet).
+        m_input = loadArray(m_spec.input, m_spec.inputOptions, &error, {}, SignalWatcher::cancelFlag());
+        if (!m_input) {
+            if (const int signal = SignalWatcher::pendingSignal(); signal != 0)
+                return signal == SIGINT ? ExitInterrupted : ExitTerminated; // nothing computed: nothing written
             return usageError(error);
+        }
         m_loadS = double(clock.nsecsElapsed()) / 1e9;
     }
     if (resultFormatRestrictsShape(m_spec.output)) {
@@ -685,8 +689,8 @@ int RunCommand::exec(const QStringList& arguments)
         if (!error.isEmpty())
             return usageError(error);
     }
-    if (m_signal)
-        return m_signal == SIGINT ? ExitInterrupted : ExitTerminated;
+    if (const int signal = SignalWatcher::pendingSignal(); signal != 0) // nothing computed: nothing written
+        return signal == SIGINT ? ExitInterrupted : ExitTerminated;
 
     QObject::connect(&m_pool, &Pool::progressChanged, this,
                      [this](qint64 done, qint64 total, double rate) { m_bar.update(done, total, rate); });

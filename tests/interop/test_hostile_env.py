@@ -853,6 +853,7 @@ CASES = {
     "cleanup_symlink": case_cleanup_symlink,
     "job_file_trust": case_job_file_trust,
     "race_mutex_killed": case_race_mutex_killed,
+    "signal_during_load": case_signal_during_load,
 }
 
 
