@@ -622,6 +622,13 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
     }
     if (parser.isSet(mode))
         spec->mode = parser.value(mode);
+    // Copy mode streams the input to the workers from the front end's own view of it: that must
+    // be a copy, as a mapped file that shrinks meanwhile would kill the CLI with SIGBUS.
+    if (spec->mode == QLatin1String("copy")) {
+        if (spec->inputOptions.map)
+            return usageError(QStringLiteral("--mode copy reads the input in this process: use --load copy, not map"));
+        spec->inputOptions.preferMap = false;
+    }
     if (parser.isSet(output))
         spec->output = parser.value(output);
     if (parser.isSet(summary))

@@ -228,6 +228,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_idleCrashes = 0;
     m_cancelling = false;
     m_finishing = false;
+    m_abandonReason.clear();
     m_progress = JobProgress { keptCount, tasks, 0, 0 };
     m_rateWindow.clear();
     m_peakMemory = 0;
@@ -453,7 +454,21 @@ void Pool::onOutput(int index)
             if (position >= 0 && position < m_job->taskCount())
                 m_kernelFailures.insert(position, message.value(QStringLiteral("reason")).toString().left(500));
         } else if (type == QLatin1String(protocol::kError)) {
-            fail(message.value(QStringLiteral("message")).toString());
+            const QString why = message.value(QStringLiteral("message")).toString();
+            // A replacement that cannot set up once work is done (its input file was replaced,
+            // truncated or unlinked) fails the positions left; it does not throw the work away.
+            if (countDone() > m_resumed && !m_finishing) {
+                if (m_abandonReason.isEmpty()) {
+                    m_abandonReason = why;
+                    emit logMessage(
+                        tr("Job %1: %2; the indices left fail, the results so far are kept").arg(m_jobId).arg(why));
+                    m_cancelling = true;
+                    m_job->header()->cancel.store(1, std::memory_order_release);
+                    m_killTimer.start(kCancelGraceMs);
+                }
+                continue;
+            }
+            fail(why);
             return;
         }
     }
@@ -811,6 +826,17 @@ void Pool::checkTimeout(int index)
 void Pool::finish(bool cancelled)
 {
     m_finishing = true;
+    const bool abandoned = !m_abandonReason.isEmpty() && m_job;
+    if (abandoned) {
+        // Not a cancel: what could not be computed failed, and says why.
+        for (qint64 p = 0; p < m_job->taskCount(); ++p) {
+            if (__atomic_load_n(&m_job->status()[p], __ATOMIC_ACQUIRE) == Pending) {
+                __atomic_store_n(&m_job->status()[p], quint8(Failed), __ATOMIC_RELEASE);
+                m_failureReasons.insert(p, m_abandonReason);
+            }
+        }
+        cancelled = false;
+    }
     m_timer.stop();
     const qint64 elapsedNs = m_clock.nsecsElapsed(); // before the last memory sample, which is not the job's time
     sample(false);
@@ -849,7 +875,8 @@ void Pool::finish(bool cancelled)
     // cancel always ends with no worker and no job segment left (and a misbehaving job cannot
     // leave a stuck worker behind).
     const bool copy = m_job->header()->copyInput; // a copy-mode worker's private copy is not kept
-    stopProcesses(cancelled ? kCancelGraceMs : kQuitGraceMs, m_keepWarm && !cancelled && !copy);
+    stopProcesses(cancelled || abandoned ? kCancelGraceMs : kQuitGraceMs,
+                  m_keepWarm && !cancelled && !abandoned && !copy);
 }
 
 bool Pool::isWarm() const

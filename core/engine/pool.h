@@ -154,6 +154,9 @@ private:
     int m_idleCrashes = 0;
     bool m_cancelling = false;
     bool m_finishing = false;
+    /// Set when a worker can no longer set up after work was done (the input changed or
+    /// vanished): the positions left fail with it, the results so far are kept.
+    QString m_abandonReason;
     JobResult m_result;
     QElapsedTimer m_clock;
     JobProgress m_progress;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <sys/mman.h>
@@ -39,10 +40,10 @@ void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qin
 
 FileIdentity FileIdentity::ofPath(const QString& path)
 {
-    FileIdentity identity;
     struct stat info = {};
     if (path.isEmpty() || ::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISREG(info.st_mode))
-        return identity;
+        return {};
+    FileIdentity identity;
     identity.device = quint64(info.st_dev);
     identity.inode = quint64(info.st_ino);
     identity.size = qint64(info.st_size);
@@ -75,7 +76,39 @@ std::shared_ptr<SharedArray> SharedArray::create(const ArrayMeta& meta, QString*
     return array;
 }
 
-QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
+namespace {
+FileIdentity identityOf(const struct stat& info)
+{
+    FileIdentity identity;
+    identity.device = quint64(info.st_dev);
+    identity.inode = quint64(info.st_ino);
+    identity.size = qint64(info.st_size);
+    identity.mtimeNs = qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+    return identity;
+}
+
+QByteArray identityText(const FileIdentity& id)
+{
+    return QByteArray::number(id.device) + ' ' + QByteArray::number(id.inode) + ' ' + QByteArray::number(id.size) + ' '
+        + QByteArray::number(id.mtimeNs);
+}
+
+FileIdentity identityFromText(const QByteArray& text)
+{
+    const QList<QByteArray> parts = text.split(' ');
+    FileIdentity id;
+    if (parts.size() == 4) {
+        id.device = parts[0].toULongLong();
+        id.inode = parts[1].toULongLong();
+        id.size = parts[2].toLongLong();
+        id.mtimeNs = parts[3].toLongLong();
+    }
+    return id;
+}
+} // namespace
+
+QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes, const FileIdentity& expected,
+                              bool keepOpen)
 {
     const QByteArray local = QFile::encodeName(path);
     const int fd = ::open(local.constData(), O_RDONLY | O_CLOEXEC);
@@ -85,6 +118,18 @@ QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
         return QStringLiteral("%1: not a regular file").arg(path);
+    }
+    const FileIdentity found = identityOf(info);
+    if (expected.isValid() && found != expected) {
+        ::close(fd);
+        const auto when
+            = [](qint64 ns) { return QDateTime::fromMSecsSinceEpoch(ns / 1000000).toString(Qt::ISODateWithMs); };
+        return QStringLiteral("the input file changed since it was loaded (rewritten or replaced: %1 bytes modified "
+                              "%2 then, %3 bytes modified %4 now): its values are not the ones the job started with")
+            .arg(expected.size)
+            .arg(when(expected.mtimeNs))
+            .arg(found.size)
+            .arg(when(found.mtimeNs));
     }
     if (offset < 0 || bytes < 0 || offset > info.st_size || info.st_size - offset < bytes) {
         ::close(fd);
@@ -100,11 +145,19 @@ QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes)
     const size_t length = size_t(qMax<qint64>(1, offset - start + bytes));
     void* address = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, start);
     const int mapErrno = errno;
-    ::close(fd);
+    if (address == MAP_FAILED || !keepOpen)
+        ::close(fd);
     if (address == MAP_FAILED)
         return QStringLiteral("%1: cannot map %2 bytes: %3").arg(path).arg(bytes).arg(systemErrorText(mapErrno));
-    m_mapping = std::shared_ptr<void>(address, [length](void* p) { ::munmap(p, length); });
+    const int kept = keepOpen ? fd : -1;
+    m_mapping = std::shared_ptr<void>(address, [length, kept](void* p) {
+        ::munmap(p, length);
+        if (kept >= 0)
+            ::close(kept);
+    });
     m_mappedData = static_cast<const char*>(address) + (offset - start);
+    m_mappedFd = kept;
+    m_sourceIdentity = found;
     return {};
 }
 
@@ -127,19 +180,24 @@ std::shared_ptr<SharedArray> SharedArray::mapFile(const QString& path, qint64 of
     array->m_meta = meta;
     array->m_sourcePath = path;
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    QString problem = array->mapRange(absolute, offset, dataBytes);
+    // The descriptor stays open while the array lives: a worker started later (a replacement
+    // for one that died) maps the very file that was loaded through /proc/PID/fd/N, even after
+    // the path was given to another file (`mv other.npy T.npy`) or a shm: block was unlinked.
+    QString problem = array->mapRange(absolute, offset, dataBytes, {}, true);
     if (!problem.isEmpty()) {
         *error = problem;
         return nullptr;
     }
-    // The descriptor segment: the usual header, then the file's path for workers to map.
-    const QByteArray encoded = QFile::encodeName(absolute);
-    array->m_segment
-        = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + encoded.size() + 1, error);
+    // The descriptor segment: the usual header, then the file's path, the open descriptor's
+    // path and the file's identity, each NUL-terminated.
+    const QByteArray text = QFile::encodeName(absolute) + '\0' + QByteArray("/proc/")
+        + QByteArray::number(QCoreApplication::applicationPid()) + "/fd/" + QByteArray::number(array->m_mappedFd) + '\0'
+        + identityText(array->m_sourceIdentity) + '\0';
+    array->m_segment = SharedSegment::create(QStringLiteral("sharedmap-array"), kArrayDataOffset + text.size(), error);
     if (!array->m_segment)
         return nullptr;
     writeArrayHeader(array->m_segment->data(), meta, ArrayBacking::File, offset);
-    std::memcpy(array->m_segment->data() + kArrayDataOffset, encoded.constData(), size_t(encoded.size()));
+    std::memcpy(array->m_segment->data() + kArrayDataOffset, text.constData(), size_t(text.size()));
     return array;
 }
 
@@ -167,10 +225,21 @@ std::shared_ptr<SharedArray> SharedArray::attach(const QString& name, QString* e
     for (quint32 d = 0; d < header.ndim; ++d)
         meta.shape.append(header.shape[d]);
     if (ArrayBacking(header.backing) == ArrayBacking::File) {
-        const char* begin = array->m_segment->constData() + kArrayDataOffset;
-        const QString path = QFile::decodeName(
-            QByteArray(begin, int(strnlen(begin, size_t(array->m_segment->size() - kArrayDataOffset)))));
-        const QString mapError = array->mapRange(path, header.dataOffset, header.dataBytes);
+        // path \0 /proc/PID/fd/N \0 identity \0 (the last two may be missing: then the path alone).
+        const QList<QByteArray> fields
+            = QByteArray(array->m_segment->constData() + kArrayDataOffset,
+                         int(qMin<qint64>(array->m_segment->size() - kArrayDataOffset, 1 << 16)))
+                  .split('\0');
+        const QString path = QFile::decodeName(fields.value(0));
+        const QString opened = QFile::decodeName(fields.value(1));
+        const FileIdentity expected = identityFromText(fields.value(2));
+        // The loader's own open file first; the path only when that is not reachable, and then
+        // only if it is still the same file: never another file's values under the same name.
+        QString mapError = opened.startsWith(QLatin1String("/proc/"))
+            ? array->mapRange(opened, header.dataOffset, header.dataBytes, expected)
+            : QStringLiteral("no open file");
+        if (!mapError.isEmpty())
+            mapError = array->mapRange(path, header.dataOffset, header.dataBytes, expected);
         if (!mapError.isEmpty()) {
             *error = QStringLiteral("segment %1: %2").arg(name, mapError);
             return nullptr;

@@ -112,8 +112,11 @@ private:
     SharedArray() = default;
     static std::unique_ptr<SharedSegment> createSegment(const ArrayMeta& meta, QString* error,
                                                         const char* prefix = kArrayPrefix);
-    /// Maps [offset, offset + bytes) of `path` read-only into m_mapping / m_mappedData.
-    QString mapRange(const QString& path, qint64 offset, qint64 bytes);
+    /// Maps [offset, offset + bytes) of `path` read-only into m_mapping / m_mappedData; refuses a
+    /// file whose identity is not `expected` (when valid). `keepOpen` keeps the descriptor open
+    /// as long as the mapping (the loader's, for workers to reach through /proc/PID/fd/N).
+    QString mapRange(const QString& path, qint64 offset, qint64 bytes, const FileIdentity& expected = {},
+                     bool keepOpen = false);
 
     std::unique_ptr<SharedSegment> m_segment;
     ArrayMeta m_meta;
@@ -121,6 +124,7 @@ private:
     FileIdentity m_sourceIdentity;
     std::shared_ptr<void> m_mapping; ///< the mmap of a file backing (unmapped by its deleter)
     const char* m_mappedData = nullptr;
+    int m_mappedFd = -1; ///< the loader's descriptor of the mapped file (closed with the mapping)
 };
 
 /// Checks an array segment header against the segment's size; returns an error text.

@@ -835,6 +835,135 @@ def case_signal_during_load(cli, d):
     return c.result()
 
 # --------------------------------------------------------------------------------------------
+# Cases 3, 7 and 8: the input changes under a running job
+# --------------------------------------------------------------------------------------------
+
+def index_rows(d, name, rows=3000, cols=64, scale=1.0):
+    """Row r holds r * scale everywhere: row_sum is r * scale * cols, exactly."""
+    path = os.path.join(d, name)
+    a = np.repeat(np.arange(rows, dtype=np.float64)[:, None] * scale, cols, axis=1)
+    np.save(path, a)
+    return path, a
+
+
+def start_and_kill_a_worker(cli, argv, then, settle=0.4):
+    """Starts a run, waits until its workers compute, calls then(), SIGKILLs one busy worker (its
+    replacement must attach again), and returns the finished Run."""
+    t0 = time.monotonic()
+    proc = start_cli(cli, argv)
+    wait_for(lambda: len(children_of(proc.pid)) >= 2, 10)
+    time.sleep(settle)
+    then()
+    time.sleep(0.1)
+    victims = children_of(proc.pid)[:1]
+    for v in victims:
+        os.kill(v, signal.SIGKILL)
+    return finish(proc, argv, t0, 90)
+
+
+def case_input_replaced(cli, d):
+    """The input replaced while the job runs (`mv other.npy T.npy`), then a worker dies: its
+    replacement re-opened the path and the job exited 0 with half the rows from the other file.
+    A mapped input is now reached by workers through the loader's own open file
+    (/proc/PID/fd/N), checked by device, inode, size and modification time: the replacement maps
+    the very file that was loaded, and every value is the original input's."""
+    c = Checks()
+    rows, a = index_rows(d, "T.npy")
+    other, _ = index_rows(d, "other.npy", scale=-1.0)
+    out = os.path.join(d, "out.npy")
+    run = start_and_kill_a_worker(cli, ["run", "--input", rows, "--kernel", "row_sum", "--param", "sleep_ms=1",
+                                        "--workers", "2", "--chunksize", "8", "--quiet", "--output", out],
+                                  lambda: os.replace(other, rows))
+    print("mv other.npy T.npy, then a worker killed -> %s" % run.brief())
+    got = np.load(out) if os.path.isfile(out) else None
+    mixed = int((got < 0).sum()) if got is not None else -1
+    c.expect(run.rc == 0 and got is not None and np.array_equal(got, a.sum(1)),
+             "expected exit 0 with every value from the file that was loaded (%d values from the other file)" % mixed)
+    c.nothing_left(run, "input replaced")
+    return c.result()
+
+
+def case_input_rewritten(cli, d):
+    """A mapped input rewritten in place by np.save (same inode, truncated, written again) during
+    a run, then a worker must re-attach: the whole job failed with exit 1, no output, no summary,
+    "QProcess: Destroyed while process ... still running". The replacement now sees that the file
+    is no longer the one loaded and refuses it; the positions left fail with that reason (exit 3),
+    every result already computed is written, and the workers stop cleanly. (The same values are
+    written again here: workers that are still running read the rewritten pages in place, which
+    is why the window and `--mode copy` load copies; see the notes below the table.)"""
+    c = Checks()
+    rows, a = index_rows(d, "T.npy")
+    out = os.path.join(d, "out.npy")
+    summary = os.path.join(d, "s.json")
+    run = start_and_kill_a_worker(cli, ["run", "--input", rows, "--kernel", "row_sum", "--param", "sleep_ms=1",
+                                        "--workers", "2", "--chunksize", "8", "--quiet", "--output", out, "--summary",
+                                        summary], lambda: np.save(rows, a))
+    lines = run.lines()
+    print("np.save(T.npy) in place, then a worker killed -> %s" % run.brief())
+    s = json.load(open(summary)) if os.path.isfile(summary) else {}
+    got = np.load(out) if os.path.isfile(out) else None
+    c.expect(run.rc == 3 and any("changed since it was loaded" in l for l in lines),
+             "expected exit 3 naming the changed input")
+    c.expect(not any("Destroyed while process" in l for l in lines), "QProcess warnings on stderr")
+    if c.expect(got is not None and s, "no output or no summary written"):
+        failed = s.get("failed_indices", [])
+        done = ~np.isnan(got)
+        c.expect(0 < done.sum() and done.sum() + len(failed) == len(a) and s.get("done") == int(done.sum()),
+                 "done %d + failed %d != %d" % (done.sum(), len(failed), len(a)))
+        c.expect(np.array_equal(got[done], a.sum(1)[done]), "a value written is not the input's")
+        c.expect(all("changed since it was loaded" in f["reason"] for f in s.get("failures", [])),
+                 "a failure reason does not say why")
+    c.nothing_left(run, "input rewritten")
+    return c.result()
+
+
+def case_shm_unlinked(cli, d):
+    """A Python `shm:` block unlinked while the job runs, then a worker must re-attach: the job
+    failed with exit 1. The replacement maps the block through the loader's open descriptor, so
+    the job completes with every value right."""
+    c = Checks()
+    from multiprocessing import shared_memory
+    a = np.repeat(np.arange(3000, dtype=np.float64)[:, None], 64, axis=1)
+    block = shared_memory.SharedMemory(create=True, size=a.nbytes)
+    np.ndarray(a.shape, a.dtype, buffer=block.buf)[:] = a
+    out = os.path.join(d, "out.npy")
+    try:
+        run = start_and_kill_a_worker(cli, ["run", "--input", "shm:" + block.name, "--dtype", "float64", "--shape",
+                                            "3000x64", "--kernel", "row_sum", "--param", "sleep_ms=1", "--workers", "2",
+                                            "--chunksize", "8", "--quiet", "--output", out], block.unlink)
+    finally:
+        block.close()
+        try:
+            block.unlink()
+        except FileNotFoundError:
+            pass
+    print("shm block unlinked, then a worker killed -> %s" % run.brief())
+    got = np.load(out) if os.path.isfile(out) else None
+    c.expect(run.rc == 0 and got is not None and np.array_equal(got, a.sum(1)), "expected exit 0 with every value right")
+    c.nothing_left(run, "shm unlinked")
+    return c.result()
+
+
+def case_copy_mode_shrinking(cli, d):
+    """`--mode copy` while the input shrinks: the CLI streamed the workers' copies from a mapping
+    of the file and died of SIGBUS (exit 135), three segments left. Copy mode now loads the input
+    as a copy (and refuses `--load map`), so a file that shrinks afterwards changes nothing."""
+    c = Checks()
+    rows, a = index_rows(d, "T.npy", rows=20000, cols=1000)  # 160 MB, streamed to each worker
+    shrink = lambda: os.truncate(rows, 4096)
+    run = start_and_kill_a_worker(cli, ["run", "--input", rows, "--mode", "copy", "--kernel", "row_sum", "--workers",
+                                        "2", "--quiet", "--output", os.path.join(d, "out.npy")], shrink, settle=0.0)
+    print("--mode copy, the input truncated -> %s" % run.brief())
+    c.expect(run.rc in (0, 2, 3) and len(run.lines()) <= 2, "expected a documented end, not death by a signal")
+    if run.rc == 0:
+        c.expect(np.array_equal(np.load(os.path.join(d, "out.npy")), a.sum(1)), "the values are not the input's")
+    c.nothing_left(run, "copy mode, input truncated")
+    np.save(rows, a[:10])
+    c.refused(run_cli(cli, ["run", "--input", rows, "--mode", "copy", "--load", "map", "--kernel", "row_sum",
+                            "--quiet"]), ["--mode copy", "--load copy"], "--mode copy with --load map")
+    return c.result()
+
+# --------------------------------------------------------------------------------------------
 # The cases, by name (each one its own ctest entry, hostile_env_NAME)
 # --------------------------------------------------------------------------------------------
 
@@ -854,6 +983,10 @@ CASES = {
     "job_file_trust": case_job_file_trust,
     "race_mutex_killed": case_race_mutex_killed,
     "signal_during_load": case_signal_during_load,
+    "input_replaced": case_input_replaced,
+    "input_rewritten": case_input_rewritten,
+    "shm_unlinked": case_shm_unlinked,
+    "copy_mode_shrinking": case_copy_mode_shrinking,
 }
 
 
