@@ -964,6 +964,89 @@ def case_copy_mode_shrinking(cli, d):
     return c.result()
 
 # --------------------------------------------------------------------------------------------
+# Chaos: several of the above at once, at random
+# --------------------------------------------------------------------------------------------
+
+def case_chaos(cli, d):
+    """Random SIGKILL and SIGSTOP/SIGCONT of workers, the input replaced, the output's disk
+    filled, SIGINT: every round ends with a documented exit code, no segment, key file or worker
+    left, and no value written that is not the loaded input's (NaN where not computed). The seed
+    is printed (SHAREDMAP_CHAOS_SEED repeats a run)."""
+    c = Checks()
+    seed = int(os.environ.get("SHAREDMAP_CHAOS_SEED", str(int(time.time()) % 100000)))
+    rng = np.random.default_rng(seed)
+    print("chaos seed %d" % seed)
+    root = os.geteuid() == 0
+    mnt = os.path.join(d, "mnt")
+    rounds = 10
+    with (Tmpfs(mnt, "1m") if root else tempfile.TemporaryDirectory()) as disk:
+        for r in range(rounds):
+            rows, a = index_rows(d, "T.npy")
+            want = a.sum(1)
+            other, _ = index_rows(d, "other.npy", scale=-1.0)
+            events = [e for e in ("kill", "stop", "replace", "fill", "sigint") if rng.random() < 0.5] or ["kill"]
+            if not root and "fill" in events:
+                events.remove("fill")
+            out = os.path.join(disk, "out.npy")
+            summary = os.path.join(d, "s.json")
+            for stale in (out, summary, out + ".sharedmap.json"):
+                if os.path.exists(stale):
+                    os.remove(stale)
+            t0 = time.monotonic()
+            proc = start_cli(cli, ["run", "--input", rows, "--kernel", "row_sum", "--param", "sleep_ms=0.5",
+                                   "--workers", "2", "--chunksize", "8", "--quiet", "--output", out, "--summary",
+                                   summary])
+            wait_for(lambda: len(children_of(proc.pid)) >= 2, 10)
+            filler = None
+            for event in rng.permutation(events):
+                time.sleep(rng.uniform(0.05, 0.3))
+                workers = children_of(proc.pid)
+                if event == "kill" and workers:
+                    os.kill(int(rng.choice(workers)), signal.SIGKILL)
+                elif event == "stop" and workers:
+                    victim = int(rng.choice(workers))
+                    os.kill(victim, signal.SIGSTOP)
+                    time.sleep(0.3)
+                    try:
+                        os.kill(victim, signal.SIGCONT)
+                    except ProcessLookupError:
+                        pass
+                elif event == "replace":
+                    os.replace(other, rows)
+                elif event == "fill":
+                    filler = fill(disk)
+                elif event == "sigint":
+                    os.kill(proc.pid, signal.SIGINT)
+            run = finish(proc, [], t0, 90)
+            time.sleep(0.1)
+            left = children_of(proc.pid)
+            title = "round %d %s" % (r, "+".join(events))
+            print("%s -> %s" % (title, run.brief()))
+            c.expect(run.rc in DOCUMENTED and not run.timed_out, "%s: exit %s" % (title, run.rc))
+            c.nothing_left(run, title)
+            c.expect(not left, "%s: workers left: %s" % (title, left))
+            # Wherever the values went (the output, or the rescued file the line names), every
+            # value is NaN or the loaded input's.
+            rescued = re.search(r"written to (\S+) instead", run.err)
+            path = rescued.group(1) if rescued else out
+            if os.path.isfile(path):
+                got = np.load(path)
+                done = ~np.isnan(got)
+                c.expect(got.shape == want.shape and np.array_equal(got[done], want[done]),
+                         "%s: a value is not the loaded input's (%d negative)" % (title, int((got[done] < 0).sum())))
+                if run.rc == 0:
+                    c.expect(done.all(), "%s: exit 0 with NaN in the output" % title)
+                if rescued:
+                    os.remove(path)
+                    if os.path.exists(path + ".sharedmap.json"):
+                        os.remove(path + ".sharedmap.json")
+            elif run.rc == 0:
+                c.expect(False, "%s: exit 0 without an output" % title)
+            if filler:
+                os.remove(filler)
+    return c.result()
+
+# --------------------------------------------------------------------------------------------
 # The cases, by name (each one its own ctest entry, hostile_env_NAME)
 # --------------------------------------------------------------------------------------------
 
@@ -987,6 +1070,7 @@ CASES = {
     "input_rewritten": case_input_rewritten,
     "shm_unlinked": case_shm_unlinked,
     "copy_mode_shrinking": case_copy_mode_shrinking,
+    "chaos": case_chaos,
 }
 
 
