@@ -321,7 +321,8 @@ SavedOutputs saveRunOutputs(const JobResult& result, const JobSpec& spec, const 
     }
     if (!spec.summary.isEmpty()) {
         QJsonObject json = result.summaryJson();
-        json.insert(QStringLiteral("output_written"), saved.outputWritten);
+        if (!spec.output.isEmpty())
+            json.insert(QStringLiteral("output_written"), saved.outputWritten);
         if (!saved.rescuedTo.isEmpty())
             json.insert(QStringLiteral("output_rescued"), saved.rescuedTo);
         const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);

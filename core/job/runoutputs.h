@@ -43,10 +43,10 @@ struct SavedOutputs
 };
 
 /// Writes a finished job's `--output` (with its resume record beside a `.npy`) and `--summary`
-/// (adding `output_written` and, when it applies, `output_rescued`). A results file that cannot
-/// be written (a full disk, an I/O error) is written to the first of $TMPDIR, /tmp, /var/tmp,
-/// $HOME and /dev/shm that takes it, and the error says where. `writeOutput` false skips the
-/// results file (a run interrupted before it computed anything: no empty "partial").
+/// (adding, when there is an `--output`, `output_written` and where it applies `output_rescued`). A results file that
+/// cannot be written (a full disk, an I/O error) is written to the first of $TMPDIR, /tmp, /var/tmp, $HOME and /dev/shm
+/// that takes it, and the error says where. `writeOutput` false skips the results file (a run interrupted before it
+/// computed anything: no empty "partial").
 SavedOutputs saveRunOutputs(const JobResult& result, const JobSpec& spec, const SharedArray* input, bool writeOutput);
 
 } // namespace sharedmap
