@@ -7,6 +7,7 @@
 #include "kernels/kernel.h"
 #include "shm/sharedarray.h"
 
+#include <functional>
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -164,14 +165,20 @@ QStringList rescueFolders(const QString& failedPath)
     return folders;
 }
 
-/// `folder/BASE.rescued-PID.EXT` for a file that could not be written at `path`.
-QString rescueName(const QString& folder, const QString& path)
+/// Writes what could not be written at `path` as `FOLDER/BASE.rescued-PID.EXT` in the first
+/// rescue folder with room for `bytes` where `write` succeeds; that file, or empty.
+QString rescue(const QString& path, qint64 bytes, const std::function<QString(const QString&)>& write)
 {
     const QFileInfo info(path);
-    return QStringLiteral("%1/%2.rescued-%3.%4")
-        .arg(folder, info.completeBaseName())
-        .arg(QCoreApplication::applicationPid())
-        .arg(info.suffix());
+    for (const QString& folder : rescueFolders(path)) {
+        const QString candidate = QStringLiteral("%1/%2.rescued-%3.%4")
+                                      .arg(folder, info.completeBaseName())
+                                      .arg(QCoreApplication::applicationPid())
+                                      .arg(info.suffix());
+        if (!checkFreeSpace(candidate, bytes, QString()).isError() && write(candidate).isEmpty())
+            return candidate;
+    }
+    return {};
 }
 
 } // namespace
@@ -301,18 +308,9 @@ SavedOutputs saveRunOutputs(const JobResult& result, const JobSpec& spec, const 
             saved.outputWritten = true;
         } else {
             // The work is not lost with the file: the results go where they fit.
-            QString where;
-            for (const QString& folder : rescueFolders(spec.output)) {
-                const QString candidate = rescueName(folder, spec.output);
-                const qint64 bytes = estimatedOutputBytes(candidate, result.taskCount(), result.resultWidth,
-                                                          result.accumulator.size());
-                if (checkFreeSpace(candidate, bytes, QString()).isError())
-                    continue;
-                if (writeWithRecord(candidate).isEmpty()) {
-                    where = candidate;
-                    break;
-                }
-            }
+            const qint64 bytes
+                = estimatedOutputBytes(spec.output, result.taskCount(), result.resultWidth, result.accumulator.size());
+            const QString where = rescue(spec.output, bytes, writeWithRecord);
             saved.rescuedTo = where;
             problems.append(where.isEmpty()
                                 ? error + QStringLiteral("; the results could not be written anywhere else")
@@ -328,14 +326,8 @@ SavedOutputs saveRunOutputs(const JobResult& result, const JobSpec& spec, const 
         const QByteArray bytes = QJsonDocument(json).toJson(QJsonDocument::Indented);
         const QString error = writeBytes(spec.summary, bytes);
         if (!error.isEmpty()) {
-            QString where;
-            for (const QString& folder : rescueFolders(spec.summary)) {
-                const QString candidate = rescueName(folder, spec.summary);
-                if (writeBytes(candidate, bytes).isEmpty()) {
-                    where = candidate;
-                    break;
-                }
-            }
+            const QString where
+                = rescue(spec.summary, bytes.size(), [&bytes](const QString& path) { return writeBytes(path, bytes); });
             problems.append(
                 where.isEmpty() ? error : error + QStringLiteral("; the summary was written to %1 instead").arg(where));
         }

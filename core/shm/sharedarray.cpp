@@ -38,19 +38,6 @@ void writeArrayHeader(char* at, const ArrayMeta& meta, ArrayBacking backing, qin
 }
 } // namespace
 
-FileIdentity FileIdentity::ofPath(const QString& path)
-{
-    struct stat info = {};
-    if (path.isEmpty() || ::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISREG(info.st_mode))
-        return {};
-    FileIdentity identity;
-    identity.device = quint64(info.st_dev);
-    identity.inode = quint64(info.st_ino);
-    identity.size = qint64(info.st_size);
-    identity.mtimeNs = qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
-    return identity;
-}
-
 std::unique_ptr<SharedSegment> SharedArray::createSegment(const ArrayMeta& meta, QString* error, const char* prefix)
 {
     const qint64 dataBytes = meta.byteSize();
@@ -106,6 +93,14 @@ FileIdentity identityFromText(const QByteArray& text)
     return id;
 }
 } // namespace
+
+FileIdentity FileIdentity::ofPath(const QString& path)
+{
+    struct stat info = {};
+    if (path.isEmpty() || ::stat(QFile::encodeName(path).constData(), &info) != 0 || !S_ISREG(info.st_mode))
+        return {};
+    return identityOf(info);
+}
 
 QString SharedArray::mapRange(const QString& path, qint64 offset, qint64 bytes, const FileIdentity& expected,
                               bool keepOpen)
