@@ -96,6 +96,16 @@ qint64 sharedSegmentsResidentBytes(qint64 creatorPid)
     return total;
 }
 
+QHash<int, qint64> sharedSegmentsResidentById(qint64 creatorPid)
+{
+    QHash<int, qint64> resident;
+    for (const QVector<qint64>& row : sysvSegments({ "cpid", "shmid", "rss" })) {
+        if (row[0] == creatorPid && row[1] >= 0)
+            resident.insert(int(row[1]), qMax<qint64>(row[2], 0));
+    }
+    return resident;
+}
+
 namespace {
 /// The fields of /proc/PID/stat after the command (field 3, the state, first); empty if gone.
 QList<QByteArray> statFields(qint64 pid)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QString>
 
 namespace sharedmap {
@@ -20,6 +21,8 @@ ProcessStats readProcessStats(qint64 pid, bool withMemory = true);
 /// Resident bytes of the System V segments created by `creatorPid` (the `rss` column of
 /// /proc/sysvipc/shm): shared memory counted once, however many processes map it.
 qint64 sharedSegmentsResidentBytes(qint64 creatorPid);
+/// The same, segment by segment: System V id -> resident bytes.
+QHash<int, qint64> sharedSegmentsResidentById(qint64 creatorPid);
 
 /// Bytes the kernel reports as available for new allocations (MemAvailable).
 qint64 availableMemoryBytes();

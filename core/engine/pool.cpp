@@ -212,6 +212,7 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
     m_progress = JobProgress { keptCount, tasks, 0, 0 };
     m_rateWindow.clear();
     m_peakMemory = 0;
+    m_memoryParts = MemoryParts();
     m_tick = 0;
     m_lastCpuSampleNs = monotonicNs();
 
@@ -685,32 +686,58 @@ struct MemoryReading
     qint64 takenNs = 0;
     qint64 costNs = 0; ///< how long the reading took (it walks every mapped page)
     qint64 totalBytes = 0;
+    MemoryParts parts;
     QVector<ProcessStats> workers; ///< per slot, invalid where no worker ran
 };
 
-MemoryReading readMemory(const QVector<qint64>& pids)
+/// The segments a reading attributes to the job (System V ids, -1 for none).
+struct JobSegmentIds
+{
+    int input = -1;
+    int output = -1;
+    int job = -1;
+};
+
+MemoryReading readMemory(const QVector<qint64>& pids, const JobSegmentIds& ids)
 {
     // The sum of PSS, taken so that shared memory is counted once: each process's own
     // (non-shared-memory) PSS, plus our segments' resident bytes read in one place. Summing plain
     // PSS process by process would count a page twice when a worker maps it between two reads,
-    // which happens all the time while workers fault in their rows.
+    // which happens all the time while workers fault in their rows. The segments are then told
+    // apart, so a front end can show what this job costs apart from other arrays it holds.
     MemoryReading reading;
     const qint64 started = monotonicNs();
     const qint64 self = QCoreApplication::applicationPid();
     const ProcessStats own = readProcessStats(self);
-    reading.totalBytes = own.pssBytes - own.pssShmemBytes;
+    reading.parts.appBytes = qMax<qint64>(0, own.pssBytes - own.pssShmemBytes);
     for (qint64 pid : pids) {
         const ProcessStats stats = pid > 0 ? readProcessStats(pid) : ProcessStats();
         reading.workers.append(stats);
-        if (stats.valid)
-            reading.totalBytes += stats.pssBytes - stats.pssShmemBytes;
+        reading.parts.workerBytes.append(stats.valid ? qMax<qint64>(0, stats.pssBytes - stats.pssShmemBytes) : 0);
     }
-    reading.totalBytes += sharedSegmentsResidentBytes(self);
+    const QHash<int, qint64> segments = sharedSegmentsResidentById(self);
+    for (auto it = segments.cbegin(); it != segments.cend(); ++it) {
+        if (it.key() == ids.input)
+            reading.parts.inputBytes += it.value();
+        else if (it.key() == ids.output || it.key() == ids.job)
+            reading.parts.outputBytes += it.value();
+        else
+            reading.parts.otherBytes += it.value();
+    }
+    reading.totalBytes = reading.parts.totalBytes();
     reading.takenNs = monotonicNs();
     reading.costNs = reading.takenNs - started;
     return reading;
 }
 } // namespace
+
+qint64 MemoryParts::workersBytes() const
+{
+    qint64 sum = 0;
+    for (qint64 bytes : workerBytes)
+        sum += bytes;
+    return sum;
+}
 
 void Pool::sampleMemory(bool now)
 {
@@ -720,6 +747,10 @@ void Pool::sampleMemory(bool now)
     QVector<qint64> pids;
     for (const auto& slot : m_slots)
         pids.append(slot->process ? slot->pid : 0);
+    JobSegmentIds ids;
+    ids.input = m_input ? m_input->segmentId() : -1;
+    ids.output = m_job->output() ? m_job->output()->segmentId() : -1;
+    ids.job = m_job->segmentId();
     const quint64 jobId = m_jobId;
     auto apply = [this, jobId](const MemoryReading& reading) {
         if (!m_job || jobId != m_jobId)
@@ -736,10 +767,12 @@ void Pool::sampleMemory(bool now)
             slot.stats = stats;
         }
         m_peakMemory = qMax(m_peakMemory, reading.totalBytes);
+        m_memoryParts = reading.parts;
+        m_memoryParts.atS = double(reading.takenNs - m_job->header()->startNs) / 1e9;
         emit memorySampled(reading.totalBytes);
     };
     if (now) {
-        apply(readMemory(pids));
+        apply(readMemory(pids, ids));
         return;
     }
     // A reading walks the page tables of every process: with gigabytes mapped it costs tens of
@@ -747,8 +780,8 @@ void Pool::sampleMemory(bool now)
     if (m_memoryInFlight || monotonicNs() - m_lastMemoryReadingNs < 20 * m_lastMemoryCostNs)
         return;
     m_memoryInFlight = true;
-    m_statsThread.start([this, pids, apply] {
-        const MemoryReading reading = readMemory(pids);
+    m_statsThread.start([this, pids, ids, apply] {
+        const MemoryReading reading = readMemory(pids, ids);
         QMetaObject::invokeMethod(
             this,
             [this, reading, apply] {

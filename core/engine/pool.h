@@ -26,6 +26,23 @@ struct JobProgress
     double elapsedS = 0;
 };
 
+/// One memory reading of a job, part by part, in bytes. Shared memory is counted once, in the
+/// segment it belongs to; a process's part is its proportional set size outside shared memory.
+struct MemoryParts
+{
+    double atS = 0; ///< seconds since the job started
+    qint64 appBytes = 0; ///< the calling process itself (the window's own heap, libraries)
+    QVector<qint64> workerBytes; ///< each worker's own memory, per slot (0 where none ran)
+    qint64 inputBytes = 0; ///< resident bytes of this job's input segment
+    qint64 outputBytes = 0; ///< resident bytes of this job's output array and job segment
+    qint64 otherBytes = 0; ///< the caller's other segments (arrays held, earlier results)
+
+    qint64 workersBytes() const;
+    /// What this job costs: its workers and its segments, nothing else the caller holds.
+    qint64 jobBytes() const { return workersBytes() + inputBytes + outputBytes; }
+    qint64 totalBytes() const { return jobBytes() + appBytes + otherBytes; }
+};
+
 /// The worker pool: the one facade through which the CLI and the GUI run jobs. It puts the job
 /// in a shared segment, starts `sharedmap-worker` processes asynchronously, lets them claim
 /// chunks themselves, samples their counters on a timer (never per task) and reports through
@@ -80,6 +97,9 @@ public:
     /// The running job's shared accumulator (histogram counts, the race counter), read live;
     /// empty when its kernel has none.
     QVector<qint64> readAccumulator() const;
+    /// The last memory reading of the running (or last) job, part by part; memorySampled() tells
+    /// when a new one arrived.
+    const MemoryParts& memoryParts() const { return m_memoryParts; }
     /// The running job's kernel figures (e.g. `counter`, `expected_counter`), read live.
     QVariantMap figures() const;
     /// Name of the running job's segment (tests check it is gone afterwards).
@@ -166,6 +186,7 @@ private:
     bool m_memoryInFlight = false;
     qint64 m_lastMemoryReadingNs = 0;
     qint64 m_lastMemoryCostNs = 0;
+    MemoryParts m_memoryParts;
 };
 
 } // namespace sharedmap

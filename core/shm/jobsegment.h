@@ -122,6 +122,8 @@ public:
 
     QString name() const { return m_segment->name(); }
     qint64 bytes() const { return m_segment->size(); }
+    /// System V id of the job segment (memory figures per segment read it).
+    int segmentId() const { return m_segment->id(); }
     JobSegmentHeader* header() const { return m_header; }
     WorkerSlot* slot(int i) const { return m_slots + i; }
     RetryRange* retry(qint64 i) const { return m_retry + (i % m_header->retryCapacity); }

@@ -70,6 +70,8 @@ public:
 
     /// Segment name, for workers.
     QString segmentName() const { return m_segment->name(); }
+    /// System V id of the segment (memory figures per segment read it).
+    int segmentId() const { return m_segment->id(); }
     /// Bytes of the whole segment (header and data).
     qint64 segmentBytes() const { return m_segment->size(); }
     const ArrayMeta& meta() const { return m_meta; }

@@ -29,6 +29,8 @@ public:
     /// The name workers attach with.
     QString name() const { return m_name; }
     qint64 size() const { return m_size; }
+    /// The System V id (the `shmid` column of /proc/sysvipc/shm), -1 when unknown.
+    int id() const { return m_id; }
     char* data() { return m_data; }
     const char* constData() const { return m_data; }
     bool isOwner() const { return m_owner; }
