@@ -519,7 +519,8 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* p
     Settings::instance()->setLastJob(spec);
     m_banner->hide();
     const ArrayMeta& input = m_pool->currentJob().inputMeta; // none for a kernel without input
-    m_monitorPanel->beginJob(jobId, m_pool->currentJob(), input.dtype != DType::Invalid ? input.byteSize() : 0);
+    m_monitorPanel->beginJob(jobId, m_pool->currentJob(), input.dtype != DType::Invalid ? input.byteSize() : 0,
+                             previous != nullptr);
     statusBar()->showMessage(previous ? tr("Resuming %1…").arg(spec.kernel) : tr("Running %1…").arg(spec.kernel));
     updateActions();
     return true;
@@ -535,7 +536,15 @@ void MainWindow::onFinished(const JobResult& result)
     m_lastResult = result;
     m_hasResult = true;
     m_monitorPanel->endJob(result);
-    statusBar()->showMessage(result.cancelled ? tr("Cancelled") : tr("Done in %1 s").arg(result.elapsedS, 0, 'f', 3));
+    const int runs = m_monitorPanel->runCount();
+    if (result.cancelled)
+        statusBar()->showMessage(
+            tr("Cancelled: %1 of %2 indices computed").arg(result.doneCount()).arg(result.taskCount()));
+    else if (runs > 1)
+        statusBar()->showMessage(
+            tr("Done in %1 s over %2 runs").arg(m_monitorPanel->jobSeconds(), 0, 'f', 3).arg(runs));
+    else
+        statusBar()->showMessage(tr("Done in %1 s").arg(result.elapsedS, 0, 'f', 3));
     if (!isActiveWindow())
         QApplication::alert(this); // a long job ended while the window was in the background
     updateActions();

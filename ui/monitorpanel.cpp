@@ -14,7 +14,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -24,6 +26,21 @@ namespace sharedmap {
 namespace {
 /// Positions whose status is scanned per tick, so a huge job costs a bounded time per frame.
 constexpr qint64 kScanBudget = 4 << 20;
+/// The worker table takes at most this share of the Monitor's height; beyond it, it scrolls.
+constexpr double kWorkerTableShare = 0.4;
+
+/// tqdm's figures for a run that ended early: no time remaining, which no longer means anything.
+QString stoppedStats(qint64 done, qint64 total, double elapsedS, double rate)
+{
+    // "400/1000 [00:20<00:30, 20.00it/s]" -> "400/1000 [00:20, 20.00it/s]", the layout tqdm uses
+    // when it has no total: the one place that formats rates stays formatProgressStats().
+    QString text = formatProgressStats(done, total, elapsedS, rate);
+    const int from = text.indexOf(QLatin1Char('<'));
+    const int to = text.indexOf(QLatin1Char(','), from);
+    if (from > 0 && to > from)
+        text.remove(from, to - from);
+    return text;
+}
 } // namespace
 
 MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
@@ -35,6 +52,7 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     , m_stats(new QLabel(this))
     , m_summary(new QLabel(this))
     , m_workerView(new QTableView(this))
+    , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_plots(new QTabWidget(this))
     , m_resultsPlot(new ResultsPlot(this))
     , m_throughputPlot(new ThroughputPlot(this))
@@ -55,13 +73,14 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     m_stats->setFont(mono);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     m_workerView->setModel(m_workers);
     m_workerView->verticalHeader()->hide();
-    m_workerView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_workerView->horizontalHeader()->setStretchLastSection(true);
     m_workerView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_workerView->setWordWrap(false);
     m_workerView->setToolTip(tr("One row per worker process: what it holds and what it costs"));
+    sizeWorkerColumns();
 
     m_plots->addTab(m_resultsPlot, tr("Results"));
     m_plots->addTab(m_throughputPlot, tr("Throughput"));
@@ -70,22 +89,27 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     m_plots->setTabToolTip(0, tr("Each result against its index, as it arrives"));
     m_plots->setTabToolTip(1, tr("Tasks per second over time"));
     m_plots->setTabToolTip(2, tr("Which worker computed which chunk, and when"));
-    m_plots->setTabToolTip(3, tr("Memory of the app and its workers (proportional set size) next to the array's size"));
+    m_plots->setTabToolTip(3,
+                           tr("Memory part by part — this job's input and results in shared memory, the workers' "
+                              "own memory, the window, other arrays — next to the array's size"));
 
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("monitorSplitter"));
-    splitter->addWidget(m_workerView);
-    splitter->addWidget(m_plots);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 4);
-    splitter->setSizes({ 150, 600 });
+    m_splitter->setObjectName(QStringLiteral("monitorSplitter"));
+    m_splitter->addWidget(m_workerView);
+    m_splitter->addWidget(m_plots);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
+    m_workerView->setMinimumHeight(m_workerView->horizontalHeader()->sizeHint().height()
+                                   + m_workerView->verticalHeader()->defaultSectionSize()
+                                   + 2 * m_workerView->frameWidth());
+    m_plots->setMinimumHeight(160);
+    fitWorkerTable(2);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_progress);
     layout->addWidget(m_stats);
     layout->addWidget(m_summary);
-    layout->addWidget(splitter, 1);
-    m_summary->hide();
+    layout->addWidget(m_splitter, 1);
 
     m_timer.setInterval(33);
     connect(&m_timer, &QTimer::timeout, this, &MonitorPanel::tick);
@@ -95,33 +119,111 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
             m_kernelViews->addChunk(chunk);
         }
     });
-    connect(m_pool, &Pool::memorySampled, this, [this](qint64 pss) {
-        if (m_pool->currentJobId() == m_jobId)
-            m_memoryPlot->addSample(double(m_clock.nsecsElapsed()) / 1e9, pss);
-    });
+    connect(m_pool, &Pool::memorySampled, this, &MonitorPanel::onMemorySampled);
 }
 
-void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBytes)
+void MonitorPanel::onMemorySampled()
 {
+    if (m_pool->currentJobId() != m_jobId || m_ended)
+        return;
+    const MemoryParts& parts = m_pool->memoryParts();
+    m_memoryPlot->addSample(parts.atS, parts);
+    if (parts.jobBytes() >= m_peak.jobBytes())
+        m_peak = parts;
+    m_workers->setOwnMemory(parts.workerBytes);
+}
+
+void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBytes, bool resuming)
+{
+    const bool continues = resuming && m_ended && m_jobId != 0;
     m_jobId = jobId;
     m_plan = plan;
     m_seen = QByteArray(int(plan.taskCount()), char(Pending));
     m_scanCursor = 0;
     m_lastThroughputAt = -1;
+    m_copyMode = plan.spec.mode == QLatin1String("copy");
+    m_peak = MemoryParts();
+    m_ended = false;
     m_clock.start();
     m_results->reset(plan.indices, plan.resultWidth, plan.values);
     m_resultsPlot->reset(plan.taskCount());
     m_throughputPlot->clear();
-    m_timelinePlot->clear();
-    m_timelinePlot->setWorkerCount(int(qMin<qint64>(plan.workers, qMax<qint64>(1, plan.taskCount()))));
+    const int lanes = int(qMin<qint64>(plan.workers, qMax<qint64>(1, plan.taskCount())));
+    if (continues) {
+        // The job goes on: its earlier runs stay on the timeline, this one follows them.
+        m_earlierS += m_lastRunS;
+        ++m_runs;
+        m_timelinePlot->beginResumedRun(m_earlierS);
+        m_timelinePlot->setWorkerCount(qMax(lanes, m_timelinePlot->workerCount()));
+    } else {
+        m_earlierS = 0;
+        m_runs = 1;
+        m_timelinePlot->clear();
+        m_timelinePlot->setWorkerCount(lanes);
+    }
+    m_lastRunS = 0;
     m_memoryPlot->clear();
     m_kernelViews->begin(plan);
-    if (arrayBytes > 0)
-        m_memoryPlot->setReference(arrayBytes, tr("array size"));
+    m_memoryPlot->setReference(arrayBytes, tr("the array (%1)").arg(formatBytes(arrayBytes)));
+    m_workers->setWorkers({});
+    m_workers->setOwnMemory({});
+    fitWorkerTable(lanes);
     m_progress->setValue(0);
-    m_summary->hide();
+    m_summary->clear();
     setStats(0, plan.taskCount(), 0, 0);
     m_timer.start();
+}
+
+void MonitorPanel::sizeWorkerColumns()
+{
+    // Widths from the widest text each column can hold, not from the rows present: the table is
+    // filled after its rows are inserted (pids, memory), and a column sized then cut "51234" to "5…".
+    const QFontMetrics metrics(m_workerView->font());
+    const QFontMetrics headerMetrics(m_workerView->horizontalHeader()->font());
+    const int pad = 2 * m_workerView->style()->pixelMetric(QStyle::PM_HeaderMargin) + 12;
+    const QString samples[WorkerModel::ColumnCount] = {
+        QStringLiteral("888 (↻88)"),         QStringLiteral("8888888"),   WorkerModel::stateText(WorkerState::Starting),
+        QStringLiteral("88888888:88888888"), QStringLiteral("88888888"),  QStringLiteral("888"),
+        QStringLiteral("888.8 MiB"),         QStringLiteral("888.8 MiB"), QStringLiteral("888.8 MiB"),
+        tr("%1 s ago").arg(88.8, 0, 'f', 1)
+    };
+    QHeaderView* header = m_workerView->horizontalHeader();
+    header->setStretchLastSection(false);
+    for (int column = 0; column < WorkerModel::ColumnCount; ++column) {
+        const QString title = m_workers->headerData(column, Qt::Horizontal).toString();
+        int width = qMax(metrics.horizontalAdvance(samples[column]), headerMetrics.horizontalAdvance(title)) + pad;
+        if (column == WorkerModel::StateColumn)
+            width += 18; // the state's dot
+        header->setSectionResizeMode(column, QHeaderView::Interactive);
+        header->resizeSection(column, width);
+    }
+    // The chunk column is the one whose text grows (big positions, long ranges): it takes the rest.
+    header->setSectionResizeMode(WorkerModel::ChunkColumn, QHeaderView::Stretch);
+}
+
+void MonitorPanel::fitWorkerTable(int rows)
+{
+    const int rowHeight = m_workerView->verticalHeader()->defaultSectionSize();
+    const int wanted = m_workerView->horizontalHeader()->sizeHint().height() + qMax(1, rows) * rowHeight
+        + 2 * m_workerView->frameWidth() + m_workerView->horizontalScrollBar()->sizeHint().height() / 2;
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total <= 0) { // not laid out yet: a preference the first layout honours
+        m_splitter->setSizes({ wanted, 600 });
+        return;
+    }
+    const int height = qMax(m_workerView->minimumHeight(), qMin(wanted, int(total * kWorkerTableShare)));
+    m_splitter->setSizes({ height, total - height });
+}
+
+QString MonitorPanel::statsText() const
+{
+    return m_stats->text();
+}
+
+QString MonitorPanel::summaryText() const
+{
+    return m_summary->text();
 }
 
 void MonitorPanel::tick()
@@ -129,8 +231,12 @@ void MonitorPanel::tick()
     if (!m_pool->isRunning() || m_pool->currentJobId() != m_jobId)
         return;
     const JobProgress progress = m_pool->progress();
+    m_lastRunS = progress.elapsedS;
     setStats(progress.done, progress.total, progress.rate, progress.elapsedS);
-    m_workers->setWorkers(m_pool->workers());
+    const QVector<WorkerInfo> workers = m_pool->workers();
+    if (workers.size() != m_workers->rowCount())
+        fitWorkerTable(int(workers.size()));
+    m_workers->setWorkers(workers);
     if (progress.elapsedS - m_lastThroughputAt >= 0.1) {
         m_throughputPlot->addSample(progress.elapsedS, progress.rate);
         m_lastThroughputAt = progress.elapsedS;
@@ -190,6 +296,10 @@ void MonitorPanel::endJob(const JobResult& result)
     if (result.jobId != m_jobId)
         return; // an older job's result: never shown in a newer run
     m_timer.stop();
+    // The last reading was taken with every worker still attached, before finished().
+    onMemorySampled();
+    m_ended = true;
+    m_lastRunS = result.elapsedS;
     // Add whatever the last ticks did not show, from the final values.
     QVector<double> xs, ys;
     for (qint64 p = 0; p < result.taskCount(); ++p) {
@@ -204,28 +314,53 @@ void MonitorPanel::endJob(const JobResult& result)
     if (!xs.isEmpty())
         m_resultsPlot->addPoints(xs, ys);
     m_results->setResult(result);
-    m_workers->setWorkers(result.workerStats);
+    m_workers->setWorkers(result.workerStats, result.cancelled);
     m_seen = result.status;
     const qint64 failed = result.failedPositions().size();
     const qint64 done = result.doneCount() + failed;
-    setStats(done, result.taskCount(), result.elapsedS > 0 ? double(done) / result.elapsedS : 0, result.elapsedS);
-    QString text = result.cancelled ? tr("Cancelled: %1 of %2 indices computed in %3 s.")
-                                          .arg(result.doneCount())
-                                          .arg(result.taskCount())
-                                          .arg(result.elapsedS, 0, 'f', 3)
-                                    : tr("Done: %1 indices in %2 s (start-up %3 s, compute %4 s).")
-                                          .arg(result.taskCount())
-                                          .arg(result.elapsedS, 0, 'f', 3)
-                                          .arg(result.startupS, 0, 'f', 3)
-                                          .arg(result.computeS, 0, 'f', 3);
-    const qint64 arrayBytes = result.inputMeta.dtype != DType::Invalid ? result.inputMeta.byteSize() : 0;
+    // As tqdm shows a resumed run (`initial=`): the kept positions are where the bar starts, and
+    // the rate is over what this run computed, in this run's time.
+    const qint64 computedNow = qMax<qint64>(0, done - result.resumedPositions);
+    const double rate = result.elapsedS > 0 ? double(computedNow) / result.elapsedS : 0;
+    m_progress->setValue(result.taskCount() > 0 ? int(1000 * done / result.taskCount()) : 1000);
+    m_stats->setText(result.cancelled
+                         ? tr("%1 — cancelled").arg(stoppedStats(done, result.taskCount(), result.elapsedS, rate))
+                         : formatProgressStats(done, result.taskCount(), result.elapsedS, rate));
+
+    const auto seconds = [](double s) { return QString::number(s, 'f', s < 10 ? 3 : 1); };
+    QString text;
+    if (result.cancelled) {
+        text = tr("Cancelled: %1 of %2 indices computed in %3 s.")
+                   .arg(result.doneCount())
+                   .arg(result.taskCount())
+                   .arg(seconds(result.elapsedS));
+        if (m_runs > 1)
+            text = tr("Cancelled: %1 of %2 indices computed, %3 of them in this run (%4 s); the job has taken "
+                      "%5 s over %6 runs.")
+                       .arg(result.doneCount())
+                       .arg(result.taskCount())
+                       .arg(computedNow)
+                       .arg(seconds(result.elapsedS), seconds(jobSeconds()))
+                       .arg(m_runs);
+        text += QLatin1Char(' ') + tr("Resume (Ctrl+Shift+R) computes the rest.");
+    } else if (m_runs > 1 || result.resumedPositions > 0) {
+        text = tr("Done: %1 indices in %2 s over %3 runs. This run computed %4 in %5 s (start-up %6 s, compute "
+                  "%7 s); %8 were done before it.")
+                   .arg(result.taskCount())
+                   .arg(seconds(jobSeconds()))
+                   .arg(qMax(2, m_runs))
+                   .arg(computedNow)
+                   .arg(seconds(result.elapsedS), seconds(result.startupS), seconds(result.computeS))
+                   .arg(result.resumedPositions);
+    } else {
+        text = tr("Done: %1 indices in %2 s (start-up %3 s, compute %4 s).")
+                   .arg(result.taskCount())
+                   .arg(seconds(result.elapsedS), seconds(result.startupS), seconds(result.computeS));
+    }
     // Sentences are joined and ended the way the language does it (Chinese: no space, 。).
     const auto append
         = [&text](const QString& sentence) { text = tr("%1 %2", "two sentences in a row").arg(text, sentence); };
-    QString memory = tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
-    if (arrayBytes > 0)
-        memory += tr("; the array (%1) is held once in shared memory").arg(formatBytes(arrayBytes));
-    append(tr("%1.", "ends a sentence").arg(memory));
+    append(memorySentence(result));
     if (result.figures.contains(QStringLiteral("expected_counter"))) {
         const qint64 counter = result.figures.value(QStringLiteral("counter")).toLongLong();
         const qint64 expected = result.figures.value(QStringLiteral("expected_counter")).toLongLong();
@@ -242,16 +377,52 @@ void MonitorPanel::endJob(const JobResult& result)
         append(tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks));
     m_summary->setText(text);
     m_summary->setStyleSheet(result.cancelled || failed > 0 ? QStringLiteral("color: #b9770e;") : QString());
-    m_summary->show();
     refreshPlots();
+}
+
+QString MonitorPanel::memorySentence(const JobResult& result) const
+{
+    const qint64 arrayBytes = result.inputMeta.dtype != DType::Invalid ? result.inputMeta.byteSize() : 0;
+    const MemoryParts& peak = m_peak;
+    QString sentence;
+    if (peak.jobBytes() <= 0) {
+        sentence = tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
+    } else if (arrayBytes <= 0) {
+        sentence
+            = tr("This job's peak memory: %1 (the workers' own %2, the results %3)")
+                  .arg(formatBytes(peak.jobBytes()), formatBytes(peak.workersBytes()), formatBytes(peak.outputBytes));
+    } else if (m_copyMode) {
+        sentence = tr("This job's peak memory: %1 = %2 × the array. Copy mode: besides the array in shared memory "
+                      "(%3), each worker held its own copy of it (the workers' own memory: %4)")
+                       .arg(formatBytes(peak.jobBytes()))
+                       .arg(double(peak.jobBytes()) / double(arrayBytes), 0, 'f', 2)
+                       .arg(formatBytes(peak.inputBytes), formatBytes(peak.workersBytes()));
+    } else {
+        sentence = tr("This job's peak memory: %1 = %2 × the array. The array (%3) was held once in shared memory "
+                      "for all the workers; their own memory: %4; the results: %5")
+                       .arg(formatBytes(peak.jobBytes()))
+                       .arg(double(peak.jobBytes()) / double(arrayBytes), 0, 'f', 2)
+                       .arg(formatBytes(arrayBytes), formatBytes(peak.workersBytes()), formatBytes(peak.outputBytes));
+    }
+    if (peak.jobBytes() > 0)
+        sentence += tr("; besides the job, the window itself %1 and other arrays %2")
+                        .arg(formatBytes(peak.appBytes), formatBytes(peak.otherBytes));
+    return tr("%1.", "ends a sentence").arg(sentence);
 }
 
 void MonitorPanel::failJob(const QString& error)
 {
     m_timer.stop();
+    m_ended = true;
+    QVector<WorkerInfo> workers = m_workers->workers();
+    for (WorkerInfo& worker : workers) {
+        if (worker.state != WorkerState::Crashed)
+            worker.state = WorkerState::Finished; // the pool killed them: shown as stopped
+    }
+    m_workers->setWorkers(workers, true);
+    m_stats->setText(tr("%1 — failed").arg(stoppedStats(m_pool->progress().done, m_plan.taskCount(), m_lastRunS, 0)));
     m_summary->setText(tr("The job failed: %1").arg(error));
     m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
-    m_summary->show();
 }
 
 void MonitorPanel::refreshPlots()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/pool.h"
 #include "job/jobresult.h"
 
 #include <QElapsedTimer>
@@ -8,6 +9,7 @@
 
 class QLabel;
 class QProgressBar;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 
@@ -31,8 +33,10 @@ class MonitorPanel : public QWidget
 public:
     MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent = nullptr);
 
-    /// Prepares for a new job: clears plots, sizes the results, remembers the job id.
-    void beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBytes);
+    /// Prepares for a new job: clears plots, sizes the results, remembers the job id. `resuming`:
+    /// the job continues the one shown last (Resume), so the timeline and the job's time go on
+    /// across both runs.
+    void beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBytes, bool resuming = false);
     /// Shows the final state of a job (ignored when it is not the current one).
     void endJob(const JobResult& result);
     /// Shows that the current job failed.
@@ -48,12 +52,27 @@ public:
     WorkerModel* workerModel() const { return m_workers; }
     /// The views only some kernels have (output image, race, histogram, π).
     KernelViews* kernelViews() const { return m_kernelViews; }
+    /// The tqdm-shaped figures line ("450/1000 [00:02<00:03, 180.10it/s]").
+    QString statsText() const;
+    /// The sentence(s) below it once a job ended; empty while one runs.
+    QString summaryText() const;
+    /// The whole job's time across its runs (a resumed job adds its earlier runs), and the runs.
+    double jobSeconds() const { return m_earlierS + m_lastRunS; }
+    int runCount() const { return m_runs; }
+    /// The reading with the highest memory of this job (workers and its segments) so far.
+    const MemoryParts& peakMemory() const { return m_peak; }
 
 private:
     void tick();
     void pullResults();
     void refreshPlots();
     void setStats(qint64 done, qint64 total, double rate, double elapsed);
+    void onMemorySampled();
+    /// What the job's memory was, part by part, in words (copy mode: whose copies).
+    QString memorySentence(const JobResult& result) const;
+    /// Gives the worker table the height of its rows (up to a share of the panel).
+    void fitWorkerTable(int rows);
+    void sizeWorkerColumns();
 
     Pool* m_pool;
     ResultsModel* m_results;
@@ -62,6 +81,7 @@ private:
     QLabel* m_stats;
     QLabel* m_summary;
     QTableView* m_workerView;
+    QSplitter* m_splitter;
     QTabWidget* m_plots;
     ResultsPlot* m_resultsPlot;
     ThroughputPlot* m_throughputPlot;
@@ -75,6 +95,12 @@ private:
     QByteArray m_seen; ///< statuses already shown, per position
     qint64 m_scanCursor = 0;
     double m_lastThroughputAt = -1;
+    bool m_copyMode = false;
+    MemoryParts m_peak;
+    int m_runs = 1; ///< runs of the job shown (1, or more after Resume)
+    double m_earlierS = 0; ///< time of its earlier runs
+    double m_lastRunS = 0; ///< time of its last (or running) run
+    bool m_ended = true;
 };
 
 } // namespace sharedmap

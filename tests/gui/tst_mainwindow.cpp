@@ -1,4 +1,5 @@
 // Drives the real window offscreen: real files written by NumPy, real workers, real segments.
+#include "base/progressformat.h"
 #include "datapanel.h"
 #include "engine/pool.h"
 #include "guioptions.h"
@@ -10,7 +11,9 @@
 #include "models/resultsmodel.h"
 #include "models/workermodel.h"
 #include "monitorpanel.h"
+#include "plots/memoryplot.h"
 #include "plots/resultsplot.h"
+#include "plots/timelineplot.h"
 #include "shm/sharedarray.h"
 
 #include <cmath>
@@ -23,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
@@ -175,6 +179,19 @@ private slots:
         QCOMPARE(ownSegments(), segmentsBefore + 1);
         const qint64 doneBefore = window.lastResult().doneCount();
         QVERIFY(doneBefore >= 2);
+        const double firstRunS = window.lastResult().elapsedS;
+        MonitorPanel* monitor = window.monitorPanel();
+        // After Cancel: no time remaining is promised, and the workers were stopped, not finished.
+        const QString cancelledStats = monitor->statsText();
+        QVERIFY2(cancelledStats.startsWith(QStringLiteral("%1/33 [").arg(doneBefore)), qPrintable(cancelledStats));
+        QVERIFY2(!cancelledStats.contains(QLatin1Char('<')), qPrintable(cancelledStats));
+        QVERIFY2(cancelledStats.contains(QStringLiteral("cancelled")), qPrintable(cancelledStats));
+        QCOMPARE(monitor->workerModel()->rowCount(), 2);
+        for (int row = 0; row < 2; ++row)
+            QCOMPARE(monitor->workerModel()->index(row, WorkerModel::StateColumn).data().toString(),
+                     QStringLiteral("stopped"));
+        const qint64 chunksBefore = monitor->timelinePlot()->chunkCount();
+        QVERIFY(chunksBefore >= 2);
 
         // Resume computes only what the cancelled run left, and the values are complete.
         QVERIFY(window.resumeAction()->isEnabled());
@@ -184,6 +201,28 @@ private slots:
         QCOMPARE(window.lastResult().resumedPositions, doneBefore);
         QCOMPARE(window.lastResult().values.toVector(), loadDoubles(m_dir.filePath(QStringLiteral("diag.npy"))));
         QVERIFY(!window.resumeAction()->isEnabled());
+        // The figures of a resumed run, as tqdm gives them: the rate over what this run computed
+        // in its own time, and the whole job's time across both runs.
+        const JobResult& resumed = window.lastResult();
+        const double rate = double(33 - doneBefore) / resumed.elapsedS;
+        QCOMPARE(monitor->statsText(), formatProgressStats(33, 33, resumed.elapsedS, rate));
+        QCOMPARE(monitor->runCount(), 2);
+        QCOMPARE(monitor->jobSeconds(), firstRunS + resumed.elapsedS);
+        const QString summary = monitor->summaryText();
+        QVERIFY2(
+            summary.contains(QStringLiteral("in %1 s over 2 runs").arg(firstRunS + resumed.elapsedS, 0, 'f', 3))
+                || summary.contains(QStringLiteral("in %1 s over 2 runs").arg(firstRunS + resumed.elapsedS, 0, 'f', 1)),
+            qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("This run computed %1").arg(33 - doneBefore)), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("%1 were done before it").arg(doneBefore)), qPrintable(summary));
+        QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("2 run")),
+                 qPrintable(window.statusBar()->currentMessage()));
+        // The timeline keeps the first run and draws the second after it.
+        QCOMPARE(monitor->timelinePlot()->runCount(), 2);
+        QCOMPARE(monitor->timelinePlot()->timeOffset(), firstRunS);
+        QVERIFY(monitor->timelinePlot()->chunkCount() > chunksBefore);
+        QCOMPARE(monitor->workerModel()->index(0, WorkerModel::StateColumn).data().toString(),
+                 QStringLiteral("finished"));
 
         // A new run on the same array works and its results are the new job's.
         spec.params.insert(QStringLiteral("sleep_ms"), 0.0);
@@ -285,6 +324,61 @@ private slots:
                                     .arg(k)
                                     .arg(window.lastResult().values[k])
                                     .arg(reference[k])));
+    }
+
+    /// The Monitor's memory, part by part: this job's input once, the workers' own memory (their
+    /// copies in copy mode), other arrays held apart; the summary says what happened in the mode.
+    void memoryIsShownPerPart()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        ArrayMeta meta;
+        meta.dtype = DType::Float64;
+        meta.shape = { 1000, 2000 }; // another array held, as after a demo: 15 MiB
+        window.store()->generate(QStringLiteral("history"), meta, Distribution::Uniform, 1);
+        QVERIFY(loaded.wait(10000));
+        const qint64 otherBytes = meta.byteSize();
+        meta.shape = { 2000, 2000 }; // the input: 30.5 MiB
+        const int input = window.store()->generate(QStringLiteral("input"), meta, Distribution::Uniform, 2);
+        QVERIFY(loaded.wait(10000));
+        window.dataPanel()->setCurrentId(input);
+        const qint64 arrayBytes = meta.byteSize();
+
+        for (const QString& mode : { QStringLiteral("copy"), QStringLiteral("shared") }) {
+            JobSpec spec;
+            spec.kernel = QStringLiteral("row_sum");
+            spec.workers = 2;
+            spec.mode = mode;
+            window.jobPanel()->setSpec(spec);
+            QSignalSpy ended(&window, &MainWindow::jobEnded);
+            QVERIFY(window.runJob());
+            QVERIFY(ended.wait(30000));
+            MonitorPanel* monitor = window.monitorPanel();
+            const MemoryParts& peak = monitor->peakMemory();
+            QVERIFY(monitor->memoryPlot()->sampleCount() > 0);
+            QVERIFY2(peak.inputBytes >= arrayBytes, qPrintable(QString::number(peak.inputBytes)));
+            QVERIFY2(peak.inputBytes < arrayBytes * 11 / 10, qPrintable(QString::number(peak.inputBytes)));
+            QVERIFY2(peak.otherBytes >= otherBytes, qPrintable(QString::number(peak.otherBytes)));
+            QCOMPARE(peak.workerBytes.size(), 2);
+            const QString summary = monitor->summaryText();
+            if (mode == QLatin1String("copy")) {
+                // Each worker held a copy: about workers + 1 arrays for this job.
+                QVERIFY2(peak.workersBytes() >= arrayBytes * 19 / 10, qPrintable(QString::number(peak.workersBytes())));
+                QVERIFY2(summary.contains(QStringLiteral("each worker held its own copy")), qPrintable(summary));
+                QVERIFY2(!summary.contains(QStringLiteral("held once")), qPrintable(summary));
+            } else {
+                QVERIFY2(peak.workersBytes() < arrayBytes / 2, qPrintable(QString::number(peak.workersBytes())));
+                QVERIFY2(summary.contains(QStringLiteral("held once in shared memory")), qPrintable(summary));
+            }
+            // The stacked plot's top is the sum of the parts; its bottom band is the input.
+            bool found = false;
+            const double inputTop
+                = monitor->memoryPlot()->partGraph(MemoryPlot::InputPart)->data()->valueRange(found).upper;
+            QVERIFY(found);
+            QVERIFY(inputTop >= double(arrayBytes) / 1048576.0 - 1e-9);
+        }
     }
 
     void malformedFileShowsAnErrorAndTheAppGoesOn()

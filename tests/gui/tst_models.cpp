@@ -687,9 +687,9 @@ void TestModels::workerRows()
     QCOMPARE(cell(0, WorkerModel::WorkerColumn), QStringLiteral("0"));
     QCOMPARE(cell(0, WorkerModel::PidColumn), QStringLiteral("1000"));
     QCOMPARE(cell(0, WorkerModel::StateColumn), QStringLiteral("running"));
-    QCOMPARE(cell(0, WorkerModel::ChunkColumn), QStringLiteral("120–127"));
+    QCOMPARE(cell(0, WorkerModel::ChunkColumn), QStringLiteral("120:128"));
     QCOMPARE(cell(1, WorkerModel::ChunkColumn), QStringLiteral("—"));
-    QCOMPARE(cell(2, WorkerModel::ChunkColumn), QStringLiteral("0–0"));
+    QCOMPARE(cell(2, WorkerModel::ChunkColumn), QStringLiteral("0:1"));
     QCOMPARE(cell(2, WorkerModel::TasksColumn), QStringLiteral("20"));
     QCOMPARE(cell(2, WorkerModel::CpuColumn), QStringLiteral("97"));
     QCOMPARE(cell(2, WorkerModel::RssColumn), QStringLiteral("5.0 MiB"));
@@ -697,6 +697,28 @@ void TestModels::workerRows()
     QCOMPARE(cell(0, WorkerModel::HeartbeatColumn), QStringLiteral("0.1 s ago"));
     QCOMPARE(cell(2, WorkerModel::HeartbeatColumn), QStringLiteral("0.3 s ago"));
     QCOMPARE(cell(3, WorkerModel::HeartbeatColumn), QStringLiteral("—")); // crashed: no process to beat
+    QCOMPARE(cell(0, WorkerModel::OwnColumn), QStringLiteral("—")); // no memory reading yet
+    QSignalSpy ownChanged(&model, &QAbstractItemModel::dataChanged);
+    model.setOwnMemory({ 2 * 1024 * 1024, 0, 7 * 1024 * 1024 });
+    QCOMPARE(ownChanged.count(), 1);
+    QCOMPARE(ownChanged.at(0).at(0).toModelIndex().column(), int(WorkerModel::OwnColumn));
+    QCOMPARE(cell(0, WorkerModel::OwnColumn), QStringLiteral("2.0 MiB"));
+    QCOMPARE(cell(1, WorkerModel::OwnColumn), QStringLiteral("—"));
+    QCOMPARE(cell(2, WorkerModel::OwnColumn), QStringLiteral("7.0 MiB"));
+    QCOMPARE(cell(3, WorkerModel::OwnColumn), QStringLiteral("—")); // beyond the reading
+    model.setOwnMemory({ 2 * 1024 * 1024, 0, 7 * 1024 * 1024 });
+    QCOMPARE(ownChanged.count(), 1); // the same reading: nothing to repaint
+    // A restarted worker says so in its row; a beat read just after it was stamped is never negative.
+    WorkerInfo restarted = worker(1, WorkerState::Running, 277, 279);
+    restarted.restarts = 2;
+    restarted.heartbeatAgeS = -0.00002;
+    model.setWorkers({ worker(0, WorkerState::Running, 120, 128), restarted, worker(2, WorkerState::Running, 0, 1),
+                       worker(3, WorkerState::Crashed) });
+    QCOMPARE(cell(1, WorkerModel::WorkerColumn), QStringLiteral("1 (↻2)"));
+    QVERIFY(cell(1, WorkerModel::WorkerColumn, Qt::ToolTipRole).contains(QStringLiteral("2 process restart")));
+    QCOMPARE(cell(1, WorkerModel::ChunkColumn), QStringLiteral("277:279"));
+    QCOMPARE(cell(1, WorkerModel::HeartbeatColumn), QStringLiteral("0.0 s ago"));
+    changed.clear();
     QVERIFY(cell(0, WorkerModel::HeartbeatColumn, Qt::ToolTipRole).contains(QStringLiteral("heartbeat")));
     QCOMPARE(model.headerData(WorkerModel::CpuColumn, Qt::Horizontal).toString(), QStringLiteral("CPU %"));
 
@@ -707,6 +729,12 @@ void TestModels::workerRows()
     QCOMPARE(removed.at(0).at(1).toInt(), 1);
     QCOMPARE(removed.at(0).at(2).toInt(), 3);
     QCOMPARE(changedRanges(changed, WorkerModel::ColumnCount), QStringLiteral("0-0"));
+    QCOMPARE(cell(0, WorkerModel::StateColumn), QStringLiteral("finished"));
+    // A cancelled job's workers were stopped, not finished.
+    model.setWorkers({ worker(0, WorkerState::Finished) }, true);
+    QCOMPARE(cell(0, WorkerModel::StateColumn), QStringLiteral("stopped"));
+    QVERIFY(cell(0, WorkerModel::StateColumn, Qt::ToolTipRole).contains(QStringLiteral("cancelled")));
+    model.setWorkers({ worker(0, WorkerState::Finished) });
     QCOMPARE(cell(0, WorkerModel::StateColumn), QStringLiteral("finished"));
 
     // Same count: one dataChanged over the whole table, no structural change.

@@ -262,7 +262,7 @@ void TestPlots::timelineManyChunks()
     QCOMPARE(plot.workerCount(), kWorkers);
 
     // Chunk 401: worker 1, the 101st on its lane, positions 2807..2813, from 1.25 s to 1.262 s.
-    const QString expected = QStringLiteral("worker 1: positions 2807–2813 (7), 0.012 s");
+    const QString expected = QStringLiteral("worker 1: positions 2807:2814 (7), 0.012 s");
     QCOMPARE(plot.chunkTextAt(1.256, 1), expected);
     QCOMPARE(plot.chunkTextAt(1.25, 1), expected);
     QCOMPARE(plot.chunkTextAt(1.262, 1), expected);
@@ -291,7 +291,7 @@ void TestPlots::timelineHoverAtPixel()
     const QPointF between(plot.xAxis->coordToPixel(0.25), plot.yAxis->coordToPixel(0.5));
     QCOMPARE(plot.hoverText(between), QString());
     const QPointF lane2(plot.xAxis->coordToPixel(0.8), plot.yAxis->coordToPixel(2));
-    QCOMPARE(plot.hoverText(lane2), QStringLiteral("worker 2: positions 101–150 (50), 0.700 s"));
+    QCOMPARE(plot.hoverText(lane2), QStringLiteral("worker 2: positions 101:151 (50), 0.700 s"));
 }
 
 void TestPlots::throughputSamples()
@@ -314,9 +314,29 @@ void TestPlots::memoryReference()
     QVERIFY(plot.legend->visible());
     QVERIFY(!plot.referenceGraph()->visible());
     QVERIFY(!plot.legend->hasItemWithPlottable(plot.referenceGraph()));
-    plot.addSample(0.0, 100 * 1024 * 1024);
-    plot.addSample(1.0, 900 * 1024 * 1024);
+    constexpr qint64 kMiB = 1024 * 1024;
+    MemoryParts first;
+    first.inputBytes = 100 * kMiB;
+    MemoryParts second;
+    second.inputBytes = 800 * kMiB;
+    second.workerBytes = { 40 * kMiB, 60 * kMiB }; // copy mode: each worker's own copy
+    second.outputBytes = 2 * kMiB;
+    second.appBytes = 30 * kMiB;
+    second.otherBytes = 8 * kMiB;
+    plot.addSample(0.0, first);
+    plot.addSample(1.0, second);
     QCOMPARE(plot.sampleCount(), 2);
+    // Stacked bottom to top: each part's graph is the running sum, filled down to the part below.
+    const double expected[MemoryPlot::PartCount] = { 800, 900, 902, 932, 940 };
+    for (int part = 0; part < MemoryPlot::PartCount; ++part) {
+        QCPGraph* graph = plot.partGraph(MemoryPlot::Part(part));
+        QCOMPARE(graph->data()->size(), 2);
+        QCOMPARE((graph->data()->constBegin() + 1)->value, expected[part]);
+        QCOMPARE(graph->channelFillGraph(), part > 0 ? plot.partGraph(MemoryPlot::Part(part - 1)) : nullptr);
+        QVERIFY(plot.legend->hasItemWithPlottable(graph));
+        QCOMPARE(graph->name(), MemoryPlot::partName(MemoryPlot::Part(part)));
+    }
+    QCOMPARE(plot.partGraph(MemoryPlot::OtherPart)->data()->constBegin()->value, 100.0);
 
     plot.setReference(qint64(800) * 1024 * 1024, QStringLiteral("array size (800 MiB)"));
     plot.refresh();
@@ -327,7 +347,13 @@ void TestPlots::memoryReference()
     QCOMPARE(reference->pen().style(), Qt::DashLine);
     QVERIFY(reference->data()->size() >= 2);
     QCOMPARE(reference->data()->constBegin()->value, 800.0); // MiB
-    QVERIFY(plot.yAxis->range().upper > 900); // both lines in view
+    QVERIFY(plot.yAxis->range().upper > 940); // the whole stack and the reference in view
+    // Hovering reads each part, not the running sums.
+    plot.replot();
+    const QString hover = plot.hoverText(QPointF(plot.xAxis->coordToPixel(1.0), plot.yAxis->coordToPixel(500)));
+    QVERIFY2(hover.contains(MemoryPlot::partName(MemoryPlot::WorkersPart) + QStringLiteral(": 100.0 MiB")),
+             qPrintable(hover));
+    QVERIFY2(hover.contains(QStringLiteral("940.0 MiB in all")), qPrintable(hover));
 
     plot.setReference(0, QString());
     QVERIFY(!reference->visible());

@@ -9,7 +9,6 @@ namespace sharedmap {
 
 namespace {
 
-const QChar kEnDash(0x2013);
 const QChar kEmDash(0x2014);
 
 int stateSlot(WorkerState state)
@@ -24,8 +23,9 @@ WorkerModel::WorkerModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
 
-void WorkerModel::setWorkers(const QVector<WorkerInfo>& workers)
+void WorkerModel::setWorkers(const QVector<WorkerInfo>& workers, bool stopped)
 {
+    m_stopped = stopped;
     const int oldCount = m_workers.size();
     const int newCount = workers.size();
     if (newCount < oldCount) {
@@ -42,6 +42,15 @@ void WorkerModel::setWorkers(const QVector<WorkerInfo>& workers)
         m_workers += workers.mid(oldCount);
         endInsertRows();
     }
+}
+
+void WorkerModel::setOwnMemory(const QVector<qint64>& bytes)
+{
+    if (bytes == m_own)
+        return;
+    m_own = bytes;
+    if (!m_workers.isEmpty())
+        emit dataChanged(index(0, OwnColumn), index(int(m_workers.size()) - 1, OwnColumn));
 }
 
 QString WorkerModel::stateText(WorkerState state)
@@ -116,15 +125,17 @@ QVariant WorkerModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case WorkerColumn:
-            return QString::number(worker.slot);
+            // Restarts beside the slot: a worker that was replaced is not the process it was.
+            return worker.restarts > 0 ? tr("%1 (↻%2)").arg(worker.slot).arg(worker.restarts)
+                                       : QString::number(worker.slot);
         case PidColumn:
             return worker.pid > 0 ? QString::number(worker.pid) : QString(kEmDash);
         case StateColumn:
-            return stateText(worker.state);
-        case ChunkColumn:
+            return m_stopped && worker.state == WorkerState::Finished ? tr("stopped") : stateText(worker.state);
+        case ChunkColumn: // positions as a Python range: begin:end, end excluded
             if (worker.rangeBegin < 0 || worker.rangeEnd <= worker.rangeBegin)
                 return QString(kEmDash);
-            return QString::number(worker.rangeBegin) + kEnDash + QString::number(worker.rangeEnd - 1);
+            return QStringLiteral("%1:%2").arg(worker.rangeBegin).arg(worker.rangeEnd);
         case TasksColumn:
             return QString::number(worker.tasksDone);
         case CpuColumn:
@@ -133,10 +144,15 @@ QVariant WorkerModel::data(const QModelIndex& index, int role) const
             return worker.rssBytes > 0 ? formatBytes(worker.rssBytes) : QString(kEmDash);
         case PssColumn:
             return worker.pssBytes > 0 ? formatBytes(worker.pssBytes) : QString(kEmDash);
+        case OwnColumn: {
+            const qint64 own = worker.slot >= 0 && worker.slot < m_own.size() ? m_own.at(worker.slot) : 0;
+            return own > 0 ? formatBytes(own) : QString(kEmDash);
+        }
         case HeartbeatColumn:
             if (gone)
                 return QString(kEmDash);
-            return tr("%1 s ago").arg(worker.heartbeatAgeS, 0, 'f', 1);
+            // Beats are stamped by the worker and read here a moment later: never "-0.0 s ago".
+            return tr("%1 s ago").arg(qMax(0.0, worker.heartbeatAgeS), 0, 'f', 1);
         }
         return {};
     case Qt::DecorationRole:
@@ -147,7 +163,17 @@ QVariant WorkerModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case WorkerColumn:
             return tr("Slot %1: %n process restart(s)", nullptr, worker.restarts).arg(worker.slot);
+        case StateColumn:
+            return m_stopped && worker.state == WorkerState::Finished
+                ? tr("The job was cancelled: the worker was stopped before the job was done")
+                : QVariant();
         case ChunkColumn:
+            if (worker.rangeBegin >= 0 && worker.rangeEnd > worker.rangeBegin)
+                return tr("Positions %1:%2 (%n position(s), the end excluded, as in Python), claimed and being "
+                          "computed",
+                          nullptr, int(qMin<qint64>(worker.rangeEnd - worker.rangeBegin, INT_MAX)))
+                    .arg(worker.rangeBegin)
+                    .arg(worker.rangeEnd);
             return tr("Positions the worker has claimed and is computing");
         case TasksColumn:
             return tr("%1 tasks in %2 chunks, %3 s busy")
@@ -158,6 +184,9 @@ QVariant WorkerModel::data(const QModelIndex& index, int role) const
             return tr("Resident set size: counts shared array pages in full, in every worker");
         case PssColumn:
             return tr("Proportional set size: shared pages divided among the processes mapping them");
+        case OwnColumn:
+            return tr("The worker's own memory: its PSS outside shared memory. In copy mode its copy of the "
+                      "array is here; in shared mode only its code and stack");
         case HeartbeatColumn:
             return tr("Time since the worker last wrote its heartbeat to shared memory (after every chunk "
                       "and every 1024 tasks). A growing age means a slow task or a stuck worker.");
@@ -193,6 +222,8 @@ QVariant WorkerModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("RSS");
     case PssColumn:
         return tr("PSS");
+    case OwnColumn:
+        return tr("Own");
     case HeartbeatColumn:
         return tr("Heartbeat");
     }

@@ -26,6 +26,7 @@ public:
         CpuColumn,
         RssColumn,
         PssColumn,
+        OwnColumn,
         HeartbeatColumn,
         ColumnCount
     };
@@ -33,8 +34,11 @@ public:
     explicit WorkerModel(QObject* parent = nullptr);
 
     /// Replaces the snapshot: rows are inserted or removed when the count changes, and the rows
-    /// kept are reported with one dataChanged.
-    void setWorkers(const QVector<WorkerInfo>& workers);
+    /// kept are reported with one dataChanged. `stopped`: the job was cancelled, so workers that
+    /// ended are shown as stopped rather than finished.
+    void setWorkers(const QVector<WorkerInfo>& workers, bool stopped = false);
+    /// Each worker's own memory (outside shared memory), per slot, from the pool's last reading.
+    void setOwnMemory(const QVector<qint64>& bytes);
     /// The current snapshot.
     const QVector<WorkerInfo>& workers() const { return m_workers; }
 
@@ -52,6 +56,8 @@ private:
     QIcon stateIcon(WorkerState state) const;
 
     QVector<WorkerInfo> m_workers;
+    QVector<qint64> m_own;
+    bool m_stopped = false;
     mutable std::array<QIcon, 5> m_icons; ///< made on first use: pixmaps need a GUI application
 };
 

@@ -6,16 +6,32 @@ namespace sharedmap {
 
 namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
+/// Palette colours of the parts: blue input, orange workers, green output, purple window, grey others.
+constexpr int kColours[MemoryPlot::PartCount] = { 0, 1, 4, 6, 9 };
 } // namespace
 
 MemoryPlot::MemoryPlot(QWidget* parent)
     : LivePlot(parent)
 {
     xAxis->setLabel(tr("time (s)"));
-    yAxis->setLabel(tr("memory (MiB)"));
+    yAxis->setLabel(tr("memory (MiB), stacked"));
     legend->setVisible(true);
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
-    m_pss = addFilledGraph(tr("total PSS (app + workers)"), paletteColor(4));
+    // Each part's graph holds the running sum up to it and fills down to the part below, so the
+    // bands stack and the top edge is the total; shared memory is counted once, in its segment.
+    for (int part = 0; part < PartCount; ++part) {
+        QCPGraph* graph = addGraph();
+        graph->setName(partName(Part(part)));
+        const QColor colour = paletteColor(kColours[part]);
+        graph->setPen(QPen(colour.darker(115), 1));
+        QColor fill = colour;
+        fill.setAlpha(110);
+        graph->setBrush(fill);
+        if (part > 0)
+            graph->setChannelFillGraph(m_parts[part - 1]);
+        m_parts[part] = graph;
+    }
 
     // The reference spans the visible time range (set before each draw), so it reads as a line
     // across the plot while keeping a legend entry, which a QCPItemStraightLine would not have.
@@ -26,21 +42,61 @@ MemoryPlot::MemoryPlot(QWidget* parent)
     clear();
 }
 
-void MemoryPlot::addSample(double seconds, qint64 totalPssBytes)
+QString MemoryPlot::partName(Part part)
 {
-    if (!std::isfinite(seconds) || totalPssBytes < 0)
+    switch (part) {
+    case InputPart:
+        return tr("this job's input (shared memory)");
+    case WorkersPart:
+        return tr("workers' own memory");
+    case OutputPart:
+        return tr("this job's results (shared memory)");
+    case WindowPart:
+        return tr("the window itself");
+    case OtherPart:
+    case PartCount:
+        break;
+    }
+    return tr("other arrays held");
+}
+
+qint64 MemoryPlot::partBytes(const MemoryParts& parts, Part part)
+{
+    switch (part) {
+    case InputPart:
+        return parts.inputBytes;
+    case WorkersPart:
+        return parts.workersBytes();
+    case OutputPart:
+        return parts.outputBytes;
+    case WindowPart:
+        return parts.appBytes;
+    case OtherPart:
+        return parts.otherBytes;
+    case PartCount:
+        break;
+    }
+    return 0;
+}
+
+void MemoryPlot::addSample(double seconds, const MemoryParts& parts)
+{
+    if (!std::isfinite(seconds))
         return;
-    const double mib = double(totalPssBytes) / kMiB;
-    m_pss->addData(seconds, mib);
+    double sum = 0;
+    for (int part = 0; part < PartCount; ++part) {
+        sum += double(qMax<qint64>(0, partBytes(parts, Part(part)))) / kMiB;
+        m_parts[part]->addData(seconds, sum);
+    }
     m_lastSeconds = qMax(m_lastSeconds, seconds);
-    m_maxMiB = qMax(m_maxMiB, mib);
+    m_maxMiB = qMax(m_maxMiB, sum);
     setAntialiasingFor(sampleCount());
     markDirty();
 }
 
 qint64 MemoryPlot::sampleCount() const
 {
-    return m_pss->data()->size();
+    return m_parts[0]->data()->size();
 }
 
 void MemoryPlot::setReference(qint64 arrayBytes, const QString& label)
@@ -58,11 +114,33 @@ void MemoryPlot::setReference(qint64 arrayBytes, const QString& label)
 
 void MemoryPlot::clear()
 {
-    m_pss->data()->clear();
+    for (QCPGraph* graph : m_parts)
+        graph->data()->clear();
     m_lastSeconds = 0;
     m_maxMiB = 0;
     setAntialiasingFor(0);
     dataCleared();
+}
+
+QString MemoryPlot::hoverText(const QPointF& pos) const
+{
+    if (sampleCount() == 0)
+        return {};
+    const double seconds = xAxis->pixelToCoord(pos.x());
+    QStringList lines;
+    double below = 0;
+    double at = 0;
+    for (int part = 0; part < PartCount; ++part) {
+        const auto data = m_parts[part]->data();
+        auto it = data->findBegin(seconds, false);
+        if (it == data->constEnd())
+            --it;
+        at = it->key;
+        lines << tr("%1: %2 MiB").arg(m_parts[part]->name()).arg(it->value - below, 0, 'f', 1);
+        below = it->value;
+    }
+    lines.prepend(tr("at %1 s, %2 MiB in all:").arg(at, 0, 'f', 2).arg(below, 0, 'f', 1));
+    return lines.join(QLatin1Char('\n'));
 }
 
 void MemoryPlot::rescaleToData()
@@ -70,7 +148,7 @@ void MemoryPlot::rescaleToData()
     xAxis->setRange(0, qMax(m_lastSeconds, 1.0));
     const double top = qMax(m_maxMiB, m_referenceMiB);
     // Headroom above the highest line keeps it clear of the legend.
-    yAxis->setRange(0, top > 0 ? top * 1.25 : 1.0);
+    yAxis->setRange(0, top > 0 ? top * 1.6 : 1.0);
 }
 
 void MemoryPlot::updateStyleForView()

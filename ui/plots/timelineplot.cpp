@@ -56,7 +56,30 @@ void TimelinePlot::addChunk(const sharedmap::ChunkEvent& chunk)
         return;
     if (chunk.slot >= m_lanes.size())
         setWorkerCount(chunk.slot + 1);
-    m_lanes[chunk.slot]->addChunk(chunk);
+    ChunkEvent shifted = chunk;
+    shifted.startS += m_offsetS;
+    shifted.endS += m_offsetS;
+    m_lanes[chunk.slot]->addChunk(shifted);
+    markDirty();
+}
+
+void TimelinePlot::beginResumedRun(double offsetS)
+{
+    m_offsetS = qMax(0.0, offsetS);
+    // A line where the resumed run starts: the time axis is the job's, across its runs.
+    auto* line = new QCPItemStraightLine(this);
+    line->setPen(QPen(QColor(0x59, 0x59, 0x59), 1.2, Qt::DashLine));
+    line->point1->setCoords(m_offsetS, 0);
+    line->point2->setCoords(m_offsetS, 1);
+    auto* label = new QCPItemText(this);
+    label->setText(tr("resumed"));
+    label->setColor(QColor(0x59, 0x59, 0x59));
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    label->position->setCoords(m_offsetS, 0.0);
+    label->setPadding(QMargins(4, 2, 4, 2));
+    ++m_runs;
     markDirty();
 }
 
@@ -78,10 +101,11 @@ QString TimelinePlot::chunkTextAt(double seconds, int slot, double toleranceS) c
     const QString duration = formatDuration(chunk->endS - chunk->startS);
     if (chunk->count == 1)
         return tr("worker %1: position %2, %3 s").arg(slot).arg(chunk->begin).arg(duration);
-    return tr("worker %1: positions %2–%3 (%4), %5 s")
+    // Positions as a Python range, the end excluded: what `indices[277:279]` would select.
+    return tr("worker %1: positions %2:%3 (%4), %5 s")
         .arg(slot)
         .arg(chunk->begin)
-        .arg(chunk->begin + chunk->count - 1)
+        .arg(chunk->begin + chunk->count)
         .arg(chunk->count)
         .arg(duration);
 }
@@ -101,6 +125,9 @@ void TimelinePlot::clear()
 {
     for (ChunkLane* lane : m_lanes)
         lane->clearChunks();
+    clearItems(); // the marks of resumed runs
+    m_offsetS = 0;
+    m_runs = 1;
     dataCleared();
 }
 

@@ -29,7 +29,14 @@ public:
     QString chunkTextAt(double seconds, int slot, double toleranceS = 0) const;
     /// Hover text of the chunk under `pos` (a couple of pixels of tolerance).
     QString hoverText(const QPointF& pos) const override;
-    /// Removes all chunks; the lanes stay.
+    /// Continues the timeline with a resumed run: its chunks are drawn `offsetS` later (the time
+    /// the earlier runs took), after a line marking the resumption. clear() starts over.
+    void beginResumedRun(double offsetS);
+    /// Runs shown: 1, plus one per beginResumedRun() since the last clear().
+    int runCount() const { return m_runs; }
+    /// Seconds added to the running run's chunk times.
+    double timeOffset() const { return m_offsetS; }
+    /// Removes all chunks and resumption marks; the lanes stay.
     void clear() override;
 
 protected:
@@ -39,6 +46,8 @@ protected:
 private:
     QVector<ChunkLane*> m_lanes;
     QSharedPointer<QCPAxisTickerText> m_laneTicker;
+    double m_offsetS = 0;
+    int m_runs = 1;
     int m_labelStep = 0; ///< every how many lanes a label is written; 0 until first drawn
 };
 
