@@ -66,7 +66,9 @@ CompareView::CompareView(QWidget* parent)
            "Python's <tt>process_map(fn, …)</tt> does when the array is passed as an argument. The copies cost memory "
            "(about workers + 1 arrays in all) and time before the first task (the start-up column). Results are the "
            "same. When the copies cannot fit, copy mode is refused before it starts: that is the tutorial's "
-           "<tt>MemoryError</tt>, explained instead of a crash.</p>"),
+           "<tt>MemoryError</tt>, explained instead of a crash.</p>"
+           "<p>Memory here is each run's own: its workers and its segments (input and results). The window itself "
+           "and the other arrays it holds are left out, so the figures do not depend on what ran before.</p>"),
         this);
     explanation->setWordWrap(true);
     explanation->setTextFormat(Qt::RichText);
@@ -85,7 +87,11 @@ CompareView::CompareView(QWidget* parent)
         ->setToolTip(
             tr("From the start to the first task: starting the workers and, in copy mode, sending the copies"));
     m_table->horizontalHeaderItem(PeakColumn)
-        ->setToolTip(tr("Highest total PSS of the app and its workers during the run"));
+        ->setToolTip(tr("Highest memory of the run: its workers' own memory (PSS outside shared memory) plus its "
+                        "input and results segments, each counted once"));
+    m_table->horizontalHeaderItem(RatioColumn)
+        ->setToolTip(tr("Peak memory of the run divided by the array's size: about 1 when shared, about workers "
+                        "+ 1 with a copy per worker"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -118,9 +124,14 @@ CompareView::CompareView(QWidget* parent)
 
     m_refreshTimer.setInterval(33); // the plot pulls at ~30 Hz; samples never drive repaints
     connect(&m_refreshTimer, &QTimer::timeout, m_plot, &LivePlot::refresh);
-    connect(m_pool, &Pool::memorySampled, this, [this](qint64 bytes) {
-        if (!m_mode.isEmpty())
-            m_plot->addSample(runOf(m_mode), double(m_runClock.nsecsElapsed()) / 1e9, bytes);
+    connect(m_pool, &Pool::memorySampled, this, [this] {
+        if (m_mode.isEmpty())
+            return;
+        // This run's processes and segments only: the window and its other arrays are not the lesson.
+        const MemoryParts& parts = m_pool->memoryParts();
+        m_plot->addSample(runOf(m_mode), double(m_runClock.nsecsElapsed()) / 1e9, parts.jobBytes());
+        if (parts.jobBytes() >= m_peaks.value(m_mode).jobBytes())
+            m_peaks.insert(m_mode, parts);
     });
     connect(m_order, &QComboBox::currentIndexChanged, this,
             [this] { Settings::instance()->setCompareFirstMode(m_order->currentData().toStringList().value(0)); });
@@ -154,6 +165,7 @@ bool CompareView::compare(const JobSpec& spec, std::shared_ptr<const SharedArray
     if (m_input && m_spec.input.isEmpty()) // the array is loaded already: its name only labels the runs
         m_spec.input = m_input->sourcePath().isEmpty() ? m_input->segmentName() : m_input->sourcePath();
     m_results.clear();
+    m_peaks.clear();
     m_cancelled = false;
     m_message->clear();
     m_message->hide();
@@ -189,7 +201,7 @@ void CompareView::startNext()
         m_mode = mode;
         m_jobId = id;
         if (mode == kCopy && m_input)
-            m_plot->setReferences(m_input->meta().byteSize(), int(m_pool->workers().size()));
+            m_plot->setReferences(m_input->meta().byteSize(), int(m_pool->workers().size()) + 1);
         setRow(mode, tr("running…"), nullptr);
         m_refreshTimer.start();
         updateButtons();
@@ -302,16 +314,19 @@ void CompareView::setRow(const QString& mode, const QString& status, const JobRe
         cells[ElapsedColumn] = seconds(result->elapsedS);
         cells[StartupColumn] = seconds(result->startupS);
         cells[ComputeColumn] = seconds(result->computeS);
-        cells[PeakColumn] = formatBytes(result->peakMemoryBytes);
+        cells[PeakColumn] = formatBytes(m_peaks.value(mode).jobBytes());
         if (arrayBytes > 0)
-            cells[RatioColumn] = tr("%1 ×").arg(double(result->peakMemoryBytes) / arrayBytes, 0, 'f', 2);
+            cells[RatioColumn] = tr("%1 ×").arg(double(m_peaks.value(mode).jobBytes()) / arrayBytes, 0, 'f', 2);
     }
+    const MemoryParts peak = m_peaks.value(mode);
     for (int column = 0; column < ColumnCount; ++column) {
         auto* item = new QTableWidgetItem(cells[column]);
         item->setTextAlignment(column <= StatusColumn ? Qt::AlignLeft | Qt::AlignVCenter
                                                       : Qt::AlignRight | Qt::AlignVCenter);
-        if (column == PeakColumn && result)
-            item->setToolTip(tr("%1 bytes").arg(QLocale().toString(result->peakMemoryBytes)));
+        if ((column == PeakColumn || column == RatioColumn) && result)
+            item->setToolTip(tr("%1 bytes: the input %2, the workers' own memory %3, the results %4")
+                                 .arg(QLocale().toString(peak.jobBytes()), formatBytes(peak.inputBytes),
+                                      formatBytes(peak.workersBytes()), formatBytes(peak.outputBytes)));
         m_table->setItem(row, column, item);
     }
     QTableWidgetItem* modeItem = m_table->item(row, ModeColumn);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/pool.h"
 #include "job/jobresult.h"
 
 #include <memory>
@@ -18,10 +19,11 @@ class ComparePlot;
 class Pool;
 class SharedArray;
 
-/// The Compare view (issue 6 §1): runs the same job twice with its own pool, once with the
-/// input shared by all workers and once with a copy per worker (as process_map does with an
-/// array argument), one run after the other, and shows their total memory over time, their
-/// timings and whether their results are identical. A non-modal window; never blocks.
+/// The Compare view: runs the same job twice with its own pool, once with the input shared by
+/// all workers and once with a copy per worker (as process_map does with an array argument),
+/// one run after the other, and shows each job's memory over time — its workers and its
+/// segments, nothing else the window holds — their timings and whether their results are
+/// identical. A non-modal window; never blocks.
 class CompareView : public QDialog
 {
     Q_OBJECT
@@ -59,6 +61,8 @@ public:
     QString verdictText() const;
     /// The result of the run in `mode` ("shared" or "copy"); an empty result when it did not run.
     JobResult result(const QString& mode) const { return m_results.value(mode); }
+    /// The reading with the highest memory of the run in `mode` (its workers and its segments).
+    MemoryParts peakMemory(const QString& mode) const { return m_peaks.value(mode); }
     /// True when both runs finished, uncancelled, and their values are bit for bit equal (NaN = NaN).
     bool resultsIdentical() const;
 
@@ -99,6 +103,7 @@ private:
     quint64 m_jobId = 0;
     bool m_cancelled = false;
     QHash<QString, JobResult> m_results;
+    QHash<QString, MemoryParts> m_peaks;
 };
 
 } // namespace sharedmap

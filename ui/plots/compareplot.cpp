@@ -12,7 +12,7 @@ ComparePlot::ComparePlot(QWidget* parent)
     : LivePlot(parent)
 {
     xAxis->setLabel(tr("time since the run's start (s)"));
-    yAxis->setLabel(tr("total memory, app + workers (MiB)"));
+    yAxis->setLabel(tr("memory of the run: workers + its segments (MiB)"));
     legend->setVisible(true);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
@@ -58,13 +58,15 @@ qint64 ComparePlot::sampleCount(Run run) const
     return m_curves[run]->data()->size();
 }
 
-void ComparePlot::setReferences(qint64 arrayBytes, int workers)
+void ComparePlot::setReferences(qint64 arrayBytes, int copies)
 {
     const double mib = double(arrayBytes) / kMiB;
     m_referenceMiB[0] = arrayBytes > 0 ? mib : -1;
-    m_referenceMiB[1] = arrayBytes > 0 && workers > 1 ? mib * workers : -1;
+    m_referenceMiB[1] = arrayBytes > 0 && copies > 1 ? mib * copies : -1;
     m_references[0]->setName(tr("the array (%1 MiB)").arg(mib, 0, 'f', 1));
-    m_references[1]->setName(tr("%1 × the array (%2 MiB)").arg(workers).arg(mib * workers, 0, 'f', 1));
+    m_references[1]->setName(tr("%1 × the array (%2 MiB): one copy per worker, and the shared one")
+                                 .arg(copies)
+                                 .arg(mib * copies, 0, 'f', 1));
     for (int i = 0; i < 2; ++i) {
         const bool shown = m_referenceMiB[i] > 0;
         m_references[i]->setVisible(shown);

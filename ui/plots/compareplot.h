@@ -4,9 +4,9 @@
 
 namespace sharedmap {
 
-/// Total memory (PSS of the app and its workers) of two runs of the same job overlaid against
-/// seconds since each run's start: one curve per mode, with the array's size and N × that size
-/// as dashed reference lines, in MiB.
+/// Memory of two runs of the same job (each run's workers and segments) overlaid against seconds
+/// since each run's start: one curve per mode, with the array's size and (workers + 1) × that
+/// size as dashed reference lines, in MiB.
 class ComparePlot : public LivePlot
 {
     Q_OBJECT
@@ -30,8 +30,9 @@ public:
     qint64 sampleCount(Run run) const;
     /// The curve of `run`.
     QCPGraph* curve(Run run) const { return m_curves[run]; }
-    /// Shows the array's size and `workers` × it as reference lines (hidden when `arrayBytes` <= 0).
-    void setReferences(qint64 arrayBytes, int workers);
+    /// Shows the array's size and `copies` × it as reference lines (hidden when `arrayBytes` <= 0;
+    /// the second when `copies` <= 1). A copy run holds workers + 1: its copies and the shared one.
+    void setReferences(qint64 arrayBytes, int copies);
     /// The reference lines: 0 the array, 1 the workers' copies.
     QCPGraph* referenceLine(int which) const { return m_references[which]; }
     /// Removes the samples and the references.
