@@ -6,6 +6,7 @@
 #include "models/arraytablemodel.h"
 #include "plots/heatmapview.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -48,6 +49,7 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
                              + 3 * m_list->verticalHeader()->defaultSectionSize() + 2 * m_list->frameWidth());
     m_info->setWordWrap(true);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_info->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     m_loadCancel->setText(tr("Cancel"));
     m_loadCancel->setToolTip(tr("Stop loading this file"));
@@ -65,6 +67,8 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     m_heatmap->setToolTip(tr("The array as an image (downsampled for big arrays)"));
 
     auto* top = new QWidget(this);
+    top->setObjectName(QStringLiteral("dataTop"));
+    top->installEventFilter(this);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_list);
@@ -120,6 +124,23 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     });
 }
 
+bool DataPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    // A wrapped label's minimum height knows nothing of its width: reserve the lines the text
+    // takes at this width, so the splitter can never squeeze it over the list's rows.
+    if (watched->objectName() == QLatin1String("dataTop") && event->type() == QEvent::Resize)
+        fitInfo();
+    return QWidget::eventFilter(watched, event);
+}
+
+void DataPanel::fitInfo()
+{
+    const int width = m_info->width() > 0 ? m_info->width() : this->width();
+    const int height = m_info->heightForWidth(qMax(50, width));
+    if (height > 0 && height != m_info->minimumHeight())
+        m_info->setMinimumHeight(height);
+}
+
 void DataPanel::setCurrentId(int id)
 {
     const int row = m_listModel->rowOf(id);
@@ -137,6 +158,7 @@ void DataPanel::showArray(int id)
         m_tableModel->setArray(nullptr);
         m_heatmap->clearArray();
         m_info->setText(tr("No array loaded. Open a .npy file (Ctrl+O), drop one here, or generate one (Ctrl+G)."));
+        fitInfo();
         emit currentChanged(0);
         return;
     }
@@ -148,6 +170,7 @@ void DataPanel::showArray(int id)
                              entry.path.isEmpty() ? QString() : tr("<br>from %1").arg(entry.path.toHtmlEscaped())));
     m_tableModel->setArray(array);
     m_heatmap->setArray(array);
+    fitInfo();
     emit currentChanged(id);
 }
 

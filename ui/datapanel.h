@@ -30,6 +30,8 @@ public:
     int currentId() const { return m_currentId; }
     void setCurrentId(int id);
     QTableView* arrayList() const { return m_list; }
+    /// The line describing the selected array (name, dtype, shape, segment).
+    QLabel* infoLabel() const { return m_info; }
     QTableView* tableView() const { return m_table; }
     HeatmapView* heatmap() const { return m_heatmap; }
     ArrayTableModel* tableModel() const { return m_tableModel; }
@@ -37,8 +39,12 @@ public:
 signals:
     void currentChanged(int id);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void showArray(int id);
+    void fitInfo();
 
     ArrayStore* m_store;
     ArrayListModel* m_listModel;

@@ -43,6 +43,7 @@ JobPanel::JobPanel(QWidget* parent)
     , m_chunk(new QSpinBox(this))
     , m_mode(new QComboBox(this))
     , m_problemLabel(new QLabel(this))
+    , m_kernelProblem(new QLabel(this))
 {
     refreshKernels();
     m_kernel->setToolTip(tr("The computation applied to each index (like the function given to process_map)"));
@@ -56,6 +57,7 @@ JobPanel::JobPanel(QWidget* parent)
                              "a list such as 0,1,2,3, or @file.npy"));
     m_indices->setClearButtonEnabled(true);
     m_indexInfo->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_indexInfo->setWordWrap(true);
     m_workers->setRange(1, kMaxWorkers);
     m_workers->setValue(qMax(1, QThread::idealThreadCount()));
     m_workers->setToolTip(tr("Worker processes; each attaches to the same shared array (default: one per core)"));
@@ -65,17 +67,28 @@ JobPanel::JobPanel(QWidget* parent)
     m_autoChunk->setChecked(true);
     m_autoChunk->setToolTip(tr("Adapt the chunk size to the measured task time"));
     m_chunk->setEnabled(false);
+    // Combos as wide as the panel allows, not as their longest item: a narrow Job dock must not
+    // scroll sideways.
+    for (QComboBox* combo : { m_kernel, m_mode }) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(10);
+    }
     m_mode->addItem(tr("Shared memory (one copy)"), QStringLiteral("shared"));
     m_mode->addItem(tr("Copy per worker (like process_map)"), QStringLiteral("copy"));
     m_mode->setToolTip(tr("Shared: every worker reads the one array in shared memory. Copy: each worker first "
                           "receives its own copy through its pipe, as process_map does when the array is passed "
                           "as an argument — same results, more memory, slower start"));
-    m_problemLabel->setWordWrap(true);
-    m_problemLabel->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    for (QLabel* label : { m_problemLabel, m_kernelProblem }) {
+        label->setWordWrap(true);
+        label->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->hide();
+    }
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Kernel:"), m_kernel);
     form->addRow(QString(), m_description);
+    form->addRow(QString(), m_kernelProblem); // a kernel that does not fit the input says so here
     auto* chunkRow = new QHBoxLayout;
     chunkRow->addWidget(m_autoChunk);
     chunkRow->addWidget(m_chunk, 1);
@@ -324,15 +337,32 @@ void JobPanel::validate()
     JobSpec job = spec();
     job.input = QStringLiteral("input"); // the input is checked below, not by path
     QString info;
+    Field field = Field::Kernel;
     if (!def) {
         problem = tr("Choose a kernel.");
     } else {
         problem = job.validationError();
+        if (!problem.isEmpty()) {
+            // Checked again over all indices: if that passes, the indices are at fault, else a
+            // parameter (the form's ranges keep workers and chunk size valid).
+            JobSpec all = job;
+            all.indices = QStringLiteral("all");
+            field = all.validationError().isEmpty() ? Field::Indices : Field::Params;
+        }
         if (problem.isEmpty() && def->info.needsInput && !m_hasInput)
             problem = tr("Load or generate an array first (File ▸ Open, or drop a file here).");
         if (problem.isEmpty()) {
             JobPlan plan;
             problem = planJob(job, m_hasInput ? &m_inputMeta : nullptr, &plan);
+            if (!problem.isEmpty()) {
+                // Planned again over all indices: if that works, the indices are at fault, else
+                // the kernel does not fit the input.
+                JobSpec all = job;
+                all.indices = QStringLiteral("all");
+                JobPlan whole;
+                field = planJob(all, m_hasInput ? &m_inputMeta : nullptr, &whole).isEmpty() ? Field::Indices
+                                                                                            : Field::Kernel;
+            }
             if (problem.isEmpty())
                 info = tr("%n index(es) of %1", nullptr, int(qMin<qint64>(plan.indices.size(), INT_MAX)))
                            .arg(plan.indexSpace);
@@ -342,14 +372,41 @@ void JobPanel::validate()
         }
     }
     m_indexInfo->setText(info);
-    m_indices->setStyleSheet(problem.contains(QLatin1String("ind")) || problem.contains(QLatin1String("slice"))
-                                 ? QStringLiteral("background: #fdecea;")
-                                 : QString());
-    m_problem = problem;
-    m_problemLabel->setText(problem);
-    // The formula editor shows its own error (with the position marked): no second copy.
-    m_problemLabel->setVisible(!problem.isEmpty() && !(m_formula && !m_formula->problem().isEmpty()));
+    showProblem(problem, field);
     emit changed();
+}
+
+QLabel* JobPanel::problemLabelFor(Field field) const
+{
+    switch (field) {
+    case Field::Kernel:
+        return m_kernelProblem;
+    case Field::Indices:
+        return m_indexInfo;
+    case Field::Params:
+    case Field::None:
+        break;
+    }
+    return m_problemLabel;
+}
+
+void JobPanel::showProblem(const QString& problem, Field field)
+{
+    m_problem = problem;
+    m_problemField = problem.isEmpty() ? Field::None : field;
+    const QString highlight = QStringLiteral("background: #fdecea;");
+    m_indices->setStyleSheet(m_problemField == Field::Indices ? highlight : QString());
+    m_kernel->setStyleSheet(m_problemField == Field::Kernel ? highlight : QString());
+    m_indexInfo->setStyleSheet(m_problemField == Field::Indices ? QStringLiteral("color: #c0392b;")
+                                                                : QStringLiteral("color: palette(mid);"));
+    if (m_problemField == Field::Indices)
+        m_indexInfo->setText(problem);
+    m_kernelProblem->setText(m_problemField == Field::Kernel ? problem : QString());
+    m_kernelProblem->setVisible(m_problemField == Field::Kernel);
+    const bool elsewhere = m_problemField == Field::Params || m_problemField == Field::None;
+    m_problemLabel->setText(elsewhere ? problem : QString());
+    // The formula editor shows its own error (with the position marked): no second copy.
+    m_problemLabel->setVisible(elsewhere && !problem.isEmpty() && !(m_formula && !m_formula->problem().isEmpty()));
 }
 
 } // namespace sharedmap

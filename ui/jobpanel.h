@@ -25,6 +25,15 @@ class JobPanel : public QWidget
 {
     Q_OBJECT
 public:
+    /// The part of the form a problem is about: where it is shown and highlighted.
+    enum class Field
+    {
+        None,
+        Kernel, ///< the kernel, or the input it needs (shape, dtype, none loaded)
+        Params,
+        Indices,
+    };
+
     explicit JobPanel(QWidget* parent = nullptr);
 
     /// The job the form describes (input path left to the caller).
@@ -35,6 +44,10 @@ public:
     void setInputMeta(const ArrayMeta* meta);
     /// Empty when the form describes a runnable job, else what is wrong.
     QString problem() const { return m_problem; }
+    /// Where the problem is, shown next to that field.
+    Field problemField() const { return m_problemField; }
+    /// The label showing the problem beside its field (hidden when there is none).
+    QLabel* problemLabelFor(Field field) const;
     /// The input array itself, for the formula preview (null: none loaded).
     void setPreviewInput(std::shared_ptr<const SharedArray> input);
     /// Lists the registry's kernels again (after a plugin was loaded), keeping the choice.
@@ -54,6 +67,8 @@ private:
     /// sizes rows by their minimum hint, which knows nothing of word wrap, so long texts overlapped.
     void fitDescription();
     void validate();
+    /// Shows `problem` next to `field` and highlights the field; clears the others.
+    void showProblem(const QString& problem, Field field);
     const KernelDef* currentKernel() const;
 
     QComboBox* m_kernel;
@@ -68,6 +83,8 @@ private:
     QSpinBox* m_chunk;
     QComboBox* m_mode;
     QLabel* m_problemLabel;
+    QLabel* m_kernelProblem;
+    Field m_problemField = Field::None;
     FormulaEditor* m_formula = nullptr;
     std::shared_ptr<const SharedArray> m_previewInput;
     bool m_hasInput = false;

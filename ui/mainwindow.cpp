@@ -4,6 +4,8 @@
 #include "compareview.h"
 #include "datapanel.h"
 #include "demos.h"
+#include "docklayout.h"
+#include "elidedlabel.h"
 #include "engine/cleanup.h"
 #include "engine/pool.h"
 #include "generatedialog.h"
@@ -63,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_logPanel(new LogPanel(this))
     , m_demoPanel(new DemoPanel(this))
     , m_banner(new QLabel(this))
+    , m_dockLayout(new DockLayout(this))
 {
     setWindowTitle(tr("SharedMap"));
     setAcceptDrops(true);
@@ -78,7 +81,13 @@ MainWindow::MainWindow(QWidget* parent)
     centralLayout->setContentsMargins(4, 4, 4, 4);
     centralLayout->addWidget(m_banner);
     centralLayout->addWidget(m_monitorPanel, 1);
+    central->setMinimumSize(420, 360); // the Monitor comes first: docks cannot squeeze it away
     setCentralWidget(central);
+
+    m_runHint = new ElidedLabel(this);
+    m_runHint->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_runHint->setMaximumHintWidth(520); // the status messages keep the rest of the bar
+    statusBar()->addPermanentWidget(m_runHint);
 
     createActions();
     createCompareAction();
@@ -132,7 +141,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     resize(1400, 900);
     restoreGeometry(Settings::instance()->windowGeometry());
-    restoreState(Settings::instance()->windowState());
+    m_dockLayout->setRestored(restoreState(Settings::instance()->windowState()));
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
         if (!splitter->objectName().isEmpty())
             splitter->restoreState(Settings::instance()->splitterState(splitter->objectName()));
@@ -327,35 +336,31 @@ CompareView* MainWindow::compareModes()
 
 void MainWindow::createDocks()
 {
-    auto addDock = [this](QWidget* widget, const QString& title, const QString& name, Qt::DockWidgetArea area) {
-        auto* dock = new QDockWidget(title, this);
-        dock->setObjectName(name);
-        dock->setWidget(widget);
-        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
-                          | QDockWidget::DockWidgetClosable);
-        addDockWidget(area, dock);
-        m_viewMenu->addAction(dock->toggleViewAction());
-        return dock;
-    };
     // The parameter form grows with the kernel: scroll rather than squeeze rows into each other.
     auto* jobScroll = new QScrollArea(this);
     jobScroll->setWidget(m_jobPanel);
     jobScroll->setWidgetResizable(true);
     jobScroll->setFrameShape(QFrame::NoFrame);
-    QDockWidget* job = addDock(jobScroll, tr("Job"), QStringLiteral("jobDock"), Qt::LeftDockWidgetArea);
-    QDockWidget* data = addDock(m_dataPanel, tr("Data"), QStringLiteral("dataDock"), Qt::LeftDockWidgetArea);
+    const auto add
+        = [this](QWidget* widget, const QString& title, const char* name, Qt::DockWidgetArea area, QSize minimum) {
+              QDockWidget* dock = m_dockLayout->addDock(widget, title, QLatin1String(name), area, minimum);
+              m_viewMenu->addAction(dock->toggleViewAction());
+              return dock;
+          };
+    QDockWidget* job = add(jobScroll, tr("Job"), "jobDock", Qt::LeftDockWidgetArea, { 280, 150 });
+    QDockWidget* data = add(m_dataPanel, tr("Data"), "dataDock", Qt::LeftDockWidgetArea, { 280, 200 });
     splitDockWidget(job, data, Qt::Vertical);
-    QDockWidget* results
-        = addDock(m_resultsPanel, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
-    QDockWidget* log = addDock(m_logPanel, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    QDockWidget* results = add(m_resultsPanel, tr("Results"), "resultsDock", Qt::BottomDockWidgetArea, { 200, 90 });
+    QDockWidget* log = add(m_logPanel, tr("Log"), "logDock", Qt::BottomDockWidgetArea, { 200, 90 });
     tabifyDockWidget(results, log);
     results->raise();
-    m_demoDock = addDock(m_demoPanel, tr("Demo"), QStringLiteral("demoDock"), Qt::RightDockWidgetArea);
+    m_demoDock = add(m_demoPanel, tr("Demo"), "demoDock", Qt::RightDockWidgetArea, { 240, 150 });
     m_demoDock->hide(); // shown when a demo is picked
-    resizeDocks({ m_demoDock }, { 340 }, Qt::Horizontal);
-    resizeDocks({ job, data }, { 330, 420 }, Qt::Vertical);
-    resizeDocks({ job }, { 430 }, Qt::Horizontal);
-    resizeDocks({ results }, { 220 }, Qt::Vertical);
+    m_dockLayout->captureDefault();
+    m_viewMenu->addSeparator();
+    QAction* reset = m_viewMenu->addAction(tr("&Reset layout"), m_dockLayout, &DockLayout::reset);
+    reset->setObjectName(QStringLiteral("resetLayout"));
+    reset->setToolTip(tr("Put the panels back where they were at the first start, sized for this window"));
 }
 
 void MainWindow::applyOptions(const GuiOptions& options)
@@ -642,9 +647,14 @@ QString MainWindow::openJob(const QString& path)
 void MainWindow::updateActions()
 {
     const bool running = m_pool->isRunning();
-    m_runAction->setEnabled(!running && m_jobPanel->problem().isEmpty());
-    m_runAction->setToolTip(m_jobPanel->problem().isEmpty() ? tr("Run the job on the selected array (Ctrl+R)")
-                                                            : m_jobPanel->problem());
+    const QString problem = m_jobPanel->problem();
+    m_runAction->setEnabled(!running && problem.isEmpty());
+    // Why Run is greyed out, where the eye goes: on the button, in the status bar, and (the Job
+    // panel's part) next to the field at fault.
+    const QString why = tr("Run is disabled: %1").arg(problem);
+    m_runAction->setToolTip(problem.isEmpty() ? tr("Run the job on the selected array (Ctrl+R)") : why);
+    m_runHint->setText(running || problem.isEmpty() ? QString() : why);
+    m_runHint->setToolTip(m_runHint->text());
     m_cancelAction->setEnabled(running);
     m_exportAction->setEnabled(m_hasResult);
     m_useResultsAction->setEnabled(m_hasResult && m_lastResult.values.array() && m_lastResult.taskCount() > 0);
@@ -673,6 +683,11 @@ void MainWindow::showBanner(const QString& text, bool error)
                                   : QStringLiteral("background: #eaf2f8; color: #1b4f72; border-radius: 4px;"));
     m_banner->show();
     statusBar()->showMessage(text, 10000);
+}
+
+QString MainWindow::runHintText() const
+{
+    return m_runHint->text();
 }
 
 QString MainWindow::bannerText() const

@@ -17,6 +17,8 @@ class ArrayStore;
 class CompareView;
 class DataPanel;
 class DemoPanel;
+class DockLayout;
+class ElidedLabel;
 class JobPanel;
 class KernelMenu;
 class LogPanel;
@@ -48,6 +50,7 @@ public:
     /// already there) and its explanation beside it. Returns false for an unknown id.
     bool loadDemo(const QString& id);
     DemoPanel* demoPanel() const { return m_demoPanel; }
+    DockLayout* dockLayout() const { return m_dockLayout; }
 
     /// Starts the job the panels describe; returns false (and says why) when it cannot.
     bool runJob();
@@ -79,6 +82,8 @@ public:
     QAction* resumeAction() const { return m_resumeAction; }
     QAction* compareAction() const { return m_compareAction; }
     QAction* useResultsAction() const { return m_useResultsAction; }
+    /// The status bar's note saying why Run is disabled (empty when it is not).
+    QString runHintText() const;
     /// The message banner's text (errors shown in the window).
     QString bannerText() const;
     /// The last finished job's result.
@@ -117,6 +122,8 @@ private:
     DemoPanel* m_demoPanel;
     QDockWidget* m_demoDock = nullptr;
     QLabel* m_banner;
+    DockLayout* m_dockLayout;
+    ElidedLabel* m_runHint = nullptr; ///< the status bar's "Run is disabled: why"
     QAction* m_openAction = nullptr;
     QAction* m_generateAction = nullptr;
     QAction* m_runAction = nullptr;

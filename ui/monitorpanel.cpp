@@ -11,6 +11,7 @@
 #include "plots/throughputplot.h"
 #include "plots/timelineplot.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
@@ -80,6 +81,8 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     m_workerView->setSelectionMode(QAbstractItemView::NoSelection);
     m_workerView->setWordWrap(false);
     m_workerView->setToolTip(tr("One row per worker process: what it holds and what it costs"));
+    m_workerView->verticalHeader()->setDefaultSectionSize(m_workerView->fontMetrics().height() + 8);
+    m_workerView->viewport()->installEventFilter(this);
     sizeWorkerColumns();
 
     m_plots->addTab(m_resultsPlot, tr("Results"));
@@ -180,25 +183,54 @@ void MonitorPanel::sizeWorkerColumns()
     // filled after its rows are inserted (pids, memory), and a column sized then cut "51234" to "5…".
     const QFontMetrics metrics(m_workerView->font());
     const QFontMetrics headerMetrics(m_workerView->horizontalHeader()->font());
-    const int pad = 2 * m_workerView->style()->pixelMetric(QStyle::PM_HeaderMargin) + 12;
-    const QString samples[WorkerModel::ColumnCount] = {
-        QStringLiteral("888 (↻88)"),         QStringLiteral("8888888"),   WorkerModel::stateText(WorkerState::Starting),
-        QStringLiteral("88888888:88888888"), QStringLiteral("88888888"),  QStringLiteral("888"),
-        QStringLiteral("888.8 MiB"),         QStringLiteral("888.8 MiB"), QStringLiteral("888.8 MiB"),
-        tr("%1 s ago").arg(88.8, 0, 'f', 1)
-    };
+    const int pad = 2 * m_workerView->style()->pixelMetric(QStyle::PM_HeaderMargin) + 6;
+    QString longestState = WorkerModel::stoppedText();
+    for (WorkerState state : { WorkerState::Starting, WorkerState::Running, WorkerState::Idle, WorkerState::Crashed,
+                               WorkerState::Finished }) {
+        if (metrics.horizontalAdvance(WorkerModel::stateText(state)) > metrics.horizontalAdvance(longestState))
+            longestState = WorkerModel::stateText(state);
+    }
+    const QString samples[WorkerModel::ColumnCount]
+        = { QStringLiteral("88 (↻8)"),          QStringLiteral("8888888"),   longestState,
+            QStringLiteral("88888:88888"),      QStringLiteral("8888888"),   QStringLiteral("888"),
+            QStringLiteral("888.8 MiB"),        QStringLiteral("888.8 MiB"), QStringLiteral("888.8 MiB"),
+            tr("%1 s ago").arg(88.8, 0, 'f', 1) };
     QHeaderView* header = m_workerView->horizontalHeader();
     header->setStretchLastSection(false);
+    m_columnWidths.clear();
     for (int column = 0; column < WorkerModel::ColumnCount; ++column) {
         const QString title = m_workers->headerData(column, Qt::Horizontal).toString();
         int width = qMax(metrics.horizontalAdvance(samples[column]), headerMetrics.horizontalAdvance(title)) + pad;
         if (column == WorkerModel::StateColumn)
-            width += 18; // the state's dot
+            width += 20; // the state's dot
         header->setSectionResizeMode(column, QHeaderView::Interactive);
         header->resizeSection(column, width);
+        m_columnWidths.append(width);
     }
-    // The chunk column is the one whose text grows (big positions, long ranges): it takes the rest.
-    header->setSectionResizeMode(WorkerModel::ChunkColumn, QHeaderView::Stretch);
+    stretchChunkColumn();
+}
+
+void MonitorPanel::stretchChunkColumn()
+{
+    // The chunk column is the one whose text grows (big positions, long ranges): it takes the
+    // room left, never less than its own width (then the table scrolls sideways).
+    if (m_columnWidths.size() != WorkerModel::ColumnCount)
+        return;
+    int others = 0;
+    for (int column = 0; column < WorkerModel::ColumnCount; ++column) {
+        if (column != WorkerModel::ChunkColumn)
+            others += m_workerView->horizontalHeader()->sectionSize(column);
+    }
+    const int room = m_workerView->viewport()->width() - others;
+    m_workerView->horizontalHeader()->resizeSection(WorkerModel::ChunkColumn,
+                                                    qMax(m_columnWidths.at(WorkerModel::ChunkColumn), room));
+}
+
+bool MonitorPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_workerView->viewport() && event->type() == QEvent::Resize)
+        stretchChunkColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void MonitorPanel::fitWorkerTable(int rows)

@@ -62,6 +62,9 @@ public:
     /// The reading with the highest memory of this job (workers and its segments) so far.
     const MemoryParts& peakMemory() const { return m_peak; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void tick();
     void pullResults();
@@ -73,6 +76,7 @@ private:
     /// Gives the worker table the height of its rows (up to a share of the panel).
     void fitWorkerTable(int rows);
     void sizeWorkerColumns();
+    void stretchChunkColumn();
 
     Pool* m_pool;
     ResultsModel* m_results;
@@ -101,6 +105,7 @@ private:
     double m_earlierS = 0; ///< time of its earlier runs
     double m_lastRunS = 0; ///< time of its last (or running) run
     bool m_ended = true;
+    QVector<int> m_columnWidths; ///< the worker table's widths for its widest texts
 };
 
 } // namespace sharedmap

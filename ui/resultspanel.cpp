@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QHeaderView>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -21,6 +22,8 @@ ResultsPanel::ResultsPanel(ResultsModel* model, QWidget* parent)
     m_view->setModel(model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->verticalHeader()->hide();
+    // Rows as tall as the text needs: a short dock still shows several results.
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setToolTip(
         tr("Results in the order of the indices, like process_map's list. Ctrl+C copies the selection."));
@@ -66,6 +69,8 @@ void LogPanel::append(const QString& message, bool error)
                    error ? QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped())
                          : message.toHtmlEscaped());
     m_text->appendHtml(line);
+    // Follow new lines, as a log does (appendHtml only follows when the view is at its end).
+    m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
 }
 
 QString LogPanel::text() const

@@ -19,7 +19,10 @@
 #include <cmath>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QProgressBar>
@@ -27,6 +30,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
@@ -418,6 +422,144 @@ private slots:
         indices->setText(QStringLiteral("::-2"));
         QVERIFY(window.jobPanel()->problem().isEmpty());
         QVERIFY(window.runAction()->isEnabled());
+    }
+
+    /// Why Run is disabled is told on the Run button, in the status bar, and next to the field.
+    void disabledRunSaysWhy_data()
+    {
+        QTest::addColumn<QString>("kernel");
+        QTest::addColumn<QString>("indices");
+        QTest::addColumn<int>("field");
+        QTest::newRow("diag of a 3-D array: the kernel")
+            << QStringLiteral("diag") << QStringLiteral("all") << int(JobPanel::Field::Kernel);
+        QTest::newRow("indices out of range")
+            << QStringLiteral("row_sum") << QStringLiteral("0,1,999") << int(JobPanel::Field::Indices);
+        QTest::newRow("a zero step") << QStringLiteral("row_sum") << QStringLiteral("5:1:0")
+                                     << int(JobPanel::Field::Indices);
+    }
+
+    void disabledRunSaysWhy()
+    {
+        QFETCH(QString, kernel);
+        QFETCH(QString, indices);
+        QFETCH(int, field);
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        ArrayMeta meta;
+        meta.dtype = DType::Float64;
+        meta.shape = { 4, 5, 6 };
+        window.store()->generate(QStringLiteral("cube"), meta, Distribution::Uniform, 1);
+        QVERIFY(loaded.wait(10000));
+        JobSpec spec;
+        spec.kernel = kernel;
+        spec.indices = indices;
+        window.jobPanel()->setSpec(spec);
+        const QString problem = window.jobPanel()->problem();
+        QVERIFY(!problem.isEmpty());
+        QCOMPARE(int(window.jobPanel()->problemField()), field);
+        QVERIFY(!window.runAction()->isEnabled());
+        QToolButton* run = toolButtonFor(window, window.runAction());
+        QVERIFY(run && !run->isEnabled());
+        QVERIFY2(run->toolTip().contains(problem), qPrintable(run->toolTip()));
+        QVERIFY2(window.runHintText().contains(problem), qPrintable(window.runHintText()));
+        QLabel* beside = window.jobPanel()->problemLabelFor(JobPanel::Field(field));
+        QTRY_VERIFY(beside->isVisible());
+        QCOMPARE(beside->text(), problem);
+        // Next to the field: the label sits just below it, not at the bottom of the panel.
+        QWidget* at = field == int(JobPanel::Field::Kernel)
+            ? static_cast<QWidget*>(window.jobPanel()->findChild<QComboBox*>())
+            : window.jobPanel()->findChild<QLineEdit*>();
+        const int gap = beside->mapTo(window.jobPanel(), QPoint(0, 0)).y()
+            - at->mapTo(window.jobPanel(), QPoint(0, at->height())).y();
+        QVERIFY2(gap >= 0 && gap < 80, qPrintable(QString::number(gap)));
+        QVERIFY(!at->styleSheet().isEmpty()); // highlighted
+
+        // Fixed: Run is enabled and nothing says otherwise.
+        spec.kernel = QStringLiteral("row_sum");
+        spec.indices = QStringLiteral("all");
+        window.jobPanel()->setSpec(spec);
+        QVERIFY(window.runAction()->isEnabled());
+        QVERIFY(window.runHintText().isEmpty());
+        QVERIFY(!beside->isVisible() || !beside->text().contains(problem));
+        QVERIFY(at->styleSheet().isEmpty());
+    }
+
+    /// The worker table shows every worker (up to a share of the Monitor), each column wide enough
+    /// for what it holds, and the spare width goes to the chunk column, not the heartbeat.
+    void workerTableFitsItsWorkers()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(openB(window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        spec.workers = 4;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(20000));
+        QTableView* table = window.monitorPanel()->workerView();
+        WorkerModel* model = window.monitorPanel()->workerModel();
+        QCOMPARE(model->rowCount(), 4);
+        QTRY_VERIFY(table->rowViewportPosition(3) >= 0);
+        QVERIFY2(table->rowViewportPosition(3) + table->rowHeight(3) <= table->viewport()->height(),
+                 qPrintable(QStringLiteral("%1 + %2 > %3")
+                                .arg(table->rowViewportPosition(3))
+                                .arg(table->rowHeight(3))
+                                .arg(table->viewport()->height())));
+        QHeaderView* header = table->horizontalHeader();
+        for (int row = 0; row < 4; ++row) {
+            for (int column = 0; column < WorkerModel::ColumnCount; ++column) {
+                const QString text = model->index(row, column).data().toString();
+                const int needed
+                    = table->fontMetrics().horizontalAdvance(text) + (column == WorkerModel::StateColumn ? 16 : 0);
+                QVERIFY2(header->sectionSize(column) >= needed,
+                         qPrintable(QStringLiteral("column %1: '%2' needs %3 px, has %4")
+                                        .arg(column)
+                                        .arg(text)
+                                        .arg(needed)
+                                        .arg(header->sectionSize(column))));
+            }
+        }
+        QVERIFY(header->sectionSize(WorkerModel::ChunkColumn) > header->sectionSize(WorkerModel::HeartbeatColumn));
+        QVERIFY(header->sectionSize(WorkerModel::HeartbeatColumn) < table->viewport()->width() / 5);
+    }
+
+    /// On a small screen the Monitor keeps its room, and View ▸ Reset layout brings the panels back.
+    void smallWindowKeepsTheMonitorAndResetsItsLayout()
+    {
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QWidget* central = window.centralWidget();
+        QTRY_VERIFY(central->height() >= 360);
+        QVERIFY2(central->width() >= window.width() / 2, qPrintable(QString::number(central->width())));
+        QAction* reset = window.findChild<QAction*>(QStringLiteral("resetLayout"));
+        QVERIFY(reset);
+        QDockWidget* job = window.findChild<QDockWidget*>(QStringLiteral("jobDock"));
+        QDockWidget* results = window.findChild<QDockWidget*>(QStringLiteral("resultsDock"));
+        QVERIFY(job && results);
+        // Mess it up: the Job dock closed, Results floating, a side dock made huge.
+        job->close();
+        results->setFloating(true);
+        window.resizeDocks({ window.findChild<QDockWidget*>(QStringLiteral("dataDock")) }, { 800 }, Qt::Horizontal);
+        QVERIFY(!job->isVisible());
+        reset->trigger();
+        QTRY_VERIFY(job->isVisible());
+        QVERIFY(!results->isFloating());
+        QCOMPARE(window.dockWidgetArea(job), Qt::LeftDockWidgetArea);
+        QCOMPARE(window.dockWidgetArea(results), Qt::BottomDockWidgetArea);
+        QTRY_VERIFY2(central->width() >= window.width() / 2, qPrintable(QString::number(central->width())));
+        QVERIFY(central->height() >= 360);
+        // The demo's explanation shares the left column on a narrow window.
+        QDockWidget* demo = window.findChild<QDockWidget*>(QStringLiteral("demoDock"));
+        QVERIFY(demo && !demo->isVisible());
+        QCOMPARE(window.dockWidgetArea(demo), Qt::LeftDockWidgetArea);
     }
 
     void commandLine_data()

@@ -70,6 +70,11 @@ QString WorkerModel::stateText(WorkerState state)
     return tr("unknown");
 }
 
+QString WorkerModel::stoppedText()
+{
+    return tr("stopped");
+}
+
 QColor WorkerModel::stateColor(WorkerState state)
 {
     switch (state) {
@@ -131,7 +136,7 @@ QVariant WorkerModel::data(const QModelIndex& index, int role) const
         case PidColumn:
             return worker.pid > 0 ? QString::number(worker.pid) : QString(kEmDash);
         case StateColumn:
-            return m_stopped && worker.state == WorkerState::Finished ? tr("stopped") : stateText(worker.state);
+            return m_stopped && worker.state == WorkerState::Finished ? stoppedText() : stateText(worker.state);
         case ChunkColumn: // positions as a Python range: begin:end, end excluded
             if (worker.rangeBegin < 0 || worker.rangeEnd <= worker.rangeBegin)
                 return QString(kEmDash);

@@ -44,6 +44,8 @@ public:
 
     /// Translated name of a state ("running", ...).
     static QString stateText(WorkerState state);
+    /// What a worker of a cancelled or failed job is shown as: "stopped".
+    static QString stoppedText();
     /// Colour of a state's dot: amber starting, green running, grey idle, red crashed, blue finished.
     static QColor stateColor(WorkerState state);
 

@@ -15,8 +15,17 @@ MemoryPlot::MemoryPlot(QWidget* parent)
 {
     xAxis->setLabel(tr("time (s)"));
     yAxis->setLabel(tr("memory (MiB), stacked"));
+    // The legend in a row of its own below the plot, three entries a line: six entries inside
+    // the axis rect covered the bands on a small window.
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    legend->setWrap(3);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setBorderPen(Qt::NoPen);
+    axisRect()->insetLayout()->take(legend);
+    plotLayout()->addElement(1, 0, legend);
+    legend->setMargins(QMargins(6, 2, 6, 4));
+    plotLayout()->setRowStretchFactor(1, 0.001);
+    plotLayout()->simplify();
 
     // Each part's graph holds the running sum up to it and fills down to the part below, so the
     // bands stack and the top edge is the total; shared memory is counted once, in its segment.
@@ -147,8 +156,7 @@ void MemoryPlot::rescaleToData()
 {
     xAxis->setRange(0, qMax(m_lastSeconds, 1.0));
     const double top = qMax(m_maxMiB, m_referenceMiB);
-    // Headroom above the highest line keeps it clear of the legend.
-    yAxis->setRange(0, top > 0 ? top * 1.6 : 1.0);
+    yAxis->setRange(0, top > 0 ? top * 1.1 : 1.0);
 }
 
 void MemoryPlot::updateStyleForView()
