@@ -29,7 +29,9 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -540,6 +542,7 @@ void MainWindow::onFinished(const JobResult& result)
 {
     m_lastResult = result;
     m_hasResult = true;
+    m_resultsSaved = false;
     m_monitorPanel->endJob(result);
     const int runs = m_monitorPanel->runCount();
     if (result.cancelled)
@@ -604,10 +607,11 @@ QString MainWindow::exportResults(const QString& path)
 {
     if (!m_hasResult)
         return tr("No results to export yet: run a job first.");
-    const QString error = checkOutputPath(path, resultExtensions());
-    if (!error.isEmpty())
-        return error;
-    return writeResults(m_lastResult, path);
+    QString error = checkOutputPath(path, resultExtensions());
+    if (error.isEmpty())
+        error = writeResults(m_lastResult, path);
+    m_resultsSaved = m_resultsSaved || error.isEmpty();
+    return error;
 }
 
 QString MainWindow::savePlot(const QString& path)
@@ -739,8 +743,53 @@ void MainWindow::showGuide()
     browser->show();
 }
 
+void MainWindow::closeWithoutAsking()
+{
+    m_closeWithoutAsking = true;
+    close();
+}
+
+bool MainWindow::hasUnsavedResults() const
+{
+    return m_hasResult && !m_resultsSaved && m_lastResult.doneCount() > 0;
+}
+
+void MainWindow::askBeforeClosing()
+{
+    // Window-modal and asynchronous, like every dialog here: the job goes on while it is asked.
+    const bool running = m_pool->isRunning();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Quit SharedMap?"),
+                                running ? tr("A job is running. Quitting now stops it and drops its results.")
+                                        : tr("The last job's results have not been exported. Quitting drops them."),
+                                QMessageBox::NoButton, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    QPushButton* keep = running ? box->addButton(tr("Cancel the job and keep its results"), QMessageBox::AcceptRole)
+                                : box->addButton(tr("Export results…"), QMessageBox::AcceptRole);
+    keep->setObjectName(QStringLiteral("keepResults"));
+    QPushButton* quit = box->addButton(tr("Quit anyway"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitAnyway"));
+    QPushButton* back = box->addButton(tr("Go back"), QMessageBox::RejectRole);
+    box->setDefaultButton(keep);
+    box->setEscapeButton(back);
+    connect(box, &QMessageBox::buttonClicked, this, [this, keep, quit, running](QAbstractButton* button) {
+        if (button == quit)
+            closeWithoutAsking();
+        else if (button == keep && running)
+            cancelJob(); // the results so far stay in the window, for export or resume
+        else if (button == keep)
+            m_exportAction->trigger();
+    });
+    box->open();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!m_closeWithoutAsking && (m_pool->isRunning() || hasUnsavedResults())) {
+        event->ignore();
+        askBeforeClosing();
+        return;
+    }
     Settings::instance()->setWindowGeometry(saveGeometry());
     Settings::instance()->setWindowState(saveState());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {

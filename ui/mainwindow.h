@@ -58,6 +58,11 @@ public:
     bool resumeJob();
     void cancelJob();
     QString exportResults(const QString& path);
+    /// Whether the last job's results would be lost on quitting (not exported yet).
+    bool hasUnsavedResults() const;
+    /// Closes at once, without asking about a running job or unsaved results (SIGTERM, SIGINT,
+    /// and "Quit anyway").
+    void closeWithoutAsking();
     /// Puts the last job's output array in the Data panel as the next input (no copy) and
     /// selects it; returns its store id, 0 when there are no results to use.
     int useResultsAsInput();
@@ -110,6 +115,8 @@ private:
     void onFailed(const QString& error);
     void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
     void showGuide();
+    /// Asks whether to quit while a job runs or results are unsaved (window-modal, asynchronous).
+    void askBeforeClosing();
 
     Pool* m_pool;
     ArrayStore* m_store;
@@ -140,6 +147,8 @@ private:
     bool m_runWhenLoaded = false;
     JobResult m_lastResult;
     bool m_hasResult = false;
+    bool m_resultsSaved = false; ///< the last result was exported
+    bool m_closeWithoutAsking = false;
     int m_lastArrayId = 0; ///< the input of the last job, for Resume
 };
 

@@ -24,8 +24,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -560,6 +562,90 @@ private slots:
         QDockWidget* demo = window.findChild<QDockWidget*>(QStringLiteral("demoDock"));
         QVERIFY(demo && !demo->isVisible());
         QCOMPARE(window.dockWidgetArea(demo), Qt::LeftDockWidgetArea);
+    }
+
+    /// Quit while a job runs asks first (keep the results, or quit anyway); so does quitting with
+    /// results never exported. Closing without asking (what SIGTERM does) closes at once.
+    void quitAsksDuringARunAndWithUnsavedResults()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QVERIFY(openB(window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("diag");
+        spec.params.insert(QStringLiteral("sleep_ms"), 100.0);
+        spec.workers = 2;
+        spec.chunkSize = 1;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QTRY_VERIFY_WITH_TIMEOUT(window.pool()->progress().done >= 2, 10000);
+
+        QVERIFY(!window.close()); // asked, not closed
+        QVERIFY(window.isVisible());
+        QVERIFY(window.pool()->isRunning()); // the job goes on while the question is open
+        auto* box = window.findChild<QMessageBox*>();
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY2(box->text().contains(QStringLiteral("running")), qPrintable(box->text()));
+        auto* keep = box->findChild<QPushButton*>(QStringLiteral("keepResults"));
+        QVERIFY(keep);
+        QTest::mouseClick(keep, Qt::LeftButton);
+        QVERIFY(ended.wait(5000));
+        QVERIFY(window.lastResult().cancelled);
+        QVERIFY(window.lastResult().doneCount() >= 2);
+        QVERIFY(window.isVisible()); // the results are kept, in the window
+        QVERIFY(window.hasUnsavedResults());
+        QTRY_VERIFY(!window.findChild<QMessageBox*>());
+
+        // Results not exported: asked again; Go back keeps everything.
+        QVERIFY(!window.close());
+        box = window.findChild<QMessageBox*>();
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("exported")), qPrintable(box->text()));
+        QTest::keyClick(box, Qt::Key_Escape);
+        QTRY_VERIFY(!window.findChild<QMessageBox*>());
+        QVERIFY(window.isVisible());
+
+        // Quit anyway closes.
+        QVERIFY(!window.close());
+        box = window.findChild<QMessageBox*>();
+        QVERIFY(box);
+        QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("quitAnyway")), Qt::LeftButton);
+        QTRY_VERIFY(!window.isVisible());
+
+        // Exported results: nothing to lose, Quit closes without a word.
+        {
+            MainWindow third;
+            third.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+            third.show();
+            QVERIFY(openB(third));
+            spec.params.insert(QStringLiteral("sleep_ms"), 0.0);
+            third.jobPanel()->setSpec(spec);
+            QSignalSpy thirdEnded(&third, &MainWindow::jobEnded);
+            QVERIFY(third.runJob());
+            QVERIFY(thirdEnded.wait(10000));
+            QVERIFY(third.hasUnsavedResults());
+            QVERIFY(third.exportResults(m_dir.filePath(QStringLiteral("saved.npy"))).isEmpty());
+            QVERIFY(!third.hasUnsavedResults());
+            QVERIFY(third.close());
+        }
+        spec.params.insert(QStringLiteral("sleep_ms"), 100.0);
+
+        // Closing without asking (SIGTERM, SIGINT) during a run: closed at once, the job stopped.
+        MainWindow second;
+        second.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        second.show();
+        QVERIFY(openB(second));
+        second.jobPanel()->setSpec(spec);
+        QSignalSpy secondEnded(&second, &MainWindow::jobEnded);
+        QVERIFY(second.runJob());
+        second.closeWithoutAsking();
+        QVERIFY(!second.isVisible());
+        QVERIFY(!second.findChild<QMessageBox*>());
+        QVERIFY(secondEnded.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(childProcesses(), 0, 3000);
     }
 
     void commandLine_data()
