@@ -1,12 +1,20 @@
 #include "datapanel.h"
 
+#include "base/procstats.h"
 #include "base/progressformat.h"
 #include "io/arraystore.h"
+#include "io/npyformat.h"
 #include "models/arraylistmodel.h"
 #include "models/arraytablemodel.h"
 #include "plots/heatmapview.h"
+#include "settings.h"
 
+#include <QAction>
+#include <QDir>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -14,6 +22,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -26,6 +35,10 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     , m_tableModel(new ArrayTableModel(this))
     , m_list(new QTableView(this))
     , m_info(new QLabel(this))
+    , m_total(new QLabel(this))
+    , m_removeAction(new QAction(tr("&Remove from shared memory"), this))
+    , m_renameAction(new QAction(tr("Re&name…"), this))
+    , m_saveAction(new QAction(tr("&Save as .npy…"), this))
     , m_loadBox(new QWidget(this))
     , m_loadLabel(new QLabel(m_loadBox))
     , m_loadProgress(new QProgressBar(m_loadBox))
@@ -47,6 +60,9 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     // Room for three arrays (an input and two results) before the list scrolls.
     m_list->setMinimumHeight(m_list->horizontalHeader()->sizeHint().height()
                              + 3 * m_list->verticalHeader()->defaultSectionSize() + 2 * m_list->frameWidth());
+    m_total->setWordWrap(true);
+    m_total->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_total->setToolTip(tr("Every array listed is held in shared memory until it is removed (Delete)"));
     m_info->setWordWrap(true);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_info->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -72,6 +88,7 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_list);
+    topLayout->addWidget(m_total);
     topLayout->addWidget(m_loadBox);
     topLayout->addWidget(m_info);
 
@@ -84,6 +101,48 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
+
+    // The list's actions: keys while it has the focus, and its context menu.
+    m_removeAction->setShortcut(QKeySequence::Delete);
+    m_removeAction->setToolTip(tr("Free the array's shared memory (Delete); a running job keeps its input until it "
+                                  "ends"));
+    m_renameAction->setShortcut(QKeySequence(Qt::Key_F2));
+    m_renameAction->setToolTip(tr("Rename the array (F2)"));
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setToolTip(tr("Write the array to a .npy file NumPy reads (Ctrl+S)"));
+    for (QAction* action : { m_removeAction, m_renameAction, m_saveAction }) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_list->addAction(action);
+    }
+    m_list->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_list->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
+    connect(m_removeAction, &QAction::triggered, this, &DataPanel::removeCurrent);
+    connect(m_renameAction, &QAction::triggered, this, [this] {
+        const int row = m_listModel->rowOf(m_currentId);
+        if (row >= 0)
+            m_list->edit(m_listModel->index(row, ArrayListModel::NameColumn));
+    });
+    connect(m_saveAction, &QAction::triggered, this, [this] {
+        const ArrayStore::Entry entry = m_store->entry(m_currentId);
+        if (!entry.array)
+            return;
+        // Window-modal and asynchronous: a running job keeps updating.
+        auto* dialog = new QFileDialog(this, tr("Save array"),
+                                       QDir(Settings::instance()->lastSaveDirectory())
+                                           .filePath(QFileInfo(entry.name).completeBaseName() + QStringLiteral(".npy")),
+                                       tr("NumPy array (*.npy)"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        dialog->setDefaultSuffix(QStringLiteral("npy"));
+        connect(dialog, &QFileDialog::fileSelected, this, &DataPanel::saveCurrent);
+        dialog->open();
+    });
+    connect(m_store, &ArrayStore::renamed, this, [this](int id) {
+        if (id == m_currentId)
+            showArray(id);
+    });
+    updateActions();
+    updateTotal();
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
@@ -111,6 +170,7 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
         setCurrentId(id); // a newly loaded array becomes the input
         for (int column = ArrayListModel::DTypeColumn; column < m_listModel->columnCount(); ++column)
             m_list->resizeColumnToContents(column);
+        updateTotal();
     });
     connect(m_store, &ArrayStore::loadFailed, this, [this](int) {
         if (!m_store->isLoading())
@@ -119,8 +179,9 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     connect(m_store, &ArrayStore::removed, this, [this](int id) {
         if (id == m_currentId) {
             const QVector<int> ids = m_store->ids();
-            showArray(ids.isEmpty() ? 0 : ids.last());
+            setCurrentId(ids.isEmpty() ? 0 : ids.last());
         }
+        updateTotal();
     });
 }
 
@@ -141,6 +202,75 @@ void DataPanel::fitInfo()
         m_info->setMinimumHeight(height);
 }
 
+void DataPanel::removeCurrent()
+{
+    const ArrayStore::Entry entry = m_store->entry(m_currentId);
+    if (!entry.array)
+        return;
+    const qint64 bytes = entry.array->isFileMapped() ? 0 : entry.array->segmentBytes();
+    // The store lets go now; a job or a parked worker still mapping the segment keeps its pages
+    // until it lets go too.
+    emit logMessage(tr("Removed %1 (%2 of shared memory) from the Data panel").arg(entry.name, formatBytes(bytes)),
+                    false);
+    m_store->remove(m_currentId);
+}
+
+void DataPanel::saveCurrent(const QString& path)
+{
+    const ArrayStore::Entry entry = m_store->entry(m_currentId);
+    if (!entry.array)
+        return;
+    Settings::instance()->setLastSaveDirectory(QFileInfo(path).absolutePath());
+    // Written off the GUI thread from the segment itself; the array stays alive until it is done.
+    std::shared_ptr<const SharedArray> array = entry.array;
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, name = entry.name] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty()) {
+            emit logMessage(tr("Could not save %1 to %2: %3").arg(name, path, error), true);
+            return;
+        }
+        emit logMessage(tr("Saved %1 to %2").arg(name, path), false);
+        emit saved(path);
+    });
+    watcher->setFuture(QtConcurrent::run([array, path] { return writeNpy(path, array->meta(), array->view().data); }));
+}
+
+qint64 DataPanel::heldBytes() const
+{
+    qint64 total = 0;
+    for (int id : m_store->ids()) {
+        const auto array = m_store->array(id);
+        if (array)
+            total += array->segmentBytes(); // a mapped file's data is in the file, not in the segment
+    }
+    return total;
+}
+
+void DataPanel::updateTotal()
+{
+    bool cgroup = false;
+    const qint64 limit = memoryLimitBytes(&cgroup);
+    const qint64 held = heldBytes();
+    const QString of = limit <= 0 ? QString()
+        : cgroup                  ? tr(" of the %1 its cgroup allows (%2 %)")
+                       .arg(formatBytes(limit))
+                       .arg(100.0 * double(held) / double(limit), 0, 'f', 1)
+                 : tr(" of the %1 this machine has (%2 %)")
+                       .arg(formatBytes(limit))
+                       .arg(100.0 * double(held) / double(limit), 0, 'f', 1);
+    m_total->setText(tr("Held in shared memory: %1%2").arg(formatBytes(held), of));
+    updateActions();
+}
+
+void DataPanel::updateActions()
+{
+    const bool any = m_store->contains(m_currentId) && m_store->array(m_currentId);
+    for (QAction* action : { m_removeAction, m_renameAction, m_saveAction })
+        action->setEnabled(any);
+}
+
 void DataPanel::setCurrentId(int id)
 {
     const int row = m_listModel->rowOf(id);
@@ -159,6 +289,7 @@ void DataPanel::showArray(int id)
         m_heatmap->clearArray();
         m_info->setText(tr("No array loaded. Open a .npy file (Ctrl+O), drop one here, or generate one (Ctrl+G)."));
         fitInfo();
+        updateActions();
         emit currentChanged(0);
         return;
     }
@@ -171,6 +302,7 @@ void DataPanel::showArray(int id)
     m_tableModel->setArray(array);
     m_heatmap->setArray(array);
     fitInfo();
+    updateActions();
     emit currentChanged(id);
 }
 

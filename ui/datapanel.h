@@ -3,6 +3,7 @@
 #include <memory>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QProgressBar;
 class QTabWidget;
@@ -32,12 +33,29 @@ public:
     QTableView* arrayList() const { return m_list; }
     /// The line describing the selected array (name, dtype, shape, segment).
     QLabel* infoLabel() const { return m_info; }
+    /// The line saying how much the arrays hold in shared memory, against what the machine allows.
+    QLabel* totalLabel() const { return m_total; }
+    /// Actions on the selected array (also in the list's context menu): Delete, F2, Save as .npy.
+    QAction* removeAction() const { return m_removeAction; }
+    QAction* renameAction() const { return m_renameAction; }
+    QAction* saveAction() const { return m_saveAction; }
+
+    /// Removes the selected array from shared memory (its segment goes once no job holds it).
+    void removeCurrent();
+    /// Writes the selected array to `path` as .npy, off the GUI thread; saved() or logMessage() tells.
+    void saveCurrent(const QString& path);
+    /// Bytes the arrays listed hold in shared memory (a mapped file's data is not in it).
+    qint64 heldBytes() const;
     QTableView* tableView() const { return m_table; }
     HeatmapView* heatmap() const { return m_heatmap; }
     ArrayTableModel* tableModel() const { return m_tableModel; }
 
 signals:
     void currentChanged(int id);
+    /// Something for the Log (removals, saves, their failures).
+    void logMessage(const QString& text, bool error);
+    /// An array was written to `path`.
+    void saved(const QString& path);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -45,12 +63,18 @@ protected:
 private:
     void showArray(int id);
     void fitInfo();
+    void updateTotal();
+    void updateActions();
 
     ArrayStore* m_store;
     ArrayListModel* m_listModel;
     ArrayTableModel* m_tableModel;
     QTableView* m_list;
     QLabel* m_info;
+    QLabel* m_total;
+    QAction* m_removeAction;
+    QAction* m_renameAction;
+    QAction* m_saveAction;
     QWidget* m_loadBox;
     QLabel* m_loadLabel;
     QProgressBar* m_loadProgress;

@@ -131,6 +131,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_logPanel->append(error, true);
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
+    connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
     connect(m_pool, &Pool::finished, this, &MainWindow::onFinished);
     connect(m_pool, &Pool::failed, this, &MainWindow::onFailed);
     connect(Settings::instance(), &Settings::recentFilesChanged, this, &MainWindow::updateRecentMenu);

@@ -12,6 +12,7 @@ const QString kGeometry = QStringLiteral("Window/Geometry");
 const QString kState = QStringLiteral("Window/State");
 const QString kSplitterPrefix = QStringLiteral("Window/Splitter_");
 const QString kLastDirectory = QStringLiteral("Files/LastDirectory");
+const QString kLastSaveDirectory = QStringLiteral("Files/LastSaveDirectory");
 const QString kRecentFiles = QStringLiteral("Files/Recent");
 const QString kLastJob = QStringLiteral("Job/Last");
 const QString kNiceness = QStringLiteral("Workers/Niceness");
@@ -69,6 +70,16 @@ QString Settings::lastDirectory() const
 void Settings::setLastDirectory(const QString& directory)
 {
     QSettings().setValue(kLastDirectory, directory);
+}
+
+QString Settings::lastSaveDirectory() const
+{
+    return QSettings().value(kLastSaveDirectory, lastDirectory()).toString();
+}
+
+void Settings::setLastSaveDirectory(const QString& directory)
+{
+    QSettings().setValue(kLastSaveDirectory, directory);
 }
 
 QStringList Settings::recentFiles() const

@@ -25,6 +25,10 @@ public:
 
     QString lastDirectory() const;
     void setLastDirectory(const QString& directory);
+    /// Where the last file was saved (results, plots, arrays, jobs), apart from where files are
+    /// opened from; the open folder until something was saved.
+    QString lastSaveDirectory() const;
+    void setLastSaveDirectory(const QString& directory);
     QStringList recentFiles() const;
     /// Puts `path` first in the recent files (at most 10).
     void addRecentFile(const QString& path);

@@ -165,6 +165,38 @@ QString checkSharedMemoryFits(qint64 bytes)
     return {};
 }
 
+qint64 memoryLimitBytes(bool* fromCgroup)
+{
+    const qint64 total = fieldKiB(QByteArray("\n") + readProcFile(QStringLiteral("/proc/meminfo")), "\nMemTotal:");
+    qint64 limit = -1;
+    // The process's own cgroup: "0::/path" (v2) or "N:memory:/path" (v1).
+    for (const QByteArray& line : readProcFile(QStringLiteral("/proc/self/cgroup")).split('\n')) {
+        const QList<QByteArray> fields = line.split(':');
+        if (fields.size() < 3)
+            continue;
+        const QString path = QString::fromUtf8(fields.mid(2).join(':'));
+        QStringList candidates;
+        if (fields[0] == "0" && fields[1].isEmpty())
+            candidates = { QStringLiteral("/sys/fs/cgroup%1/memory.max").arg(path),
+                           QStringLiteral("/sys/fs/cgroup/memory.max") };
+        else if (fields[1] == "memory")
+            candidates = { QStringLiteral("/sys/fs/cgroup/memory%1/memory.limit_in_bytes").arg(path),
+                           QStringLiteral("/sys/fs/cgroup/memory/memory.limit_in_bytes") };
+        for (const QString& candidate : candidates) {
+            bool ok = false;
+            const qint64 value = readProcFile(candidate).trimmed().toLongLong(&ok); // "max" is no limit
+            if (ok && value > 0) {
+                limit = limit > 0 ? qMin(limit, value) : value;
+                break;
+            }
+        }
+    }
+    const bool cgroup = limit > 0 && (total <= 0 || limit < total);
+    if (fromCgroup)
+        *fromCgroup = cgroup;
+    return cgroup ? limit : total;
+}
+
 qint64 availableMemoryBytes()
 {
     return fieldKiB(QByteArray("\n") + readProcFile(QStringLiteral("/proc/meminfo")), "\nMemAvailable:");

@@ -27,6 +27,10 @@ QHash<int, qint64> sharedSegmentsResidentById(qint64 creatorPid);
 /// Bytes the kernel reports as available for new allocations (MemAvailable).
 qint64 availableMemoryBytes();
 
+/// The most memory this process may use: the machine's (MemTotal), or its cgroup's limit when
+/// lower (cgroup v2 memory.max, v1 memory.limit_in_bytes). `fromCgroup` tells which.
+qint64 memoryLimitBytes(bool* fromCgroup = nullptr);
+
 /// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); -1 when the
 /// process does not exist. A pid and its start time name a process uniquely, across pid reuse.
 qint64 processStartTime(qint64 pid);

@@ -103,6 +103,18 @@ void ArrayStore::remove(int id)
     emit removed(id);
 }
 
+bool ArrayStore::rename(int id, const QString& name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty() || !m_entries.contains(id) || !m_entries.value(id).array)
+        return false;
+    if (m_entries[id].name != trimmed) {
+        m_entries[id].name = trimmed;
+        emit renamed(id);
+    }
+    return true;
+}
+
 QVector<int> ArrayStore::ids() const
 {
     return m_order;

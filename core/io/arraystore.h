@@ -43,6 +43,9 @@ public:
     void cancelLoad(int id);
     /// Drops an array; its segment goes away once no running job holds it.
     void remove(int id);
+    /// Renames a loaded array (what the window lists and a job names as its input); false when
+    /// there is no such array or the name is empty.
+    bool rename(int id, const QString& name);
 
     bool contains(int id) const { return m_entries.contains(id); }
     Entry entry(int id) const { return m_entries.value(id); }
@@ -57,6 +60,7 @@ signals:
     void loaded(int id);
     void loadFailed(int id, const QString& error);
     void removed(int id);
+    void renamed(int id);
 
 private:
     /// Registers a pending entry and announces it; returns its cancel flag.

@@ -14,6 +14,7 @@ ArrayListModel::ArrayListModel(ArrayStore* store, QObject* parent)
     m_ids = store->ids();
     connect(store, &ArrayStore::loaded, this, &ArrayListModel::onLoaded);
     connect(store, &ArrayStore::removed, this, &ArrayListModel::onRemoved);
+    connect(store, &ArrayStore::renamed, this, &ArrayListModel::onRenamed);
     connect(store, &QObject::destroyed, this, [this] {
         if (m_ids.isEmpty())
             return;
@@ -62,6 +63,30 @@ void ArrayListModel::onRemoved(int id)
     endRemoveRows();
 }
 
+void ArrayListModel::onRenamed(int id)
+{
+    const int row = m_ids.indexOf(id);
+    if (row >= 0)
+        emit dataChanged(index(row, NameColumn), index(row, NameColumn));
+}
+
+Qt::ItemFlags ArrayListModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags flags = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == NameColumn)
+        flags |= Qt::ItemIsEditable;
+    return flags;
+}
+
+bool ArrayListModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::EditRole || !m_store
+        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+        || index.column() != NameColumn)
+        return false;
+    return m_store->rename(m_ids.at(index.row()), value.toString()); // the store's renamed() repaints
+}
+
 int ArrayListModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_ids.size());
@@ -80,7 +105,7 @@ QVariant ArrayListModel::data(const QModelIndex& index, int role) const
     if (!entry.array)
         return {};
     const ArrayMeta& meta = entry.array->meta();
-    if (role == Qt::DisplayRole) {
+    if (role == Qt::DisplayRole || (role == Qt::EditRole && index.column() == NameColumn)) {
         switch (index.column()) {
         case NameColumn:
             return entry.name;
