@@ -60,9 +60,7 @@ DataPanel::DataPanel(ArrayStore* store, QWidget* parent)
     // Room for three arrays (an input and two results) before the list scrolls.
     m_list->setMinimumHeight(m_list->horizontalHeader()->sizeHint().height()
                              + 3 * m_list->verticalHeader()->defaultSectionSize() + 2 * m_list->frameWidth());
-    m_total->setWordWrap(true);
     m_total->setStyleSheet(QStringLiteral("color: palette(mid);"));
-    m_total->setToolTip(tr("Every array listed is held in shared memory until it is removed (Delete)"));
     m_info->setWordWrap(true);
     m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_info->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -253,14 +251,15 @@ void DataPanel::updateTotal()
     bool cgroup = false;
     const qint64 limit = memoryLimitBytes(&cgroup);
     const qint64 held = heldBytes();
-    const QString of = limit <= 0 ? QString()
-        : cgroup                  ? tr(" of the %1 its cgroup allows (%2 %)")
-                       .arg(formatBytes(limit))
-                       .arg(100.0 * double(held) / double(limit), 0, 'f', 1)
-                 : tr(" of the %1 this machine has (%2 %)")
-                       .arg(formatBytes(limit))
-                       .arg(100.0 * double(held) / double(limit), 0, 'f', 1);
-    m_total->setText(tr("Held in shared memory: %1%2").arg(formatBytes(held), of));
+    m_total->setText(limit > 0 ? tr("In shared memory: %1 of %2 (%3 %)")
+                                     .arg(formatBytes(held), formatBytes(limit))
+                                     .arg(100.0 * double(held) / double(limit), 0, 'f', 1)
+                               : tr("In shared memory: %1").arg(formatBytes(held)));
+    m_total->setToolTip(
+        (limit <= 0   ? QString()
+             : cgroup ? tr("%1 is what this process's cgroup allows.").arg(formatBytes(limit)) + QLatin1Char('\n')
+                      : tr("%1 is this machine's memory.").arg(formatBytes(limit)) + QLatin1Char('\n'))
+        + tr("Every array listed is held in shared memory until it is removed (Delete)."));
     updateActions();
 }
 

@@ -187,6 +187,12 @@ DemoPanel::DemoPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_text, 1);
+    clearDemo();
+}
+
+void DemoPanel::clearDemo()
+{
+    m_demoId.clear();
     m_title->setText(tr("Demos"));
     m_text->setHtml(tr("<p>Pick a demo from the <b>Demos</b> menu: it loads its data and its job in one click, "
                        "and this panel explains what to look at.</p>"));
@@ -194,6 +200,7 @@ DemoPanel::DemoPanel(QWidget* parent)
 
 void DemoPanel::showDemo(const Demo& demo)
 {
+    m_demoId = demo.id;
     m_title->setText(QCoreApplication::translate("Demos", demo.title));
     m_text->setHtml(QCoreApplication::translate("Demos", demo.explanation));
 }

@@ -39,12 +39,17 @@ public:
 
     /// Shows `demo`'s title and explanation (translated).
     void showDemo(const Demo& demo);
+    /// Back to the text that invites to pick a demo (the user left the demo's job or data).
+    void clearDemo();
+    /// The demo shown, empty when none.
+    QString demoId() const { return m_demoId; }
     QString title() const;
     QString text() const;
 
 private:
     QLabel* m_title;
     QTextBrowser* m_text;
+    QString m_demoId;
 };
 
 } // namespace sharedmap

@@ -2,6 +2,7 @@
 
 #include <QPainter>
 #include <QStyle>
+#include <QStyleOption>
 
 namespace sharedmap {
 
@@ -28,18 +29,23 @@ QString ElidedLabel::shownText() const
 
 QSize ElidedLabel::sizeHint() const
 {
-    const int width = fontMetrics().horizontalAdvance(m_text);
-    return QSize(m_maximumHint > 0 ? qMin(width, m_maximumHint) : width, fontMetrics().height());
+    const QMargins margins = contentsMargins();
+    const int width = fontMetrics().horizontalAdvance(m_text) + margins.left() + margins.right();
+    return QSize(m_maximumHint > 0 ? qMin(width, m_maximumHint) : width,
+                 fontMetrics().height() + margins.top() + margins.bottom());
 }
 
 QSize ElidedLabel::minimumSizeHint() const
 {
-    return QSize(0, fontMetrics().height());
+    return QSize(0, fontMetrics().height() + contentsMargins().top() + contentsMargins().bottom());
 }
 
 void ElidedLabel::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
+    QStyleOption option;
+    option.initFrom(this);
+    style()->drawPrimitive(QStyle::PE_Widget, &option, &painter, this); // a style sheet's background
     style()->drawItemText(&painter, contentsRect(), Qt::AlignLeft | Qt::AlignVCenter, palette(), isEnabled(),
                           shownText(), foregroundRole());
 }

@@ -66,7 +66,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_resultsPanel(new ResultsPanel(m_resultsModel, this))
     , m_logPanel(new LogPanel(this))
     , m_demoPanel(new DemoPanel(this))
-    , m_banner(new QLabel(this))
+    , m_banner(new ElidedLabel(this))
     , m_dockLayout(new DockLayout(this))
 {
     setWindowTitle(tr("SharedMap"));
@@ -74,9 +74,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_pool->setWorkerNiceness(Settings::instance()->workerNiceness());
     m_pool->setKeepWarm(true); // a second run on the same array reuses attached workers
 
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setContentsMargins(8, 6, 8, 6);
+    // One line whose room is kept when it is empty: a message coming and going must not move
+    // the Monitor under the pointer. Long messages end in "…"; the tooltip and the Log hold them.
+    m_banner->setContentsMargins(8, 4, 8, 4);
+    QSizePolicy bannerPolicy = m_banner->sizePolicy();
+    bannerPolicy.setHorizontalPolicy(QSizePolicy::Ignored);
+    bannerPolicy.setRetainSizeWhenHidden(true);
+    m_banner->setSizePolicy(bannerPolicy);
     m_banner->hide();
     auto* central = new QWidget(this);
     auto* centralLayout = new QVBoxLayout(central);
@@ -106,14 +110,18 @@ MainWindow::MainWindow(QWidget* parent)
     }
 
     connect(m_jobPanel, &JobPanel::changed, this, &MainWindow::updateActions);
+    connect(m_jobPanel, &JobPanel::changed, this, &MainWindow::leaveDemoIfChanged);
     connect(m_dataPanel, &DataPanel::currentChanged, this, [this](int id) {
         const auto array = m_store->array(id);
+        leaveDemoIfChanged();
         m_jobPanel->setInputMeta(array ? &array->meta() : nullptr);
         m_jobPanel->setPreviewInput(array);
         updateActions();
     });
     connect(m_store, &ArrayStore::loaded, this, [this](int id) {
         const ArrayStore::Entry entry = m_store->entry(id);
+        if (m_bannerIsError)
+            m_banner->hide(); // an earlier failure is over once something loaded
         m_logPanel->append(tr("Loaded %1: %2 %3 into shared memory")
                                .arg(entry.name, dtypeName(entry.array->meta().dtype), entry.array->meta().shapeText()));
         if (!entry.path.isEmpty()) {
@@ -128,7 +136,6 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_store, &ArrayStore::loadFailed, this, [this](int, const QString& error) {
         m_runWhenLoaded = false;
         showBanner(error, true);
-        m_logPanel->append(error, true);
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
     connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
@@ -263,10 +270,7 @@ void MainWindow::createActions()
         m_jobPanel->refreshKernels();
         m_logPanel->append(tr("Loaded plugin kernels: %1").arg(added.join(QStringLiteral(", "))));
     });
-    connect(m_kernelMenu, &KernelMenu::problem, this, [this](const QString& message) {
-        showBanner(message, true);
-        m_logPanel->append(message, true);
-    });
+    connect(m_kernelMenu, &KernelMenu::problem, this, [this](const QString& message) { showBanner(message, true); });
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addMenu(createLanguageMenu(
         this, [this] { showBanner(tr("The language changes when SharedMap is started again."), false); }));
@@ -424,6 +428,9 @@ bool MainWindow::loadDemo(const QString& id)
     const Demo* demo = findDemo(id);
     if (!demo || m_pool->isRunning())
         return false;
+    m_monitorPanel->clear(); // the last demo's image and figures are not this one's
+    if (m_bannerIsError)
+        m_banner->hide();
     m_jobPanel->setSpec(demo->job);
     m_demoPanel->showDemo(*demo);
     m_demoDock->show();
@@ -444,6 +451,26 @@ bool MainWindow::loadDemo(const QString& id)
     m_logPanel->append(tr("Demo: %1").arg(QCoreApplication::translate("Demos", demo->title)));
     statusBar()->showMessage(tr("Demo ready: press Run (Ctrl+R)"));
     return true;
+}
+
+void MainWindow::leaveDemoIfChanged()
+{
+    // The demo's explanation is about its kernel on its data: another kernel or another array
+    // and it no longer describes what is on screen.
+    const Demo* demo = findDemo(m_demoPanel->demoId());
+    if (!demo)
+        return;
+    const auto entry = m_store->entry(m_dataPanel->currentId());
+    const bool otherKernel = m_jobPanel->spec().kernel != demo->job.kernel;
+    // Until the demo's own array is loaded (generated off the GUI thread), the one selected is
+    // just what was there before.
+    bool demoDataLoaded = false;
+    for (int id : m_store->ids())
+        demoDataLoaded = demoDataLoaded || m_store->entry(id).name == demo->dataName;
+    const bool otherData
+        = demo->data.dtype != DType::Invalid && demoDataLoaded && entry.array && entry.name != demo->dataName;
+    if (otherKernel || otherData)
+        m_demoPanel->clearDemo();
 }
 
 void MainWindow::openFile(const QString& path)
@@ -520,7 +547,6 @@ bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* p
         = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
     if (jobId == 0) {
         showBanner(error, true);
-        m_logPanel->append(error, true);
         return false;
     }
     m_lastArrayId = arrayId;
@@ -659,6 +685,7 @@ void MainWindow::updateActions()
     const QString why = tr("Run is disabled: %1").arg(problem);
     m_runAction->setToolTip(problem.isEmpty() ? tr("Run the job on the selected array (Ctrl+R)") : why);
     m_runHint->setText(running || problem.isEmpty() ? QString() : why);
+    m_monitorPanel->setIdleText(problem.isEmpty() ? tr("Idle. Press Run (Ctrl+R) to start the job.") : why);
     m_runHint->setToolTip(m_runHint->text());
     m_cancelAction->setEnabled(running);
     m_exportAction->setEnabled(m_hasResult);
@@ -683,7 +710,11 @@ void MainWindow::updateRecentMenu()
 
 void MainWindow::showBanner(const QString& text, bool error)
 {
-    m_banner->setText(text);
+    m_banner->setText(text.simplified());
+    m_banner->setToolTip(text);
+    if (error)
+        m_logPanel->append(text, true); // the whole message stays in the Log
+    m_bannerIsError = error;
     m_banner->setStyleSheet(error ? QStringLiteral("background: #fdecea; color: #922b21; border-radius: 4px;")
                                   : QStringLiteral("background: #eaf2f8; color: #1b4f72; border-radius: 4px;"));
     m_banner->show();
@@ -697,7 +728,7 @@ QString MainWindow::runHintText() const
 
 QString MainWindow::bannerText() const
 {
-    return m_banner->isVisible() ? m_banner->text() : QString();
+    return m_banner->isVisible() ? m_banner->toolTip() : QString();
 }
 
 void MainWindow::chooseFile(const QString& title, const QString& filter, bool save,

@@ -115,6 +115,8 @@ private:
     void onFailed(const QString& error);
     void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
     void showGuide();
+    /// Clears the demo's explanation once the job or the data is no longer the demo's.
+    void leaveDemoIfChanged();
     /// Asks whether to quit while a job runs or results are unsaved (window-modal, asynchronous).
     void askBeforeClosing();
 
@@ -128,9 +130,10 @@ private:
     LogPanel* m_logPanel;
     DemoPanel* m_demoPanel;
     QDockWidget* m_demoDock = nullptr;
-    QLabel* m_banner;
+    ElidedLabel* m_banner;
     DockLayout* m_dockLayout;
     ElidedLabel* m_runHint = nullptr; ///< the status bar's "Run is disabled: why"
+    bool m_bannerIsError = false;
     QAction* m_openAction = nullptr;
     QAction* m_generateAction = nullptr;
     QAction* m_runAction = nullptr;

@@ -14,6 +14,7 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QScrollBar>
 #include <QSplitter>
@@ -51,7 +52,7 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     , m_workers(new WorkerModel(this))
     , m_progress(new QProgressBar(this))
     , m_stats(new QLabel(this))
-    , m_summary(new QLabel(this))
+    , m_summary(new QPlainTextEdit(this))
     , m_workerView(new QTableView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_plots(new QTabWidget(this))
@@ -72,9 +73,18 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
     mono.setFamily(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_stats->setFont(mono);
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // The summary's three lines are kept while a job runs: the plots below never move when it
+    // appears; a longer summary scrolls in its box.
+    m_summary->setReadOnly(true);
+    m_summary->setFrameShape(QFrame::NoFrame);
+    m_summary->viewport()->setAutoFillBackground(false);
+    m_summary->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_summary->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_summary->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_summary->setFocusPolicy(Qt::ClickFocus);
+    m_summary->document()->setDocumentMargin(1);
+    m_summary->setFixedHeight(3 * m_summary->fontMetrics().lineSpacing() + 4);
+    m_summary->setToolTip(tr("What the last job did: its time, its memory, what went wrong"));
 
     m_workerView->setModel(m_workers);
     m_workerView->verticalHeader()->hide();
@@ -248,6 +258,39 @@ void MonitorPanel::fitWorkerTable(int rows)
     m_splitter->setSizes({ height, total - height });
 }
 
+void MonitorPanel::clear()
+{
+    m_timer.stop();
+    m_jobId = 0;
+    m_ended = true;
+    m_plan = JobResult();
+    m_seen.clear();
+    m_runs = 1;
+    m_earlierS = 0;
+    m_lastRunS = 0;
+    m_peak = MemoryParts();
+    m_results->reset(IndexList(), 1, ResultValues());
+    m_resultsPlot->reset(0);
+    m_throughputPlot->clear();
+    m_timelinePlot->clear();
+    m_memoryPlot->clear();
+    m_memoryPlot->setReference(0, QString());
+    m_kernelViews->begin(JobResult()); // the last job's image, race or histogram tab goes
+    m_plots->setCurrentIndex(0);
+    m_workers->setWorkers({});
+    m_workers->setOwnMemory({});
+    m_progress->setValue(0);
+    m_summary->clear();
+    m_stats->setText(tr("Idle. Press Run (Ctrl+R) to start the job."));
+    refreshPlots();
+}
+
+void MonitorPanel::setIdleText(const QString& text)
+{
+    if (m_jobId == 0) // once a job ran, its figures stay until the next one
+        m_stats->setText(text);
+}
+
 QString MonitorPanel::statsText() const
 {
     return m_stats->text();
@@ -255,7 +298,7 @@ QString MonitorPanel::statsText() const
 
 QString MonitorPanel::summaryText() const
 {
-    return m_summary->text();
+    return m_summary->toPlainText();
 }
 
 void MonitorPanel::tick()
@@ -407,7 +450,7 @@ void MonitorPanel::endJob(const JobResult& result)
         append(tr("%1 indices failed after retries.").arg(failed));
     if (result.retriedChunks > 0)
         append(tr("%1 chunks retried after worker crashes.").arg(result.retriedChunks));
-    m_summary->setText(text);
+    m_summary->setPlainText(text);
     m_summary->setStyleSheet(result.cancelled || failed > 0 ? QStringLiteral("color: #b9770e;") : QString());
     refreshPlots();
 }
@@ -416,29 +459,29 @@ QString MonitorPanel::memorySentence(const JobResult& result) const
 {
     const qint64 arrayBytes = result.inputMeta.dtype != DType::Invalid ? result.inputMeta.byteSize() : 0;
     const MemoryParts& peak = m_peak;
+    if (peak.jobBytes() <= 0)
+        return tr("%1.", "ends a sentence")
+            .arg(tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes)));
     QString sentence;
-    if (peak.jobBytes() <= 0) {
-        sentence = tr("Peak memory of the app and its workers: %1").arg(formatBytes(result.peakMemoryBytes));
-    } else if (arrayBytes <= 0) {
+    if (arrayBytes <= 0) {
         sentence
-            = tr("This job's peak memory: %1 (the workers' own %2, the results %3)")
+            = tr("Peak memory of this job: %1 (the workers' own %2, the results %3)")
                   .arg(formatBytes(peak.jobBytes()), formatBytes(peak.workersBytes()), formatBytes(peak.outputBytes));
     } else if (m_copyMode) {
-        sentence = tr("This job's peak memory: %1 = %2 × the array. Copy mode: besides the array in shared memory "
-                      "(%3), each worker held its own copy of it (the workers' own memory: %4)")
+        sentence = tr("Peak memory of this job: %1 = %2 × the array: copy mode, each worker held its own copy of "
+                      "it (their own memory %3) besides the one in shared memory (%4)")
                        .arg(formatBytes(peak.jobBytes()))
                        .arg(double(peak.jobBytes()) / double(arrayBytes), 0, 'f', 2)
-                       .arg(formatBytes(peak.inputBytes), formatBytes(peak.workersBytes()));
+                       .arg(formatBytes(peak.workersBytes()), formatBytes(peak.inputBytes));
     } else {
-        sentence = tr("This job's peak memory: %1 = %2 × the array. The array (%3) was held once in shared memory "
-                      "for all the workers; their own memory: %4; the results: %5")
+        sentence = tr("Peak memory of this job: %1 = %2 × the array: the array (%3) once in shared memory for all "
+                      "workers, their own memory %4, the results %5")
                        .arg(formatBytes(peak.jobBytes()))
                        .arg(double(peak.jobBytes()) / double(arrayBytes), 0, 'f', 2)
                        .arg(formatBytes(arrayBytes), formatBytes(peak.workersBytes()), formatBytes(peak.outputBytes));
     }
-    if (peak.jobBytes() > 0)
-        sentence += tr("; besides the job, the window itself %1 and other arrays %2")
-                        .arg(formatBytes(peak.appBytes), formatBytes(peak.otherBytes));
+    sentence = tr("%1 (not counted: the window %2, other arrays %3)")
+                   .arg(sentence, formatBytes(peak.appBytes), formatBytes(peak.otherBytes));
     return tr("%1.", "ends a sentence").arg(sentence);
 }
 
@@ -453,7 +496,7 @@ void MonitorPanel::failJob(const QString& error)
     }
     m_workers->setWorkers(workers, true);
     m_stats->setText(tr("%1 — failed").arg(stoppedStats(m_pool->progress().done, m_plan.taskCount(), m_lastRunS, 0)));
-    m_summary->setText(tr("The job failed: %1").arg(error));
+    m_summary->setPlainText(tr("The job failed: %1").arg(error));
     m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
 }
 

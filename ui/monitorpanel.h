@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPlainTextEdit;
 class QProgressBar;
 class QSplitter;
 class QTableView;
@@ -41,6 +42,9 @@ public:
     void endJob(const JobResult& result);
     /// Shows that the current job failed.
     void failJob(const QString& error);
+    /// Back to the idle view: no job shown (a new demo was chosen). The last result itself is
+    /// the window's, not the panel's.
+    void clear();
 
     ResultsPlot* resultsPlot() const { return m_resultsPlot; }
     ThroughputPlot* throughputPlot() const { return m_throughputPlot; }
@@ -52,6 +56,8 @@ public:
     WorkerModel* workerModel() const { return m_workers; }
     /// The views only some kernels have (output image, race, histogram, π).
     KernelViews* kernelViews() const { return m_kernelViews; }
+    /// The line shown before any job ran ("Press Run", or why it cannot run).
+    void setIdleText(const QString& text);
     /// The tqdm-shaped figures line ("450/1000 [00:02<00:03, 180.10it/s]").
     QString statsText() const;
     /// The sentence(s) below it once a job ended; empty while one runs.
@@ -83,7 +89,7 @@ private:
     WorkerModel* m_workers;
     QProgressBar* m_progress;
     QLabel* m_stats;
-    QLabel* m_summary;
+    QPlainTextEdit* m_summary;
     QTableView* m_workerView;
     QSplitter* m_splitter;
     QTabWidget* m_plots;

@@ -102,6 +102,7 @@ private slots:
         QVERIFY2(total.contains(formatBytes(panel.heldBytes())), qPrintable(total));
         bool cgroup = false;
         QVERIFY2(total.contains(formatBytes(memoryLimitBytes(&cgroup))), qPrintable(total));
+        QVERIFY(panel.totalLabel()->toolTip().contains(cgroup ? QStringLiteral("cgroup") : QStringLiteral("machine")));
 
         // Delete, with the list focused, frees the selected array.
         QSignalSpy removed(&store, &ArrayStore::removed);

@@ -12,6 +12,7 @@
 #include "plots/countsplot.h"
 #include "plots/outputimageview.h"
 #include "plots/raceplot.h"
+#include "plots/resultsplot.h"
 
 #include <cmath>
 #include <QAction>
@@ -150,6 +151,56 @@ private slots:
             QVERIFY2(double(result.peakMemoryBytes) >= 3.0 * double(result.inputMeta.byteSize()),
                      qPrintable(QString::number(double(result.peakMemoryBytes) / double(result.inputMeta.byteSize()))));
         }
+    }
+
+    /// A new demo starts from a clean Monitor (no image of the last one), an error shown before
+    /// goes once it loads, leaving the demo's job clears its text, and messages coming and going
+    /// never move the plots under the pointer.
+    void demosStartCleanAndNothingMoves()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QWidget* tabs = window.monitorPanel()->plotTabs();
+        const auto tabsTop = [&] { return tabs->mapTo(&window, QPoint(0, 0)).y(); };
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        QSignalSpy failed(window.store(), &ArrayStore::loadFailed);
+        window.openFile(QStringLiteral("/nonexistent/missing.npy"));
+        QVERIFY(failed.wait(10000));
+        QVERIFY(!window.bannerText().isEmpty());
+        QTest::qWait(20);
+        const int top = tabsTop();
+
+        QVERIFY(window.loadDemo(QStringLiteral("blur")));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(window.bannerText().isEmpty(), qPrintable(window.bannerText())); // the error is over
+        QTest::qWait(20);
+        QCOMPARE(tabsTop(), top);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(60000));
+        QVERIFY(window.monitorPanel()->kernelViews()->imageView());
+        QVERIFY(!window.monitorPanel()->summaryText().isEmpty());
+        QTest::qWait(20);
+        QCOMPARE(tabsTop(), top); // the summary had its room already
+
+        QVERIFY(window.loadDemo(QStringLiteral("race")));
+        QVERIFY(!window.monitorPanel()->kernelViews()->imageView()); // the blur's image went
+        QVERIFY(window.monitorPanel()->summaryText().isEmpty());
+        QCOMPARE(window.monitorPanel()->resultsPlot()->pointCount(), qint64(0));
+        QVERIFY(window.monitorPanel()->statsText().startsWith(QStringLiteral("Idle")));
+        QCOMPARE(window.demoPanel()->demoId(), QStringLiteral("race"));
+        QTest::qWait(20);
+        QCOMPARE(tabsTop(), top);
+
+        // Another kernel: no longer the demo, its text goes.
+        JobSpec other = window.jobPanel()->spec();
+        other.kernel = QStringLiteral("mandelbrot");
+        window.jobPanel()->setSpec(other);
+        QVERIFY(window.demoPanel()->demoId().isEmpty());
+        QVERIFY(!window.demoPanel()->text().contains(QStringLiteral("counter")));
     }
 
     void demoOnTheCommandLine()

@@ -373,10 +373,10 @@ private slots:
                 // Each worker held a copy: about workers + 1 arrays for this job.
                 QVERIFY2(peak.workersBytes() >= arrayBytes * 19 / 10, qPrintable(QString::number(peak.workersBytes())));
                 QVERIFY2(summary.contains(QStringLiteral("each worker held its own copy")), qPrintable(summary));
-                QVERIFY2(!summary.contains(QStringLiteral("held once")), qPrintable(summary));
+                QVERIFY2(!summary.contains(QStringLiteral("once in shared memory")), qPrintable(summary));
             } else {
                 QVERIFY2(peak.workersBytes() < arrayBytes / 2, qPrintable(QString::number(peak.workersBytes())));
-                QVERIFY2(summary.contains(QStringLiteral("held once in shared memory")), qPrintable(summary));
+                QVERIFY2(summary.contains(QStringLiteral("once in shared memory for all workers")), qPrintable(summary));
             }
             // The stacked plot's top is the sum of the parts; its bottom band is the input.
             bool found = false;
