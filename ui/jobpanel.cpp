@@ -4,6 +4,7 @@
 #include "formulaeditor.h"
 #include "kernels/kernel.h"
 #include "pluginguard.h"
+#include "wheelguard.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -124,6 +125,7 @@ JobPanel::JobPanel(QWidget* parent)
     });
     rebuildParams();
     validate();
+    WheelGuard::install(this);
 }
 
 void JobPanel::refreshKernels()
@@ -250,6 +252,7 @@ void JobPanel::rebuildParams()
         m_paramEditors.append({ spec.name, editor });
     }
     m_paramBox->setVisible(!m_paramEditors.isEmpty() || m_formula);
+    WheelGuard::install(this); // the new editors too
 }
 
 JobSpec JobPanel::spec() const

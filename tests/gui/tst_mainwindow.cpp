@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
@@ -28,6 +29,8 @@
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -37,6 +40,7 @@
 #include <QTest>
 #include <QToolBar>
 #include <QToolButton>
+#include <QWheelEvent>
 
 using namespace sharedmap;
 using guitest::loadDoubles;
@@ -376,7 +380,8 @@ private slots:
                 QVERIFY2(!summary.contains(QStringLiteral("once in shared memory")), qPrintable(summary));
             } else {
                 QVERIFY2(peak.workersBytes() < arrayBytes / 2, qPrintable(QString::number(peak.workersBytes())));
-                QVERIFY2(summary.contains(QStringLiteral("once in shared memory for all workers")), qPrintable(summary));
+                QVERIFY2(summary.contains(QStringLiteral("once in shared memory for all workers")),
+                         qPrintable(summary));
             }
             // The stacked plot's top is the sum of the parts; its bottom band is the input.
             bool found = false;
@@ -646,6 +651,51 @@ private slots:
         QVERIFY(!second.findChild<QMessageBox*>());
         QVERIFY(secondEnded.wait(5000));
         QTRY_COMPARE_WITH_TIMEOUT(childProcesses(), 0, 3000);
+    }
+
+    /// Scrolling the Job panel with the wheel scrolls it; it changes a value only in the editor
+    /// that has the focus.
+    void wheelScrollsTheFormNotItsValues()
+    {
+        MainWindow window;
+        window.resize(1024, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("diag");
+        spec.params.insert(QStringLiteral("sleep_ms"), 100.0);
+        window.jobPanel()->setSpec(spec);
+        auto* sleep = window.jobPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("param_sleep_ms"));
+        QVERIFY(sleep);
+        auto* kernel = window.jobPanel()->findChild<QComboBox*>();
+        QVERIFY(kernel);
+        auto* scroll = qobject_cast<QScrollArea*>(window.jobPanel()->parentWidget()->parentWidget());
+        QVERIFY(scroll);
+        scroll->verticalScrollBar()->setValue(0);
+        // Room to scroll: the dock is shorter than the form.
+        window.resizeDocks({ window.findChild<QDockWidget*>(QStringLiteral("jobDock")) }, { 160 }, Qt::Vertical);
+        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        const auto wheel = [](QWidget* target) {
+            const QPointF at(target->width() / 2.0, target->height() / 2.0);
+            QWheelEvent event(at, target->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QCoreApplication::sendEvent(target, &event);
+        };
+        window.activateWindow();
+        QVERIFY(!sleep->hasFocus());
+        wheel(sleep);
+        QCOMPARE(sleep->value(), 100.0);
+        QVERIFY(scroll->verticalScrollBar()->value() > 0); // the form scrolled instead
+        const int kernelIndex = kernel->currentIndex();
+        wheel(kernel);
+        QCOMPARE(kernel->currentIndex(), kernelIndex);
+        QCOMPARE(kernel->focusPolicy(), Qt::StrongFocus);
+
+        // Focused (clicked or tabbed to): the wheel is the editor's.
+        sleep->setFocus();
+        QTRY_VERIFY(sleep->hasFocus());
+        wheel(sleep);
+        QVERIFY(sleep->value() != 100.0);
     }
 
     void commandLine_data()
