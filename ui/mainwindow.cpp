@@ -12,6 +12,7 @@
 #include "importdialogs.h"
 #include "io/arraystore.h"
 #include "job/resultwriter.h"
+#include "jobfile.h"
 #include "jobpanel.h"
 #include "kernelmenu.h"
 #include "language.h"
@@ -68,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_demoPanel(new DemoPanel(this))
     , m_banner(new ElidedLabel(this))
     , m_dockLayout(new DockLayout(this))
+    , m_jobFile(new JobFile(this))
 {
     setWindowTitle(tr("SharedMap"));
     setAcceptDrops(true);
@@ -139,6 +141,13 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
     connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
+    connect(m_jobFile, &JobFile::saved, this,
+            [this](const QString& path, const QString& message, const QString& error) {
+                showBanner(error.isEmpty() ? message : error, !error.isEmpty());
+                if (error.isEmpty())
+                    m_logPanel->append(message);
+                emit jobSaved(path, error);
+            });
     connect(m_pool, &Pool::finished, this, &MainWindow::onFinished);
     connect(m_pool, &Pool::failed, this, &MainWindow::onFailed);
     connect(Settings::instance(), &Settings::recentFilesChanged, this, &MainWindow::updateRecentMenu);
@@ -205,8 +214,9 @@ void MainWindow::createActions()
     });
     file->addAction(tr("&Save job…"), this, [this] {
         chooseFile(tr("Save job"), tr("Job files (*.json)"), true, [this](const QString& path) {
-            const QString error = saveJob(path);
-            showBanner(error.isEmpty() ? tr("Job saved to %1").arg(path) : error, !error.isEmpty());
+            const QString error = saveJob(path); // saved() tells the rest
+            if (!error.isEmpty())
+                showBanner(error, true);
         });
     });
     file->addSeparator();
@@ -654,13 +664,7 @@ QString MainWindow::savePlot(const QString& path)
 
 QString MainWindow::saveJob(const QString& path)
 {
-    JobSpec spec = m_jobPanel->spec();
-    const int id = m_dataPanel->currentId();
-    if (m_store->contains(id)) {
-        spec.input = m_store->entry(id).path;
-        spec.inputOptions = m_store->entry(id).options;
-    }
-    return spec.save(path);
+    return m_jobFile->save(path, m_jobPanel->spec(), m_store->entry(m_dataPanel->currentId()));
 }
 
 QString MainWindow::openJob(const QString& path)

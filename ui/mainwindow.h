@@ -19,6 +19,7 @@ class DataPanel;
 class DemoPanel;
 class DockLayout;
 class ElidedLabel;
+class JobFile;
 class JobPanel;
 class KernelMenu;
 class LogPanel;
@@ -67,6 +68,8 @@ public:
     /// selects it; returns its store id, 0 when there are no results to use.
     int useResultsAsInput();
     QString savePlot(const QString& path);
+    /// Saves the job the panels describe with the selected array as its input (written beside
+    /// the job when it has no file); returns an error found at once, else jobSaved() follows.
     QString saveJob(const QString& path);
     QString openJob(const QString& path);
     /// Opens the Compare view and runs the job the panels describe on the selected array in both
@@ -97,6 +100,8 @@ public:
 signals:
     /// A job ended (finished, cancelled or failed) and the window is idle again.
     void jobEnded();
+    /// File ▸ Save job wrote `path` (and its input beside it, if the array had no file).
+    void jobSaved(const QString& path, const QString& error);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -132,6 +137,7 @@ private:
     QDockWidget* m_demoDock = nullptr;
     ElidedLabel* m_banner;
     DockLayout* m_dockLayout;
+    JobFile* m_jobFile;
     ElidedLabel* m_runHint = nullptr; ///< the status bar's "Run is disabled: why"
     bool m_bannerIsError = false;
     QAction* m_openAction = nullptr;

@@ -698,6 +698,60 @@ private slots:
         QVERIFY(sleep->value() != 100.0);
     }
 
+    /// Save job keeps the input: a file is named; an array made in the window is written beside
+    /// the job (NumPy reads it back), and Open job loads exactly that.
+    void saveJobKeepsItsInput()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(window.store(), &ArrayStore::loaded);
+        ArrayMeta meta;
+        meta.dtype = DType::Float64;
+        meta.shape = { 50, 40 };
+        window.store()->generate(QStringLiteral("made here"), meta, Distribution::Arange, 1);
+        QVERIFY(loaded.wait(10000));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy saved(&window, &MainWindow::jobSaved);
+        const QString generated = m_dir.filePath(QStringLiteral("generated.json"));
+        QVERIFY(window.saveJob(generated).isEmpty());
+        QVERIFY(saved.wait(10000));
+        QVERIFY2(saved.last().at(1).toString().isEmpty(), qPrintable(saved.last().at(1).toString()));
+        QString error;
+        JobSpec reread = JobSpec::load(generated, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(reread.input, m_dir.filePath(QStringLiteral("generated.input.npy")));
+        QVERIFY2(window.bannerText().contains(QStringLiteral("generated.input.npy")), qPrintable(window.bannerText()));
+        QVERIFY(runPython(QStringLiteral("import numpy as np\n"
+                                         "a = np.load('generated.input.npy')\n"
+                                         "assert a.shape == (50, 40) and (a.ravel() == np.arange(2000)).all()\n"),
+                          m_dir.path()));
+        // Open job reads it back as the input.
+        MainWindow other;
+        QSignalSpy otherLoaded(other.store(), &ArrayStore::loaded);
+        QVERIFY(other.openJob(generated).isEmpty());
+        QVERIFY(otherLoaded.wait(10000));
+        const auto array = other.store()->array(other.dataPanel()->currentId());
+        QVERIFY(array);
+        QCOMPARE(array->meta().shape, meta.shape);
+        QCOMPARE(reinterpret_cast<const double*>(array->view().data)[1999], 1999.0);
+
+        // A file input is named as it is, nothing written; a kernel without input names none.
+        QVERIFY(openB(window));
+        const QString named = m_dir.filePath(QStringLiteral("named.json"));
+        QVERIFY(window.saveJob(named).isEmpty());
+        QVERIFY(saved.wait(10000));
+        QCOMPARE(JobSpec::load(named, &error).input, m_dir.filePath(QStringLiteral("B.npy")));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("named.input.npy"))));
+        spec.kernel = QStringLiteral("mandelbrot");
+        window.jobPanel()->setSpec(spec);
+        const QString none = m_dir.filePath(QStringLiteral("none.json"));
+        QVERIFY(window.saveJob(none).isEmpty());
+        QVERIFY(saved.wait(10000));
+        QVERIFY(JobSpec::load(none, &error).input.isEmpty());
+    }
+
     void commandLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
