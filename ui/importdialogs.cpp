@@ -403,4 +403,27 @@ void RawImportDialog::validate()
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_problem.isEmpty());
 }
 
+QDialog* importDialogFor(const QString& path, QWidget* parent, std::function<LoadOptions()>* options)
+{
+    QString error;
+    const FormatHandler* handler = ArrayLoader::instance().handlerFor(path, LoadOptions(), &error);
+    const QString format = handler ? handler->name : QString();
+    if (format == QLatin1String("csv") || format == QLatin1String("tsv")) {
+        auto* csv = new CsvImportDialog(path, parent);
+        *options = [csv] { return csv->options(); };
+        return csv;
+    }
+    if (format == QLatin1String("npz") || format == QLatin1String("hdf5")) {
+        auto* picker = new DatasetPickerDialog(path, parent);
+        *options = [picker] { return picker->options(); };
+        return picker;
+    }
+    if (format == QLatin1String("raw")) {
+        auto* raw = new RawImportDialog(path, parent);
+        *options = [raw] { return raw->options(); };
+        return raw;
+    }
+    return nullptr; // unknown types fail in the store, with its message
+}
+
 } // namespace sharedmap

@@ -3,6 +3,7 @@
 #include "io/arrayloader.h"
 #include "io/formats/csvformat.h"
 
+#include <functional>
 #include <QDialog>
 #include <QFutureWatcher>
 
@@ -109,5 +110,10 @@ private:
     QDialogButtonBox* m_buttons;
     QString m_problem;
 };
+
+/// The dialog that asks how to read `path` before it is loaded — CSV/TSV columns, the dataset
+/// of a container, the layout of raw bytes — chosen by the format the loader picks for it; null
+/// when the format needs no question (then load it as it is). `options` reads the answer.
+QDialog* importDialogFor(const QString& path, QWidget* parent, std::function<LoadOptions()>* options);
 
 } // namespace sharedmap

@@ -8,6 +8,7 @@
 #include "elidedlabel.h"
 #include "engine/cleanup.h"
 #include "engine/pool.h"
+#include "filechooser.h"
 #include "generatedialog.h"
 #include "importdialogs.h"
 #include "io/arraystore.h"
@@ -181,15 +182,11 @@ MainWindow::~MainWindow()
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    m_openAction = file->addAction(
-        themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
-            chooseFile(
-                tr("Open array"),
-                tr("All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin "
-                   "*.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;"
-                   "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)"),
-                false, [this](const QString& path) { openFile(path); });
-        });
+    m_openAction
+        = file->addAction(themeIcon("document-open", QStyle::SP_DialogOpenButton), tr("&Open array…"), this, [this] {
+              FileChooser::open(this, tr("Open array"), FileChooser::openArrayFilter(),
+                                [this](const QString& path) { openFile(path); });
+          });
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setToolTip(tr("Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
@@ -206,28 +203,32 @@ void MainWindow::createActions()
     m_generateAction->setToolTip(tr("Make a demo array in shared memory (Ctrl+G)"));
     file->addSeparator();
     file->addAction(tr("Open &job…"), this, [this] {
-        chooseFile(tr("Open job"), tr("Job files (*.json)"), false, [this](const QString& path) {
+        FileChooser::open(this, tr("Open job"), tr("Job files (*.json)"), [this](const QString& path) {
             const QString error = openJob(path);
             if (!error.isEmpty())
                 showBanner(error, true);
         });
     });
     file->addAction(tr("&Save job…"), this, [this] {
-        chooseFile(tr("Save job"), tr("Job files (*.json)"), true, [this](const QString& path) {
-            const QString error = saveJob(path); // saved() tells the rest
-            if (!error.isEmpty())
-                showBanner(error, true);
-        });
+        FileChooser::save(this, tr("Save job"), tr("Job files (*.json)"),
+                          m_jobPanel->spec().kernel + QStringLiteral(".json"), [this](const QString& path) {
+                              const QString error = saveJob(path); // jobSaved() tells the rest
+                              if (!error.isEmpty())
+                                  showBanner(error, true);
+                          });
     });
     file->addSeparator();
     m_exportAction = file->addAction(
         themeIcon("document-save", QStyle::SP_DialogSaveButton), tr("&Export results…"), this, [this] {
-            chooseFile(
-                tr("Export results"),
-                tr("NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)"),
-                true, [this](const QString& path) {
+            const QString filter = FileChooser::exportFilter();
+            FileChooser::save(
+                this, tr("Export results"), filter,
+                QStringLiteral("%1-results.%2").arg(m_lastResult.kernelName, FileChooser::filterSuffix(filter)),
+                [this](const QString& path) {
                     const QString error = exportResults(path);
                     showBanner(error.isEmpty() ? tr("Results exported to %1").arg(path) : error, !error.isEmpty());
+                    if (error.isEmpty())
+                        m_logPanel->append(tr("Results of job %1 exported to %2").arg(m_lastResult.jobId).arg(path));
                 });
         });
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
@@ -238,11 +239,15 @@ void MainWindow::createActions()
                                       "copy, the next job reads them where the workers wrote them"));
     m_savePlotAction
         = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
-              chooseFile(tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"), true,
-                         [this](const QString& path) {
-                             const QString error = savePlot(path);
-                             showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
-                         });
+              const QString tab = m_monitorPanel->plotTabs()->tabText(m_monitorPanel->plotTabs()->currentIndex());
+              const QString kernel = m_hasResult ? m_lastResult.kernelName : m_jobPanel->spec().kernel;
+              FileChooser::save(this, tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"),
+                                QStringLiteral("%1-%2.png").arg(kernel, tab.toLower().remove(QLatin1Char('&'))),
+                                [this](const QString& path) {
+                                    const QString error = savePlot(path);
+                                    showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error,
+                                               !error.isEmpty());
+                                });
           });
     m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG or PDF"));
     file->addSeparator();
@@ -485,24 +490,8 @@ void MainWindow::leaveDemoIfChanged()
 
 void MainWindow::openFile(const QString& path)
 {
-    QString error;
-    const FormatHandler* handler = ArrayLoader::instance().handlerFor(path, LoadOptions(), &error);
-    const QString format = handler ? handler->name : QString();
-    QDialog* dialog = nullptr;
     std::function<LoadOptions()> options;
-    if (format == QLatin1String("csv") || format == QLatin1String("tsv")) {
-        auto* csv = new CsvImportDialog(path, this);
-        options = [csv] { return csv->options(); };
-        dialog = csv;
-    } else if (format == QLatin1String("npz") || format == QLatin1String("hdf5")) {
-        auto* picker = new DatasetPickerDialog(path, this);
-        options = [picker] { return picker->options(); };
-        dialog = picker;
-    } else if (format == QLatin1String("raw")) {
-        auto* raw = new RawImportDialog(path, this);
-        options = [raw] { return raw->options(); };
-        dialog = raw;
-    }
+    QDialog* dialog = importDialogFor(path, this, &options);
     if (!dialog) {
         loadFile(path, LoadOptions()); // unknown types fail in the store, with its message
         return;
@@ -733,18 +722,6 @@ QString MainWindow::runHintText() const
 QString MainWindow::bannerText() const
 {
     return m_banner->isVisible() ? m_banner->toolTip() : QString();
-}
-
-void MainWindow::chooseFile(const QString& title, const QString& filter, bool save,
-                            std::function<void(const QString&)> then)
-{
-    // Window-modal and asynchronous: no nested event loop, a running job keeps updating.
-    auto* dialog = new QFileDialog(this, title, Settings::instance()->lastDirectory(), filter);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
-    dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
-    connect(dialog, &QFileDialog::fileSelected, this, [then](const QString& path) { then(path); });
-    dialog->open();
 }
 
 void MainWindow::showGuide()

@@ -118,7 +118,6 @@ private:
     bool startJob(const JobSpec& spec, int arrayId, const ResultValues* previous);
     void onFinished(const JobResult& result);
     void onFailed(const QString& error);
-    void chooseFile(const QString& title, const QString& filter, bool save, std::function<void(const QString&)> then);
     void showGuide();
     /// Clears the demo's explanation once the job or the data is no longer the demo's.
     void leaveDemoIfChanged();

@@ -14,6 +14,8 @@
 #include "plots/memoryplot.h"
 #include "plots/resultsplot.h"
 #include "plots/timelineplot.h"
+#include "resultspanel.h"
+#include "settings.h"
 #include "shm/sharedarray.h"
 
 #include <cmath>
@@ -22,6 +24,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -750,6 +753,73 @@ private slots:
         QVERIFY(window.saveJob(none).isEmpty());
         QVERIFY(saved.wait(10000));
         QVERIFY(JobSpec::load(none, &error).input.isEmpty());
+    }
+
+    /// Export proposes a name in the last save folder (not the open folder), adds the chosen
+    /// format's extension to a name typed without one, and says where the results went.
+    void exportAddsTheExtensionAndRemembersTheFolder()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QVERIFY(openB(window)); // the open folder is m_dir now
+        QTemporaryDir saveDir;
+        Settings::instance()->setLastSaveDirectory(saveDir.path());
+        const QString openFolder = Settings::instance()->lastDirectory();
+        QCOMPARE(openFolder, m_dir.path());
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        spec.workers = 1;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(10000));
+
+        QToolButton* exportButton = nullptr;
+        for (QToolBar* bar : window.findChildren<QToolBar*>()) {
+            for (QAction* action : bar->actions()) {
+                if (action->shortcut() == QKeySequence(QStringLiteral("Ctrl+E")))
+                    exportButton = qobject_cast<QToolButton*>(bar->widgetForAction(action));
+            }
+        }
+        QVERIFY(exportButton && exportButton->isEnabled());
+        QTest::mouseClick(exportButton, Qt::LeftButton);
+        QFileDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = window.findChild<QFileDialog*>()) && dialog->isVisible());
+        QCOMPARE(QDir(dialog->directory()).absolutePath(), QDir(saveDir.path()).absolutePath());
+        QVERIFY2(dialog->selectedFiles().value(0).endsWith(QStringLiteral("row_sum-results.npy")),
+                 qPrintable(dialog->selectedFiles().value(0)));
+        QVERIFY(dialog->nameFilters().join(QLatin1Char(' ')).contains(QStringLiteral("*.csv")));
+        QVERIFY(dialog->nameFilters().join(QLatin1Char(' ')).contains(QStringLiteral("*.h5")));
+        // The user picks CSV and types a name without an extension.
+        auto* types = dialog->findChild<QComboBox*>(QStringLiteral("fileTypeCombo"));
+        QVERIFY(types);
+        int csv = -1;
+        for (int i = 0; i < types->count(); ++i) {
+            if (types->itemText(i).contains(QStringLiteral("*.csv")))
+                csv = i;
+        }
+        QVERIFY(csv >= 0);
+        types->setCurrentIndex(csv);
+        emit types->activated(csv); // what choosing it in the list does
+        emit types->textActivated(types->itemText(csv));
+        QCOMPARE(dialog->defaultSuffix(), QStringLiteral("csv"));
+        auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        QVERIFY(name);
+        name->setText(QStringLiteral("results"));
+        QTest::keyClick(name, Qt::Key_Return); // as the user accepts it
+        const QString written = QDir(saveDir.path()).filePath(QStringLiteral("results.csv"));
+        QTRY_VERIFY(QFile::exists(written));
+        QVERIFY2(window.bannerText().contains(written), qPrintable(window.bannerText()));
+        QVERIFY(window.logPanel()->text().contains(written));
+        QCOMPARE(Settings::instance()->lastSaveDirectory(), QDir(saveDir.path()).absolutePath());
+        QCOMPARE(Settings::instance()->lastDirectory(), openFolder); // saving moved only the save folder
+        QFile csvFile(written);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        QCOMPARE(csvFile.readAll().count('\n'), 61); // header and 60 rows
+        // A failure is told and logged: a folder that does not exist.
+        const QString error = window.exportResults(saveDir.filePath(QStringLiteral("missing/r.npy")));
+        QVERIFY(!error.isEmpty());
     }
 
     void commandLine_data()
