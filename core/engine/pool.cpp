@@ -460,9 +460,15 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
         maybeComplete();
         return;
     }
+    // On a crash QProcess's exit code is the signal that ended the worker: say which.
     const QString why = !slot.killReason.isEmpty() ? slot.killReason
         : exitStatus == QProcess::CrashExit
-        ? tr("worker %1 (pid %2) crashed").arg(index).arg(slot.pid)
+        ? tr("worker %1 (pid %2) crashed (signal %3, %4)")
+              .arg(index)
+              .arg(slot.pid)
+              .arg(exitCode)
+              .arg(QString::fromLocal8Bit(sigabbrev_np(exitCode) ? sigabbrev_np(exitCode) : "?")
+                       .prepend(QStringLiteral("SIG")))
         : tr("worker %1 (pid %2) exited with code %3").arg(index).arg(slot.pid).arg(exitCode);
     emit logMessage(why);
     if (!slot.hello && ++m_idleCrashes > kMaxStartFailures) {
@@ -475,6 +481,7 @@ void Pool::onExited(QProcess* process, int index, int exitCode, int exitStatus)
     recoverSlot(index, why);
     if (!m_cancelling && workRemains()) {
         ++slot.restarts;
+        emit logMessage(tr("worker %1 started again (restart %2 of this slot)").arg(index).arg(slot.restarts));
         launch(index);
     } else {
         checkIdle();
@@ -510,8 +517,15 @@ void Pool::recoverSlot(int index, const QString& why)
             tr("index %1 (position %2) failed after %3 crashes").arg(m_job->indexAt(p)).arg(p).arg(crashes));
         ++p;
     }
-    if (p < end)
+    if (p < end) {
+        emit logMessage(tr("positions %1:%2 of worker %3 go back to the queue (retry %4 of %5)")
+                            .arg(p)
+                            .arg(end)
+                            .arg(index)
+                            .arg(crashes)
+                            .arg(m_maxRetries));
         queueRange(p, end);
+    }
     publishRetries();
 }
 
