@@ -1,6 +1,10 @@
 #include "demos.h"
 
+#include "settings.h"
+
+#include <QComboBox>
 #include <QCoreApplication>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -45,6 +49,7 @@ QVector<Demo> makeDemos()
         "<p><b>Demos ▸ Compare shared vs copy</b> runs both and puts them side by side.</p>");
     copy.job = job("row_sum", {});
     copy.job.mode = QStringLiteral("copy");
+    copy.pacing = { { QStringLiteral("sleep_ms"), 4.0 } }; // 5000 rows, 2 workers: 10 s
     copy.data = float64(5000, 5000);
     copy.dataName = QStringLiteral("copy-demo");
     demos.append(copy);
@@ -54,7 +59,8 @@ QVector<Demo> makeDemos()
     race.title = QT_TRANSLATE_NOOP("Demos", "A race: counting without a lock");
     race.explanation = QT_TRANSLATE_NOOP(
         "Demos",
-        "<p>Every task adds 1 to <b>one shared counter</b> 2,000,000 times, spread over 0.1 s so you can watch. "
+        "<p>Every task adds 1 to <b>one shared counter</b> 16,000,000 times, paced over 0.4 s at least so you can "
+        "watch. "
         "All workers start together. Adding 1 is "
         "three steps: read the counter, add, write it back. When two workers read the same value, both write value + 1 "
         "and one update is <b>lost</b>.</p>"
@@ -62,11 +68,13 @@ QVector<Demo> makeDemos()
         "tells how many updates were lost. Run again: the loss changes every time — that is what makes races hard to "
         "find.</p><p>Fix it with <b>lock = mutex</b> (one worker at a time in the critical section) or "
         "<b>lock = atomic</b> (the processor does read-add-write as one step): see the next demos.</p>");
+    // The same work for the race and both fixes, so their times compare: paced to about 5 s,
+    // which the race and the atomic add keep to and the mutex, waiting for its lock, exceeds.
     race.job = job("race_increment",
                    { { QStringLiteral("lock"), QStringLiteral("none") },
-                     { QStringLiteral("iterations"), 2000000 },
-                     { QStringLiteral("tasks"), 24 },
-                     { QStringLiteral("duration_ms"), 100.0 } }); // slow enough to watch
+                     { QStringLiteral("iterations"), 16000000 },
+                     { QStringLiteral("tasks"), 24 } });
+    race.pacing = { { QStringLiteral("duration_ms"), 420.0 } };
     demos.append(race);
 
     Demo mutex = race;
@@ -76,11 +84,11 @@ QVector<Demo> makeDemos()
         "Demos",
         "<p>The same counter, now behind a <b>process-shared mutex</b> that lives in the job's shared memory: only one "
         "worker at a time reads, adds and writes. No update is lost — the counter follows the expected line exactly — "
-        "but the workers now wait for each other, so it is slower.</p>"
+        "but the workers now wait for each other, so it is slower: the same work as the race, and the Race tab puts "
+        "the times of the three side by side.</p>"
         "<p>The mutex is <i>robust</i>: if a worker dies while holding it, the next worker to lock it takes it over "
         "and the job goes on (SharedMap retries the dead worker's task).</p>");
     mutex.job.params.insert(QStringLiteral("lock"), QStringLiteral("mutex"));
-    mutex.job.params.insert(QStringLiteral("iterations"), 200000); // a lock per increment is slower
     demos.append(mutex);
 
     Demo atomic = race;
@@ -103,11 +111,10 @@ QVector<Demo> makeDemos()
         "places, so each count is added atomically. Watch the bell curve of normal data build up in the "
         "<b>Histogram</b> tab. The counts equal NumPy's <code>np.histogram(B, 60, range=(-4, 4))</code>; "
         "<i>File ▸ Export results</i> saves them.</p>");
-    histogram.job = job("histogram",
-                        { { QStringLiteral("bins"), 60 },
-                          { QStringLiteral("min"), -4.0 },
-                          { QStringLiteral("max"), 4.0 },
-                          { QStringLiteral("sleep_ms"), 2.0 } });
+    histogram.job
+        = job("histogram",
+              { { QStringLiteral("bins"), 60 }, { QStringLiteral("min"), -4.0 }, { QStringLiteral("max"), 4.0 } });
+    histogram.pacing = { { QStringLiteral("sleep_ms"), 8.0 } }; // 2000 rows, 2 workers: 8 s of pauses
     histogram.data = float64(2000, 5000);
     histogram.distribution = Distribution::Normal;
     histogram.dataName = QStringLiteral("normal-data");
@@ -123,7 +130,8 @@ QVector<Demo> makeDemos()
         "far converging to π, with its 95 % band narrowing as 1/√n.</p>"
         "<p>Every batch has its own seed, derived from the run's seed and its index, so the results are the same for "
         "any number of workers — parallel and reproducible.</p>");
-    pi.job = job("monte_carlo_pi", { { QStringLiteral("samples"), 200000 }, { QStringLiteral("batches"), 2000 } });
+    pi.job = job("monte_carlo_pi", { { QStringLiteral("samples"), 200000 }, { QStringLiteral("batches"), 4000 } });
+    pi.pacing = { { QStringLiteral("sleep_ms"), 2.5 } }; // 4000 batches, 2 workers: 5 s of pauses, and the work
     demos.append(pi);
 
     Demo mandelbrot;
@@ -138,6 +146,7 @@ QVector<Demo> makeDemos()
     mandelbrot.job = job(
         "mandelbrot",
         { { QStringLiteral("width"), 1200 }, { QStringLiteral("height"), 900 }, { QStringLiteral("max_iter"), 2000 } });
+    mandelbrot.pacing = { { QStringLiteral("sleep_ms"), 7.0 } }; // 900 rows, 2 workers: 3 s of pauses, and the work
     demos.append(mandelbrot);
 
     Demo blur;
@@ -150,6 +159,7 @@ QVector<Demo> makeDemos()
         "but never write the same place. Change <i>sigma</i> to blur more or less; open a photo with File ▸ Open to "
         "blur it instead.</p>");
     blur.job = job("blur", { { QStringLiteral("sigma"), 4.0 } });
+    blur.pacing = { { QStringLiteral("sleep_ms"), 20.0 } }; // 900 rows, 2 workers: 9 s
     blur.data = float64(900, 1200);
     blur.dataName = QStringLiteral("noise");
     demos.append(blur);
@@ -157,6 +167,22 @@ QVector<Demo> makeDemos()
 }
 
 } // namespace
+
+JobSpec Demo::jobAt(double pace) const
+{
+    JobSpec spec = job;
+    for (auto it = pacing.cbegin(); it != pacing.cend(); ++it)
+        spec.params.insert(it.key(), it.value().toDouble() * qMax(0.0, pace));
+    return spec;
+}
+
+const QVector<DemoPace>& demoPaces()
+{
+    static const QVector<DemoPace> paces = { { 1.0, QT_TRANSLATE_NOOP("Demos", "watchable (about 10 s)") },
+                                             { 0.25, QT_TRANSLATE_NOOP("Demos", "brisk (a quarter of the pauses)") },
+                                             { 0.0, QT_TRANSLATE_NOOP("Demos", "no pauses (as fast as it goes)") } };
+    return paces;
+}
 
 const QVector<Demo>& builtInDemos()
 {
@@ -177,6 +203,7 @@ DemoPanel::DemoPanel(QWidget* parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
     , m_text(new QTextBrowser(this))
+    , m_pace(new QComboBox(this))
 {
     QFont font = m_title->font();
     font.setBold(true);
@@ -184,8 +211,29 @@ DemoPanel::DemoPanel(QWidget* parent)
     m_title->setFont(font);
     m_title->setWordWrap(true);
     m_text->setOpenExternalLinks(false);
+    for (const DemoPace& pace : demoPaces())
+        m_pace->addItem(QCoreApplication::translate("Demos", pace.name), pace.factor);
+    const double remembered = Settings::instance()->demoPace();
+    int index = 0;
+    for (int i = 0; i < m_pace->count(); ++i) {
+        if (qFuzzyCompare(1.0 + m_pace->itemData(i).toDouble(), 1.0 + remembered))
+            index = i;
+    }
+    m_pace->setCurrentIndex(index);
+    m_pace->setToolTip(tr("How fast the demos run: slowed down to be watched (pauses in each task), or at full "
+                          "speed. The work itself stays the same."));
+    connect(m_pace, &QComboBox::currentIndexChanged, this, [this] {
+        Settings::instance()->setDemoPace(pace());
+        emit paceChanged(pace());
+    });
+    auto* paceRow = new QHBoxLayout;
+    auto* paceLabel = new QLabel(tr("&Pace:"), this);
+    paceLabel->setBuddy(m_pace);
+    paceRow->addWidget(paceLabel);
+    paceRow->addWidget(m_pace, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
+    layout->addLayout(paceRow);
     layout->addWidget(m_text, 1);
     clearDemo();
 }
@@ -203,6 +251,11 @@ void DemoPanel::showDemo(const Demo& demo)
     m_demoId = demo.id;
     m_title->setText(QCoreApplication::translate("Demos", demo.title));
     m_text->setHtml(QCoreApplication::translate("Demos", demo.explanation));
+}
+
+double DemoPanel::pace() const
+{
+    return m_pace->currentData().toDouble();
 }
 
 QString DemoPanel::title() const

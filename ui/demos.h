@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QTextBrowser;
 
@@ -23,7 +24,21 @@ struct Demo
     ArrayMeta data;
     Distribution distribution = Distribution::Uniform;
     QString dataName;
+    /// Parameters that slow the job down to be watched (pauses per index, paced increments),
+    /// at pace 1: about 10 s on a two-core machine. The job's own parameters are the work.
+    QVariantMap pacing;
+
+    /// The job at `pace` (1 watchable, 0 no pauses): the pacing parameters scaled.
+    JobSpec jobAt(double pace) const;
 };
+
+/// The paces the Demo panel offers: factors of the demos' pacing parameters.
+struct DemoPace
+{
+    double factor;
+    const char* name; ///< untranslated, in the "Demos" context
+};
+const QVector<DemoPace>& demoPaces();
 
 /// The demos of the Demos menu, in menu order.
 const QVector<Demo>& builtInDemos();
@@ -43,12 +58,20 @@ public:
     void clearDemo();
     /// The demo shown, empty when none.
     QString demoId() const { return m_demoId; }
+    /// The pace chosen (remembered in Settings): a factor of the demos' pacing parameters.
+    double pace() const;
+    QComboBox* paceBox() const { return m_pace; }
     QString title() const;
     QString text() const;
+
+signals:
+    /// The user chose another pace.
+    void paceChanged(double pace);
 
 private:
     QLabel* m_title;
     QTextBrowser* m_text;
+    QComboBox* m_pace;
     QString m_demoId;
 };
 

@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -44,6 +45,8 @@ void KernelViews::begin(const JobResult& plan)
     m_pages.clear();
     m_image = nullptr;
     m_race = nullptr;
+    m_raceTimes = nullptr;
+    m_legend = nullptr;
     m_counts = nullptr;
     m_pi = nullptr;
     m_kernel = plan.kernelName;
@@ -59,6 +62,16 @@ void KernelViews::begin(const JobResult& plan)
         auto* overlay = new QCheckBox(tr("Colour bands by worker"), page);
         overlay->setToolTip(tr("Tint each row with the colour of the worker that computed it (as in the Timeline)"));
         connect(overlay, &QCheckBox::toggled, m_image, &OutputImageView::setOverlay);
+        // The key to the bands: which colour is which worker, shown with them.
+        m_legend = new QLabel(page);
+        QStringList keys;
+        const int workers = int(qMin<qint64>(plan.workers, qMax<qint64>(1, plan.taskCount())));
+        for (int slot = 0; slot < workers; ++slot)
+            keys << tr("<span style='color:%1'>■</span> worker %2").arg(LivePlot::paletteColor(slot).name()).arg(slot);
+        m_legend->setText(keys.join(QStringLiteral("&nbsp;&nbsp;")));
+        m_legend->setTextFormat(Qt::RichText);
+        m_legend->setVisible(false);
+        connect(overlay, &QCheckBox::toggled, m_legend, &QWidget::setVisible);
         auto* logScale = new QCheckBox(tr("Log colours"), page);
         logScale->setToolTip(tr("Colour by the logarithm of the value: for values spanning orders of magnitude"));
         connect(logScale, &QCheckBox::toggled, m_image, &OutputImageView::setLogScale);
@@ -74,6 +87,7 @@ void KernelViews::begin(const JobResult& plan)
         });
         auto* bar = new QHBoxLayout;
         bar->addWidget(overlay);
+        bar->addWidget(m_legend);
         bar->addWidget(logScale);
         bar->addStretch(1);
         bar->addWidget(save);
@@ -83,9 +97,30 @@ void KernelViews::begin(const JobResult& plan)
         addTab(page, tr("Image"), tr("The results as an image, filling in as chunks finish"));
     }
     if (def && def->figures) { // the race demo's counter figures
-        m_race = new RacePlot;
+        auto* page = new QWidget;
+        m_race = new RacePlot(page);
         m_race->addSample(0, 0, 0);
-        addTab(m_race, tr("Race"), tr("The shared counter against what it should be"));
+        m_raceTimes = new QLabel(page);
+        m_raceTimes->setWordWrap(true);
+        m_raceTimes->setToolTip(tr("The last run of each lock on the same work: the race, the mutex and the atomic "
+                                   "add side by side"));
+        const QString work = QStringLiteral("%1×%2/%3")
+                                 .arg(params.value(QStringLiteral("tasks")).toLongLong())
+                                 .arg(params.value(QStringLiteral("iterations")).toLongLong())
+                                 .arg(params.value(QStringLiteral("duration_ms")).toDouble());
+        if (work != m_raceWork) { // other work: earlier times do not compare
+            m_raceWork = work;
+            m_raceSeconds.clear();
+        }
+        m_raceLock = params.value(QStringLiteral("lock")).toString();
+        m_raceTasks = params.value(QStringLiteral("tasks")).toLongLong();
+        m_raceIterations = params.value(QStringLiteral("iterations")).toLongLong();
+        m_raceTimes->setText(raceTimesText());
+        auto* layout = new QVBoxLayout(page);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->addWidget(m_raceTimes);
+        layout->addWidget(m_race, 1);
+        addTab(page, tr("Race"), tr("The shared counter against what it should be"));
     }
     if (plan.kernelName == QLatin1String("histogram")) {
         const qint64 bins = params.value(QStringLiteral("bins")).toLongLong();
@@ -140,9 +175,48 @@ void KernelViews::end(const JobResult& result)
     if (m_race && !result.figures.isEmpty())
         m_race->addSample(result.elapsedS, result.figures.value(QStringLiteral("expected_counter")).toLongLong(),
                           result.figures.value(QStringLiteral("counter")).toLongLong());
+    if (m_race && !result.cancelled) {
+        m_raceSeconds.insert(m_raceLock, result.elapsedS);
+        m_raceTimes->setText(raceTimesText());
+    }
     if (m_counts && !result.accumulator.isEmpty())
         m_counts->setCounts(result.accumulator);
     refresh();
+}
+
+QString KernelViews::raceTimesText() const
+{
+    if (m_raceSeconds.isEmpty())
+        return tr("Same work for each lock: %1 tasks × %2 increments. Run with lock = none, mutex and atomic to "
+                  "compare their times here.")
+            .arg(m_raceTasks)
+            .arg(QLocale().toString(m_raceIterations));
+    QStringList times;
+    for (const QString& lock : { QStringLiteral("none"), QStringLiteral("mutex"), QStringLiteral("atomic") }) {
+        if (m_raceSeconds.contains(lock))
+            times << tr("%1: %2 s").arg(lock).arg(m_raceSeconds.value(lock), 0, 'f', 2);
+        else
+            times << tr("%1: not run yet").arg(lock);
+    }
+    return tr("Same work (%1 tasks × %2 increments), lock by lock — %3")
+        .arg(m_raceTasks)
+        .arg(QLocale().toString(m_raceIterations))
+        .arg(times.join(QStringLiteral(" · ")));
+}
+
+QString KernelViews::summary() const
+{
+    if (m_pi && m_pi->count() > 0) {
+        const double mean = m_pi->mean();
+        return tr("π ≈ %1 ± %2 (95 %, from %3 batches); it differs from π by %4.")
+            .arg(mean, 0, 'f', 6)
+            .arg(1.96 * m_pi->standardError(), 0, 'f', 6)
+            .arg(m_pi->count())
+            .arg(std::abs(mean - M_PI), 0, 'g', 2);
+    }
+    if (m_raceTimes && m_raceSeconds.size() > 1)
+        return m_raceTimes->text() + QLatin1Char('.');
+    return {};
 }
 
 void KernelViews::refresh()

@@ -2,9 +2,11 @@
 
 #include "job/jobresult.h"
 
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 
+class QLabel;
 class QTabWidget;
 class QWidget;
 
@@ -39,6 +41,13 @@ public:
     void end(const JobResult& result);
     /// Repaints the views whose data changed.
     void refresh();
+    /// What the kernel's own view concludes, for the Monitor's summary (π's estimate and its
+    /// error); empty when there is nothing to add.
+    QString summary() const;
+    /// The race demos' times side by side (same work: lock → seconds), as the Race tab shows them.
+    QString raceTimesText() const;
+    /// The image's key to the worker colours, shown while the bands are.
+    QLabel* workerLegend() const { return m_legend; }
 
     OutputImageView* imageView() const { return m_image; }
     RacePlot* racePlot() const { return m_race; }
@@ -55,6 +64,14 @@ private:
     CountsPlot* m_counts = nullptr;
     ConvergencePlot* m_pi = nullptr;
     QString m_kernel;
+    QLabel* m_raceTimes = nullptr;
+    QLabel* m_legend = nullptr;
+    /// Seconds of the last finished run per lock mode, for one amount of work (the key).
+    QString m_raceWork;
+    QMap<QString, double> m_raceSeconds;
+    QString m_raceLock;
+    qint64 m_raceTasks = 0;
+    qint64 m_raceIterations = 0;
 };
 
 } // namespace sharedmap

@@ -142,6 +142,17 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
     connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
+    connect(m_demoPanel, &DemoPanel::paceChanged, this, [this](double pace) {
+        // The demo on screen takes the new pace; whatever else the user changed in its job stays.
+        const Demo* demo = findDemo(m_demoPanel->demoId());
+        if (!demo || m_pool->isRunning())
+            return;
+        JobSpec spec = m_jobPanel->spec();
+        const JobSpec paced = demo->jobAt(pace);
+        for (auto it = demo->pacing.cbegin(); it != demo->pacing.cend(); ++it)
+            spec.params.insert(it.key(), paced.params.value(it.key()));
+        m_jobPanel->setSpec(spec);
+    });
     connect(m_jobFile, &JobFile::saved, this,
             [this](const QString& path, const QString& message, const QString& error) {
                 showBanner(error.isEmpty() ? message : error, !error.isEmpty());
@@ -446,7 +457,7 @@ bool MainWindow::loadDemo(const QString& id)
     m_monitorPanel->clear(); // the last demo's image and figures are not this one's
     if (m_bannerIsError)
         m_banner->hide();
-    m_jobPanel->setSpec(demo->job);
+    m_jobPanel->setSpec(demo->jobAt(m_demoPanel->pace()));
     m_demoPanel->showDemo(*demo);
     m_demoDock->show();
     m_demoDock->raise();

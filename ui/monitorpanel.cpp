@@ -446,6 +446,8 @@ void MonitorPanel::endJob(const JobResult& result)
                          .arg(expected - counter)
                    : tr("The shared counter reached %1 of %2: no update was lost.").arg(counter).arg(expected));
     }
+    if (!m_kernelViews->summary().isEmpty())
+        append(m_kernelViews->summary());
     if (failed > 0)
         append(tr("%1 indices failed after retries.").arg(failed));
     if (result.retriedChunks > 0)

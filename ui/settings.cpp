@@ -19,6 +19,7 @@ const QString kNiceness = QStringLiteral("Workers/Niceness");
 const QString kLanguage = QStringLiteral("Window/Language");
 const QString kCompareFirstMode = QStringLiteral("Compare/FirstMode");
 const QString kBlockedPlugins = QStringLiteral("Plugins/Blocked");
+const QString kDemoPace = QStringLiteral("Demos/Pace");
 constexpr int kMaxRecent = 10;
 } // namespace
 
@@ -176,6 +177,16 @@ void Settings::setBlockedPlugins(const QStringList& paths)
         settings.remove(kBlockedPlugins);
     else
         settings.setValue(kBlockedPlugins, paths);
+}
+
+double Settings::demoPace() const
+{
+    return qBound(0.0, QSettings().value(kDemoPace, 1.0).toDouble(), 10.0);
+}
+
+void Settings::setDemoPace(double pace)
+{
+    QSettings().setValue(kDemoPace, pace);
 }
 
 } // namespace sharedmap

@@ -51,6 +51,10 @@ public:
     QString compareFirstMode() const;
     void setCompareFirstMode(const QString& mode);
 
+    /// The demos' pace: a factor of their pauses (1 watchable, the default; 0 none).
+    double demoPace() const;
+    void setDemoPace(double pace);
+
     /// Plugins (canonical paths) that crashed the window while it loaded them (PluginGuard).
     QStringList blockedPlugins() const;
     void setBlockedPlugins(const QStringList& paths);

@@ -13,10 +13,14 @@
 #include "plots/outputimageview.h"
 #include "plots/raceplot.h"
 #include "plots/resultsplot.h"
+#include "settings.h"
 
 #include <cmath>
 #include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QCoreApplication>
+#include <QLabel>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -35,6 +39,9 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("SharedMapTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_demos"));
+        // The demos' pauses are for a person watching: the tests run them without (their pacing
+        // is checked apart, below).
+        Settings::instance()->setDemoPace(0);
     }
 
     void menuListsEveryDemo()
@@ -85,7 +92,7 @@ private slots:
 
         QSignalSpy ended(&window, &MainWindow::jobEnded);
         QVERIFY(window.runJob());
-        QVERIFY(ended.wait(60000));
+        QVERIFY(ended.wait(120000));
         const JobResult& result = window.lastResult();
         QVERIFY(!result.cancelled);
         QCOMPARE(result.doneCount(), result.taskCount());
@@ -115,6 +122,16 @@ private slots:
             QCOMPARE(reread.convertToFormat(QImage::Format_RGB32), picture.convertToFormat(QImage::Format_RGB32));
             image->setOverlay(true);
             QVERIFY(image->image() != picture);
+            // The bands come with their key: which colour is which worker.
+            QLabel* legend = views->workerLegend();
+            QVERIFY(legend && !legend->isVisible());
+            auto* bands = image->parentWidget()->findChild<QCheckBox*>();
+            QVERIFY(bands);
+            bands->setChecked(true);
+            QTRY_VERIFY(legend->isVisible());
+            QVERIFY(legend->text().contains(QStringLiteral("worker 0")));
+            QVERIFY(legend->text().contains(QStringLiteral("worker 1")));
+            QVERIFY(legend->text().contains(LivePlot::paletteColor(1).name()));
         }
         if (id == QLatin1String("race") || id == QLatin1String("mutex") || id == QLatin1String("atomic")) {
             QVERIFY(views->racePlot());
@@ -145,6 +162,13 @@ private slots:
             QCOMPARE(views->convergencePlot()->count(), result.taskCount());
             QVERIFY(std::abs(views->convergencePlot()->mean() - M_PI)
                     < 5 * views->convergencePlot()->standardError() + 1e-4);
+            // The final estimate and its error, in words.
+            const QString summary = window.monitorPanel()->summaryText();
+            QVERIFY2(summary.contains(QStringLiteral("π ≈ %1").arg(views->convergencePlot()->mean(), 0, 'f', 6)),
+                     qPrintable(summary));
+            QVERIFY2(summary.contains(
+                         QStringLiteral("± %1").arg(1.96 * views->convergencePlot()->standardError(), 0, 'f', 6)),
+                     qPrintable(summary));
         }
         if (id == QLatin1String("copy")) {
             QCOMPARE(result.spec.mode, QStringLiteral("copy"));
@@ -201,6 +225,66 @@ private slots:
         window.jobPanel()->setSpec(other);
         QVERIFY(window.demoPanel()->demoId().isEmpty());
         QVERIFY(!window.demoPanel()->text().contains(QStringLiteral("counter")));
+    }
+
+    /// Each demo is slowed down to be watched (its pauses at pace 1), the pace control scales
+    /// only those; the race and its two fixes do the same work.
+    void demosArePacedToBeWatched()
+    {
+        MainWindow window;
+        QComboBox* pace = window.demoPanel()->paceBox();
+        QCOMPARE(pace->count(), 3);
+        pace->setCurrentIndex(0); // watchable
+        QCOMPARE(window.demoPanel()->pace(), 1.0);
+        for (const Demo& demo : builtInDemos()) {
+            QVERIFY2(!demo.pacing.isEmpty(), qPrintable(demo.id));
+            QVERIFY(window.loadDemo(demo.id));
+            JobSpec spec = window.jobPanel()->spec();
+            for (auto it = demo.pacing.cbegin(); it != demo.pacing.cend(); ++it)
+                QCOMPARE(spec.params.value(it.key()).toDouble(), it.value().toDouble());
+            // No pauses: the pacing goes, the work stays.
+            pace->setCurrentIndex(2);
+            QCOMPARE(Settings::instance()->demoPace(), 0.0);
+            const JobSpec fast = window.jobPanel()->spec();
+            for (auto it = demo.pacing.cbegin(); it != demo.pacing.cend(); ++it)
+                QCOMPARE(fast.params.value(it.key()).toDouble(), 0.0);
+            for (auto it = demo.job.params.cbegin(); it != demo.job.params.cend(); ++it)
+                QCOMPARE(fast.params.value(it.key()).toString(), it.value().toString());
+            pace->setCurrentIndex(0);
+        }
+        const Demo* race = findDemo(QStringLiteral("race"));
+        for (const char* fix : { "mutex", "atomic" }) {
+            const Demo* other = findDemo(QLatin1String(fix));
+            for (const char* key : { "iterations", "tasks" })
+                QCOMPARE(other->job.params.value(QLatin1String(key)), race->job.params.value(QLatin1String(key)));
+            QCOMPARE(other->pacing, race->pacing);
+        }
+        Settings::instance()->setDemoPace(0);
+    }
+
+    /// The Race tab puts the times of the three locks side by side, for the same work.
+    void raceTimesSideBySide()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        for (const char* id : { "race", "mutex", "atomic" }) {
+            QVERIFY(window.loadDemo(QLatin1String(id)));
+            JobSpec spec = window.jobPanel()->spec();
+            spec.params.insert(QStringLiteral("iterations"), 200000); // less work, the same for all three
+            window.jobPanel()->setSpec(spec);
+            QVERIFY(window.runJob());
+            QVERIFY(ended.wait(60000));
+        }
+        const QString times = window.monitorPanel()->kernelViews()->raceTimesText();
+        for (const char* lock : { "none", "mutex", "atomic" })
+            QVERIFY2(times.contains(QStringLiteral("%1: ").arg(QLatin1String(lock)))
+                         && !times.contains(QStringLiteral("%1: not run").arg(QLatin1String(lock))),
+                     qPrintable(times));
+        QVERIFY2(times.contains(QStringLiteral("200,000")) || times.contains(QStringLiteral("200000")),
+                 qPrintable(times));
+        QVERIFY(window.monitorPanel()->summaryText().contains(QStringLiteral("Same work")));
     }
 
     void demoOnTheCommandLine()

@@ -19,6 +19,7 @@
 #include "shm/sharedarray.h"
 
 #include <cmath>
+#include <csignal>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -820,6 +821,44 @@ private slots:
         // A failure is told and logged: a folder that does not exist.
         const QString error = window.exportResults(saveDir.filePath(QStringLiteral("missing/r.npy")));
         QVERIFY(!error.isEmpty());
+    }
+
+    /// A worker killed mid-chunk: the Log says by which signal, which positions went back to the
+    /// queue and that it started again; its row shows the restart; the results are complete.
+    void killedWorkerIsToldInTheLog()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QVERIFY(openB(window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("diag");
+        spec.params.insert(QStringLiteral("sleep_ms"), 100.0);
+        spec.workers = 2;
+        spec.chunkSize = 4;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        qint64 victim = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const WorkerInfo& worker : window.pool()->workers()) {
+                    if (worker.slot == 1 && worker.pid > 0 && worker.rangeBegin >= 0)
+                        victim = worker.pid;
+                }
+                return victim > 0;
+            }(),
+            10000);
+        ::kill(pid_t(victim), SIGKILL);
+        QVERIFY(ended.wait(30000));
+        QVERIFY(!window.lastResult().cancelled);
+        QCOMPARE(window.lastResult().values.toVector(), loadDoubles(m_dir.filePath(QStringLiteral("diag.npy"))));
+        const QString log = window.logPanel()->text();
+        QVERIFY2(log.contains(QStringLiteral("(pid %1) crashed (signal 9, SIGKILL)").arg(victim)), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("of worker 1 go back to the queue")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("worker 1 started again (restart 1")), qPrintable(log));
+        QCOMPARE(window.monitorPanel()->workerModel()->index(1, WorkerModel::WorkerColumn).data().toString(),
+                 QStringLiteral("1 (↻1)"));
     }
 
     void commandLine_data()
