@@ -53,7 +53,9 @@ const char kUsage[] = "Usage: sharedmap-cli COMMAND [OPTIONS]\n"
 /// Prints an error as one readable line (never several).
 void printError(const QString& message)
 {
-    std::fprintf(stderr, "sharedmap-cli: error: %s\n", message.simplified().toUtf8().constData());
+    // Named after the program: sharedmap-mpi reads `run`'s command line through this file too.
+    std::fprintf(stderr, "%s: error: %s\n", qPrintable(QCoreApplication::applicationName()),
+                 message.simplified().toUtf8().constData());
 }
 
 /// Prints the error and returns the usage exit code.
@@ -221,7 +223,8 @@ int loadPlugins(const QStringList& named)
             return usageError(error);
     }
     for (const QString& error : KernelRegistry::loadPluginFolder(QString(), worker))
-        std::fprintf(stderr, "sharedmap-cli: warning: %s\n", error.simplified().toUtf8().constData());
+        std::fprintf(stderr, "%s: warning: %s\n", qPrintable(QCoreApplication::applicationName()),
+                     error.simplified().toUtf8().constData());
     return -1;
 }
 
@@ -477,7 +480,6 @@ public:
     int exec(const QStringList& arguments);
 
 private:
-    int buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet);
     void installSignalHandlers();
     void onFinished(const JobResult& result);
 
@@ -491,8 +493,11 @@ private:
     int m_exitCode = ExitOk;
 };
 
-int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* quiet)
+} // namespace
+
+int readRunRequest(const QStringList& arguments, RunRequest* request)
 {
+    JobSpec* spec = &request->spec;
     QCommandLineParser parser;
     const QCommandLineOption job(QStringLiteral("job"),
                                  QStringLiteral("Read the job from a JSON file; other options override it."),
@@ -618,17 +623,19 @@ int RunCommand::buildSpec(const QStringList& arguments, JobSpec* spec, bool* qui
         spec->output = parser.value(output);
     if (parser.isSet(summary))
         spec->summary = parser.value(summary);
-    *quiet = parser.isSet(quietOption);
+    request->quiet = parser.isSet(quietOption);
     if (parser.isSet(resume)) {
-        m_resumeFrom = parser.value(resume);
+        request->resumeFrom = parser.value(resume);
         if (spec->output.isEmpty())
-            spec->output = m_resumeFrom;
+            spec->output = request->resumeFrom;
     }
     error = spec->validationError();
     if (!error.isEmpty())
         return usageError(error);
     return -1;
 }
+
+namespace {
 
 void RunCommand::installSignalHandlers()
 {
@@ -642,10 +649,12 @@ void RunCommand::installSignalHandlers()
 
 int RunCommand::exec(const QStringList& arguments)
 {
-    bool quiet = false;
-    if (const int code = buildSpec(arguments, &m_spec, &quiet); code >= 0)
+    RunRequest request;
+    if (const int code = readRunRequest(arguments, &request); code >= 0)
         return code;
-    m_bar.setEnabled(!quiet);
+    m_spec = request.spec;
+    m_resumeFrom = request.resumeFrom;
+    m_bar.setEnabled(!request.quiet);
     installSignalHandlers();
     // Shared memory of runs that were killed is found and removed at the next start (before this
     // run allocates); it is reported once the job has started, so that an error exit still

@@ -187,6 +187,11 @@ quint64 Pool::beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> i
         return 0;
     }
 
+    m_feedEnded = false;
+    m_fedMask = QBitArray(m_fed ? int(tasks) : 0);
+    if (m_fed)
+        m_job->header()->nextPosition.store(tasks, std::memory_order_relaxed); // nothing to claim but what is fed
+
     if (keptCount > 0) {
         for (qint64 p = 0; p < tasks; ++p) {
             if (!kept[p])
@@ -550,7 +555,46 @@ void Pool::wakeIdle()
 bool Pool::workRemains() const
 {
     const qint64 tasks = m_job->taskCount();
+    if (m_fed) {
+        if (!m_feedEnded)
+            return true; // more ranges may come
+        for (qint64 p = 0; p < tasks; ++p) {
+            if (m_fedMask.testBit(p) && m_job->status()[p] == Pending)
+                return true;
+        }
+        return false;
+    }
     return tasks > 0 && std::memchr(m_job->status(), Pending, size_t(tasks)) != nullptr;
+}
+
+void Pool::feed(qint64 begin, qint64 end)
+{
+    if (!m_job || !m_fed || m_finishing)
+        return;
+    begin = qBound<qint64>(0, begin, m_job->taskCount());
+    end = qBound<qint64>(begin, end, m_job->taskCount());
+    if (begin == end)
+        return;
+    m_fedMask.fill(true, begin, end);
+    queueRange(begin, end);
+    publishRetries();
+}
+
+void Pool::endFeed()
+{
+    if (!m_job || !m_fed)
+        return;
+    m_feedEnded = true;
+    checkIdle();
+}
+
+qint64 Pool::unclaimedRanges() const
+{
+    if (!m_job)
+        return 0;
+    const JobSegmentHeader* header = m_job->header();
+    return m_backlog.size() + header->retryPublished.load(std::memory_order_relaxed)
+        - header->retryClaimed.load(std::memory_order_relaxed);
 }
 
 void Pool::checkIdle()
@@ -580,20 +624,25 @@ void Pool::checkIdle()
         return;
     }
     // Everyone is idle yet positions are pending: a worker died between claiming a range and
-    // announcing it. Queue every pending run of positions again.
+    // announcing it. Queue every pending run of positions again (in fed mode, of fed positions:
+    // the others are not this pool's yet).
     const quint8* status = m_job->status();
     const qint64 tasks = m_job->taskCount();
+    bool any = false;
     for (qint64 p = 0; p < tasks;) {
-        if (status[p] != Pending) {
+        if (status[p] != Pending || !isFedAt(p)) {
             ++p;
             continue;
         }
         qint64 end = p;
-        while (end < tasks && status[end] == Pending)
+        while (end < tasks && status[end] == Pending && isFedAt(end))
             ++end;
+        any = true;
         queueRange(p, end);
         p = end;
     }
+    if (m_fed && !any)
+        return; // every fed range is done: wait for the next feed() or endFeed()
     if (anyAlive) {
         publishRetries();
     } else {

@@ -7,6 +7,7 @@
 #include "shm/sharedarray.h"
 
 #include <memory>
+#include <QBitArray>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -61,6 +62,19 @@ public:
     /// Stops the workers (within 200 ms: they see the cancel flag, or are killed), keeps the
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
+
+    // Fed mode, for a scheduler outside the pool (sharedmap-mpi's node leaders): the job's claim
+    // counter starts exhausted, so workers compute only the ranges handed in with feed() (they
+    // reach them through the retry queue, crash recovery included), and the job finishes once
+    // endFeed() was called and every fed position is done or failed.
+    /// Puts the next start() or resume() in fed mode (true) or back in the usual mode.
+    void setFed(bool fed) { m_fed = fed; }
+    /// Fed mode: queues positions [begin, end) of the running job for the workers.
+    void feed(qint64 begin, qint64 end);
+    /// Fed mode: no more ranges will come; the job finishes when the fed ones are done.
+    void endFeed();
+    /// Fed mode: ranges fed that no worker has claimed yet.
+    qint64 unclaimedRanges() const;
 
     bool isRunning() const { return m_job != nullptr; }
     /// Warm pool between jobs: every worker is parked with the whole input in its page tables,
@@ -127,10 +141,15 @@ private:
     void stopProcesses(int graceMs, bool park);
     void release();
     bool workRemains() const;
+    /// Whether the position is the pool's to compute: always, except fed mode's unfed positions.
+    bool isFedAt(qint64 position) const { return !m_fed || m_fedMask.testBit(position); }
 
     QString m_program;
     int m_niceness = 0;
     bool m_keepWarm = false;
+    bool m_fed = false; ///< fed mode (see setFed())
+    bool m_feedEnded = false;
+    QBitArray m_fedMask; ///< fed mode: positions fed so far
     QTimer m_timer;
     QTimer m_killTimer;
     quint64 m_jobId = 0;
