@@ -5,7 +5,6 @@
 #include "job/resultwriter.h"
 #include "kernels/kernel.h"
 #include "mpi/mpilog.h"
-#include "shm/jobsegment.h"
 
 #include <csignal>
 #include <QCoreApplication>
@@ -42,7 +41,7 @@ Coordinator::Coordinator(Communicator* comm, const NodeLayout& layout, Coordinat
         m_resumed = m_results.takePrevious(m_job.previous.constData(), &done);
     m_queue = GlobalQueue(tasks, m_job.spec.chunkSize, done);
     m_nodes.resize(layout.nodes);
-    m_startNs = monotonicNs();
+    m_startNs = clockNs();
     for (int n = 0; n < layout.nodes; ++n) {
         m_nodes[n].rank = layout.leaderRanks[n];
         m_nodes[n].lastHeardNs = m_startNs;
@@ -68,7 +67,7 @@ bool Coordinator::handle(const Envelope& envelope)
     if (node < 0)
         return false;
     Node& from = m_nodes[node];
-    from.lastHeardNs = monotonicNs();
+    from.lastHeardNs = clockNs();
     switch (envelope.tag) {
     case Tag::Hello: {
         HelloMessage hello;
@@ -125,7 +124,7 @@ bool Coordinator::handle(const Envelope& envelope)
         if (added > 0) {
             m_dirty = true;
             if (m_firstResultNs == 0)
-                m_firstResultNs = monotonicNs();
+                m_firstResultNs = clockNs();
         }
         maybeEnd();
         return true;
@@ -219,7 +218,7 @@ void Coordinator::loseNode(int node, const QString& why)
 
 void Coordinator::checkLiveness()
 {
-    const qint64 now = monotonicNs();
+    const qint64 now = clockNs();
     const qint64 timeoutNs = qint64(rankTimeoutS() * 1e9);
     for (int node = 1; node < m_nodes.size(); ++node) { // node 0 is this rank's own
         Node& n = m_nodes[node];
@@ -247,7 +246,7 @@ void Coordinator::maybeEnd()
     if (m_ending || m_concluded || m_signal || !m_results.allCompleted())
         return;
     m_ending = true;
-    m_endingSinceNs = monotonicNs();
+    m_endingSinceNs = clockNs();
     for (const Node& n : std::as_const(m_nodes))
         m_comm->send(n.rank, EndMessage());
     qCDebug(lcMpi) << "every position done: ending";
@@ -265,7 +264,7 @@ void Coordinator::interrupt(int signal)
         writeOutput(); // first: the launcher may kill this rank any moment now
         if (m_endingSinceNs == 0 || !m_ending) {
             m_ending = true;
-            m_endingSinceNs = monotonicNs();
+            m_endingSinceNs = clockNs();
             for (const Node& n : std::as_const(m_nodes)) {
                 if (!n.lost && !n.final)
                     m_comm->send(n.rank, StopMessage());
@@ -286,7 +285,7 @@ void Coordinator::onTick()
 {
     if (m_concluded)
         return;
-    const qint64 now = monotonicNs();
+    const qint64 now = clockNs();
     const double elapsed = double(m_clock.nsecsElapsed()) / 1e9;
     m_rateWindow.append({ elapsed, m_results.completed() });
     while (m_rateWindow.size() > 2 && elapsed - m_rateWindow.first().first > 1.0)
@@ -333,7 +332,7 @@ JobResult Coordinator::snapshot() const
 
 void Coordinator::writeOutput()
 {
-    m_lastWriteNs = monotonicNs();
+    m_lastWriteNs = clockNs();
     m_dirty = false;
     if (m_job.spec.output.isEmpty())
         return;
@@ -344,7 +343,7 @@ void Coordinator::writeOutput()
         printLine(QStringLiteral("error: %1").arg(error));
     }
     qCDebug(lcMpi) << "output written:" << m_results.completed() << "of" << m_results.tasks() << "in"
-                   << seconds(monotonicNs() - m_lastWriteNs) << "s";
+                   << seconds(clockNs() - m_lastWriteNs) << "s";
 }
 
 void Coordinator::conclude()
@@ -353,7 +352,8 @@ void Coordinator::conclude()
         return;
     m_concluded = true;
     m_timer.stop();
-    const qint64 now = monotonicNs();
+    qCDebug(lcMpi) << "concluding";
+    const qint64 now = clockNs();
     JobResult result = snapshot();
     result.cancelled = m_signal != 0 || !m_fatal.isEmpty();
     result.elapsedS = seconds(now - m_startNs);
@@ -373,7 +373,8 @@ void Coordinator::conclude()
             const QJsonObject failure = value.toObject();
             const qint64 p = failure.value(QStringLiteral("position")).toInteger(-1);
             if (p >= 0 && p < result.taskCount() && quint8(result.status[p]) == Failed)
-                result.failureReasons.insert(p, failure.value(QStringLiteral("reason")).toString());
+                result.failureReasons.insert(
+                    p, QStringLiteral("node %1: %2").arg(node).arg(failure.value(QStringLiteral("reason")).toString()));
         }
         for (const QJsonValue& value : report.value(QStringLiteral("workers")).toArray()) {
             QJsonObject worker = value.toObject();

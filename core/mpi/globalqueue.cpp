@@ -27,7 +27,7 @@ qint64 GlobalQueue::chunkFor(int node, qint64 perTaskNs)
     // 8 times per step, from 1), never beyond a fair share of what is left for every worker.
     qint64& last = m_lastChunk[node];
     const qint64 previous = qMax<qint64>(1, last);
-    qint64 wanted = perTaskNs > 0 ? kAutoTargetNs / perTaskNs : previous * 2;
+    qint64 wanted = perTaskNs > 0 ? kAutoTargetNs / perTaskNs : last == 0 ? 1 : previous * 2;
     wanted = qBound<qint64>(1, wanted, previous * 8);
     const qint64 fair = qMax<qint64>(1, m_queued / (2 * qint64(m_totalWorkers)));
     last = qMax<qint64>(1, qMin(wanted, fair));

@@ -13,11 +13,11 @@
 #include "mpi/coordinator.h"
 #include "mpi/mpilog.h"
 #include "mpi/nodeleader.h"
-#include "shm/jobsegment.h"
 
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -45,6 +45,13 @@ double rankTimeoutS()
     return ok && value > 0 ? value : 30.0;
 }
 
+qint64 clockNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
 namespace {
 
 const char kUsage[] = "Usage: mpirun [MPIRUN OPTIONS] sharedmap-mpi run [OPTIONS]\n"
@@ -70,6 +77,7 @@ const char kMpiHelp[] = "\n"
 constexpr int kPollMs = 1; ///< leaders: how often messages and the pool's statuses are looked at
 constexpr int kIdlePollMs = 10; ///< other ranks: they only wait for the end
 constexpr qint64 kFlushNs = 2000000000; ///< how long a rank that ends waits for its sends to go
+constexpr qint64 kAwaitByeNs = 900000000; ///< mpirun's SIGKILL comes about 1 s after its SIGTERM
 
 /// `--mpi-node-split VALUE` (or `=VALUE`) taken out of the arguments; "host" when not given.
 QString takeNodeSplit(QStringList* arguments, QString* error)
@@ -194,7 +202,7 @@ public:
         : m_comm(comm)
         , m_layout(layout)
     {
-        m_lastFromRootNs = monotonicNs();
+        m_lastFromRootNs = clockNs();
     }
 
     void startLeader(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
@@ -205,7 +213,7 @@ public:
         else
             connect(m_leader.get(), &NodeLeader::done, this, [this] {
                 if (m_stopping)
-                    leave(m_stopCode);
+                    awaitBye();
             });
     }
 
@@ -213,7 +221,10 @@ public:
     {
         m_coordinator = std::make_unique<Coordinator>(m_comm, m_layout, std::move(job));
         auto* watcher = new ContinueWatcher(this);
-        connect(watcher, &ContinueWatcher::continued, m_coordinator.get(), &Coordinator::writeNow);
+        connect(watcher, &ContinueWatcher::continued, m_coordinator.get(), [this] {
+            qCDebug(lcMpi) << "rank 0 got SIGCONT: writing the results so far";
+            m_coordinator->writeNow();
+        });
     }
 
     int exec()
@@ -239,20 +250,22 @@ private:
         if (m_leader)
             m_leader->tick();
         watchRoot();
-        if (m_leaving && (m_comm->progressSends() == 0 || monotonicNs() - m_leavingSinceNs > kFlushNs))
+        if (m_awaitingSinceNs > 0 && (m_rootGone || clockNs() - m_awaitingSinceNs > kAwaitByeNs))
+            leave(m_stopCode);
+        if (m_leaving && (m_comm->progressSends() == 0 || clockNs() - m_leavingSinceNs > kFlushNs))
             QCoreApplication::exit(m_exitCode);
     }
 
     void dispatch(const Envelope& envelope)
     {
         if (envelope.source == 0)
-            m_lastFromRootNs = monotonicNs();
+            m_lastFromRootNs = clockNs();
         bool handled = false;
         if (envelope.tag == Tag::Bye) {
             ByeMessage bye;
             handled = ByeMessage::decode(envelope.bytes, &bye);
             m_bye = true;
-            leave(m_layout.rank == 0 ? bye.exitCode : 0);
+            leave(m_layout.rank == 0 ? bye.exitCode : m_stopping ? m_stopCode : 0);
         } else if (envelope.tag == Tag::Heartbeat && envelope.source == 0) {
             handled = true;
         } else if (m_coordinator && m_coordinator->handle(envelope)) {
@@ -267,6 +280,7 @@ private:
 
     void onSignal(int signal)
     {
+        qCDebug(lcMpi) << "rank" << m_layout.rank << "got signal" << signal;
         if (m_coordinator) {
             m_coordinator->interrupt(signal); // ends the run: a Bye comes to every rank
             return;
@@ -283,22 +297,35 @@ private:
         m_stopping = true;
         m_stopCode = code;
         if (m_leader && !m_leader->isDone())
-            m_leader->cancel(); // leave() follows the leader's done()
+            m_leader->cancel(); // awaitBye() follows the leader's done()
         else
-            leave(code);
+            awaitBye();
+    }
+
+    /// Stopped on its own, this rank still waits a moment for rank 0's goodbye: when mpirun
+    /// aborts a run, it kills the ranks still running as soon as one ends, and rank 0 needs
+    /// that moment to gather what the nodes sent and write it.
+    void awaitBye()
+    {
+        if (m_layout.rank == 0 || m_awaitingSinceNs > 0)
+            return leave(m_stopCode);
+        m_awaitingSinceNs = clockNs();
     }
 
     void watchRoot()
     {
-        if (m_layout.rank == 0 || m_stopping || m_leaving)
+        if (m_layout.rank == 0 || m_rootGone || m_leaving)
             return;
-        const qint64 now = monotonicNs();
+        const qint64 now = clockNs();
         if (now - m_lastRootCheckNs < 200000000)
             return;
         m_lastRootCheckNs = now;
         const bool gone = m_layout.rootOnHost ? !processRunning(m_layout.rootPid)
                                               : now - m_lastFromRootNs > qint64(rankTimeoutS() * 1e9);
         if (!gone)
+            return;
+        m_rootGone = true;
+        if (m_stopping)
             return;
         if (m_layout.leader)
             printLine(QStringLiteral("rank 0 is gone: node %1 stops").arg(m_layout.node));
@@ -311,7 +338,7 @@ private:
             return;
         m_leaving = true;
         m_exitCode = code;
-        m_leavingSinceNs = monotonicNs();
+        m_leavingSinceNs = clockNs();
     }
 
     Communicator* m_comm;
@@ -323,6 +350,8 @@ private:
     qint64 m_lastRootCheckNs = 0;
     bool m_stopping = false;
     int m_stopCode = 0;
+    qint64 m_awaitingSinceNs = 0; ///< stopped on its own: since when it waits for rank 0's goodbye
+    bool m_rootGone = false;
     bool m_leaving = false;
     bool m_bye = false;
     qint64 m_leavingSinceNs = 0;

@@ -16,4 +16,7 @@ void printLine(const QString& text);
 /// host is checked by its pid at once.
 double rankTimeoutS();
 
+/// CLOCK_MONOTONIC in nanoseconds.
+qint64 clockNs();
+
 } // namespace sharedmap::mpi

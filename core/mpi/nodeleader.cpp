@@ -1,7 +1,6 @@
 #include "mpi/nodeleader.h"
 
 #include "mpi/mpilog.h"
-#include "shm/jobsegment.h"
 
 #include <algorithm>
 #include <cmath>
@@ -36,7 +35,7 @@ NodeLeader::NodeLeader(Communicator* comm, const NodeLayout& layout, QObject* pa
 template <typename Message> void NodeLeader::sendToRoot(const Message& message)
 {
     m_comm->send(0, message);
-    m_lastSentNs = monotonicNs();
+    m_lastSentNs = clockNs();
 }
 
 bool NodeLeader::start(const JobSpec& spec, std::shared_ptr<const SharedArray> input, QString* error)
@@ -67,7 +66,7 @@ bool NodeLeader::handle(const Envelope& envelope)
         if (!GrantMessage::decode(envelope.bytes, &grant))
             return false;
         if (m_waitingGrant) {
-            const double rtt = double(monotonicNs() - m_requestSentNs);
+            const double rtt = double(clockNs() - m_requestSentNs);
             m_roundTripNs = m_roundTripNs > 0 ? 0.8 * m_roundTripNs + 0.2 * rtt : rtt;
         }
         m_waitingGrant = false;
@@ -128,7 +127,7 @@ void NodeLeader::tick()
         m_waitingGrant = true;
         m_requestSentNs = m_lastSentNs;
     }
-    if (monotonicNs() - m_lastSentNs > kHeartbeatNs)
+    if (clockNs() - m_lastSentNs > kHeartbeatNs)
         sendToRoot(HeartbeatMessage());
 }
 
