@@ -1,31 +1,19 @@
 #include "mpi/communicator.h"
 
+#include "base/procstats.h"
+#include "mpi/mpilog.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <list>
 #include <mpi.h>
-#include <QThread>
+#include <mutex>
+#include <QHash>
+#include <thread>
 #include <unistd.h>
 
 namespace sharedmap::mpi {
-
-namespace {
-/// Waits for a non-blocking collective by testing and sleeping: a blocking one would spin.
-void waitFor(MPI_Request* request)
-{
-    int done = 0;
-    while (MPI_Test(request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done)
-        ::usleep(500);
-}
-
-int reduce(MPI_Comm comm, int value, MPI_Op op)
-{
-    int result = value;
-    MPI_Request request;
-    if (MPI_Iallreduce(&value, &result, 1, MPI_INT, op, comm, &request) != MPI_SUCCESS)
-        return value;
-    waitFor(&request);
-    return result;
-}
-} // namespace
 
 struct Communicator::Private
 {
@@ -40,8 +28,29 @@ struct Communicator::Private
 
 bool Communicator::initialize(int* argc, char*** argv, QString* error)
 {
+    // A rank lost while MPI starts leaves the others inside MPI_Init for ever when mpirun lets
+    // the run go on (--enable-recovery): they give up after the rank timeout instead.
+    std::mutex mutex;
+    std::condition_variable initialised;
+    bool done = false;
+    std::thread watchdog([&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        // Generous: MPI_Init itself may take a while on a large cluster.
+        const double limitS = 4 * rankTimeoutS();
+        if (!initialised.wait_for(lock, std::chrono::milliseconds(qint64(limitS * 1000)), [&] { return done; })) {
+            printLine(QStringLiteral("error: MPI did not start within %1 s (a rank lost while starting?)").arg(limitS));
+            std::_Exit(2);
+        }
+    });
     int provided = 0;
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+    const int status = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        done = true;
+    }
+    initialised.notify_all();
+    watchdog.join();
+    if (status != MPI_SUCCESS) {
         *error = QStringLiteral("MPI_Init_thread failed: start sharedmap-mpi with mpirun");
         return false;
     }
@@ -49,12 +58,28 @@ bool Communicator::initialize(int* argc, char*** argv, QString* error)
     return true;
 }
 
-void Communicator::finalize()
+void Communicator::finalize(int exitCode)
 {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized)
-        MPI_Finalize();
+    if (finalized)
+        return;
+    // MPI_Finalize waits for every rank: should one be gone unnoticed, leave all the same.
+    std::mutex mutex;
+    std::condition_variable over;
+    bool done = false;
+    std::thread watchdog([&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (!over.wait_for(lock, std::chrono::seconds(10), [&] { return done; }))
+            std::_Exit(exitCode);
+    });
+    MPI_Finalize();
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        done = true;
+    }
+    over.notify_all();
+    watchdog.join();
 }
 
 void Communicator::abort(int code)
@@ -69,6 +94,70 @@ Communicator::Communicator()
     MPI_Comm_set_errhandler(d->world, MPI_ERRORS_RETURN);
     MPI_Comm_rank(d->world, &m_rank);
     MPI_Comm_size(d->world, &m_size);
+    char name[MPI_MAX_PROCESSOR_NAME] = {};
+    int length = 0;
+    MPI_Get_processor_name(name, &length);
+    const long long mine[2] = { ::getpid(), qint64(qHash(QByteArray(name, length))) };
+    QVector<long long> all(2 * m_size, 0);
+    MPI_Request request;
+    if (MPI_Iallgather(mine, 2, MPI_LONG_LONG, all.data(), 2, MPI_LONG_LONG, d->world, &request) != MPI_SUCCESS
+        || !wait(&request, rankTimeoutS())) {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("the ranks could not exchange their pids");
+        return;
+    }
+    for (int r = 0; r < m_size; ++r) {
+        m_pids.append(all[2 * r]);
+        m_hosts.append(all[2 * r + 1]);
+    }
+}
+
+bool Communicator::wait(void* opaque, double timeoutS)
+{
+    auto* request = static_cast<MPI_Request*>(opaque);
+    if (!m_error.isEmpty())
+        return false;
+    const qint64 started = clockNs();
+    qint64 lastCheck = started;
+    for (;;) {
+        int done = 0;
+        if (MPI_Test(request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            m_error = QStringLiteral("an MPI collective failed");
+            return false;
+        }
+        if (done)
+            return true;
+        ::usleep(500);
+        const qint64 now = clockNs();
+        if (now - lastCheck < 100000000)
+            continue;
+        lastCheck = now;
+        // A rank of this host that died never joins: say so rather than wait for ever (where
+        // mpirun lets the others go on). Ranks elsewhere are covered by the timeout, if any.
+        for (int r = 0; r < m_pids.size(); ++r) {
+            if (r != m_rank && m_hosts[r] == m_hosts[m_rank] && !processRunning(m_pids[r])) {
+                m_error = QStringLiteral("rank %1 (pid %2) is gone").arg(r).arg(m_pids[r]);
+                return false;
+            }
+        }
+        if (timeoutS > 0 && double(now - started) / 1e9 > timeoutS) {
+            m_error = QStringLiteral("not every rank answered within %1 s").arg(timeoutS);
+            return false;
+        }
+    }
+}
+
+int Communicator::reduce(int value, bool max, double timeoutS)
+{
+    int result = value;
+    MPI_Request request;
+    if (MPI_Iallreduce(&value, &result, 1, MPI_INT, max ? MPI_MAX : MPI_MIN, d->world, &request) != MPI_SUCCESS
+        || !wait(&request, timeoutS)) {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("an MPI collective failed");
+        return value;
+    }
+    return result;
 }
 
 Communicator::~Communicator()
@@ -106,7 +195,7 @@ NodeLayout Communicator::splitNodes(bool everyRankANode)
         int mine = layout.leader ? 1 : 0;
         MPI_Request request;
         MPI_Iallreduce(&mine, &leaders, 1, MPI_INT, MPI_SUM, host, &request);
-        waitFor(&request);
+        wait(&request, rankTimeoutS());
         return leaders;
     }());
 
@@ -115,7 +204,7 @@ NodeLayout Communicator::splitNodes(bool everyRankANode)
     int mine = layout.leader ? 1 : 0;
     MPI_Request request;
     MPI_Iallgather(&mine, 1, MPI_INT, isLeader.data(), 1, MPI_INT, d->world, &request);
-    waitFor(&request);
+    wait(&request, rankTimeoutS());
     for (int r = 0; r < m_size; ++r) {
         if (isLeader[r])
             layout.leaderRanks.append(r);
@@ -124,31 +213,31 @@ NodeLayout Communicator::splitNodes(bool everyRankANode)
     // Every rank learns its node from its leader.
     int leaderRank = layout.leader ? m_rank : -1;
     MPI_Ibcast(&leaderRank, 1, MPI_INT, 0, node, &request);
-    waitFor(&request);
+    wait(&request, rankTimeoutS());
     layout.node = int(layout.leaderRanks.indexOf(leaderRank));
     // Every rank can watch rank 0: by its pid when on the same host.
     int rootHere = m_rank == 0 ? 1 : 0;
     int rootOnHost = 0;
     MPI_Iallreduce(&rootHere, &rootOnHost, 1, MPI_INT, MPI_MAX, host, &request);
-    waitFor(&request);
+    wait(&request, rankTimeoutS());
     layout.rootOnHost = rootOnHost != 0;
     long long rootPid = ::getpid();
     MPI_Ibcast(&rootPid, 1, MPI_LONG_LONG, 0, d->world, &request);
-    waitFor(&request);
+    wait(&request, rankTimeoutS());
     layout.rootPid = rootPid;
     MPI_Comm_free(&node);
     MPI_Comm_free(&host);
     return layout;
 }
 
-int Communicator::allMin(int value)
+int Communicator::allMin(int value, double timeoutS)
 {
-    return reduce(d->world, value, MPI_MIN);
+    return reduce(value, false, timeoutS);
 }
 
-int Communicator::allMax(int value)
+int Communicator::allMax(int value, double timeoutS)
 {
-    return reduce(d->world, value, MPI_MAX);
+    return reduce(value, true, timeoutS);
 }
 
 void Communicator::sendBytes(int destination, Tag tag, QByteArray bytes)

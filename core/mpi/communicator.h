@@ -43,11 +43,14 @@ class Communicator
 public:
     /// MPI_Init_thread (only the main thread calls MPI). False with `error` set when it fails.
     static bool initialize(int* argc, char*** argv, QString* error);
-    /// MPI_Finalize, once.
-    static void finalize();
+    /// MPI_Finalize, once; when it does not return within 10 s, the process exits with
+    /// `exitCode`.
+    static void finalize(int exitCode);
     /// Ends every rank of the run at once with `code` (MPI_Abort).
     static void abort(int code);
 
+    /// Duplicates MPI_COMM_WORLD and learns every rank's pid and host (collective): from then
+    /// on, collectives stop waiting when a rank of this host dies.
     Communicator();
     ~Communicator();
     Communicator(const Communicator&) = delete;
@@ -59,10 +62,15 @@ public:
     /// Splits the ranks into nodes (collective): ranks of one host form a node
     /// (MPI_COMM_TYPE_SHARED), or each rank is a node of its own when `everyRankANode`.
     NodeLayout splitNodes(bool everyRankANode);
-    /// The smallest of every rank's `value` (collective).
-    int allMin(int value);
+    /// The smallest of every rank's `value` (collective), waiting at most `timeoutS` (0: as
+    /// long as it takes).
+    int allMin(int value, double timeoutS = 0);
     /// The largest of every rank's `value` (collective).
-    int allMax(int value);
+    int allMax(int value, double timeoutS = 0);
+    /// False once a collective could not complete (a rank died, or it timed out): the run
+    /// cannot go on together, and error() says why.
+    bool ok() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; }
 
     /// Sends a typed message to `destination` without waiting (the bytes are kept until sent).
     template <typename Message> void send(int destination, const Message& message)
@@ -76,11 +84,18 @@ public:
 
 private:
     void sendBytes(int destination, Tag tag, QByteArray bytes);
+    /// Waits for a non-blocking collective by testing and sleeping (a blocking one would spin
+    /// a core), watching the ranks of this host; false with error() set when it gives up.
+    bool wait(void* request, double timeoutS);
+    int reduce(int value, bool max, double timeoutS);
 
     struct Private;
     std::unique_ptr<Private> d;
     int m_rank = 0;
     int m_size = 1;
+    QVector<qint64> m_pids; ///< by rank
+    QVector<qint64> m_hosts; ///< by rank: a hash of the host name
+    QString m_error;
 };
 
 } // namespace sharedmap::mpi

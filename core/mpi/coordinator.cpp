@@ -446,6 +446,7 @@ void Coordinator::conclude()
     }
     ByeMessage bye;
     bye.exitCode = code;
+    bye.rankLost = !m_lostRanks.isEmpty();
     for (int r = 0; r < m_layout.ranks; ++r)
         m_comm->send(r, bye);
     emit finished(code);

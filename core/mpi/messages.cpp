@@ -8,7 +8,7 @@ namespace sharedmap::mpi {
 
 namespace {
 /// Bumped whenever a message's fields change: ranks of two builds refuse each other's bytes.
-constexpr quint32 kWireVersion = 1;
+constexpr quint32 kWireVersion = 2;
 
 /// Writes `write(stream)` after the wire version.
 template <typename F> QByteArray encodeWith(F write)
@@ -134,12 +134,12 @@ bool FinalMessage::decode(const QByteArray& bytes, FinalMessage* m)
 
 QByteArray ByeMessage::encode() const
 {
-    return encodeWith([this](QDataStream& s) { s << exitCode; });
+    return encodeWith([this](QDataStream& s) { s << exitCode << rankLost; });
 }
 
 bool ByeMessage::decode(const QByteArray& bytes, ByeMessage* m)
 {
-    return decodeWith(bytes, [m](QDataStream& s) { s >> m->exitCode; });
+    return decodeWith(bytes, [m](QDataStream& s) { s >> m->exitCode >> m->rankLost; });
 }
 
 } // namespace sharedmap::mpi

@@ -105,11 +105,13 @@ using HeartbeatMessage = SignalMessage<Tag::Heartbeat>;
 using EndMessage = SignalMessage<Tag::End>;
 using StopMessage = SignalMessage<Tag::Stop>;
 
-/// The run is over; `exitCode` is rank 0's.
+/// The run is over; `exitCode` is rank 0's. When a rank was lost, nobody calls MPI_Finalize:
+/// Open MPI's waits there for every rank, the lost one included, for ever.
 struct ByeMessage
 {
     static constexpr Tag kTag = Tag::Bye;
     qint32 exitCode = 0;
+    bool rankLost = false;
 
     QByteArray encode() const;
     static bool decode(const QByteArray& bytes, ByeMessage* message);

@@ -183,14 +183,23 @@ private:
 
 /// Every rank agrees on how start-up went: the lowest rank that failed prints its error (once
 /// for the run, not once per rank) and every rank returns its exit code; -1 when all went well.
-int agree(Communicator& comm, int code, const QString& error)
+int agree(Communicator& comm, int code, const QString& error, double timeoutS)
 {
-    const int first = comm.allMin(code >= 0 ? comm.rank() : INT_MAX);
+    const int first = comm.allMin(code >= 0 ? comm.rank() : INT_MAX, timeoutS);
+    if (!comm.ok())
+        return cli::ExitUsage;
     if (first == INT_MAX)
         return -1;
     if (comm.rank() == first && !error.isEmpty())
         printLine(QStringLiteral("error: %1").arg(error));
-    return comm.allMax(comm.rank() == first ? code : -1);
+    return comm.allMax(comm.rank() == first ? code : -1, rankTimeoutS());
+}
+
+/// The ranks cannot go on together (one died during start-up): this one leaves as it can.
+int startupFailed(const Communicator& comm)
+{
+    printLine(QStringLiteral("error: rank %1: start-up failed: %2").arg(comm.rank()).arg(comm.error()));
+    return -(cli::ExitUsage + 1);
 }
 
 /// One rank's run: its node's pool when it leads a node, rank 0's coordinator, the poll loop.
@@ -264,7 +273,7 @@ private:
         if (envelope.tag == Tag::Bye) {
             ByeMessage bye;
             handled = ByeMessage::decode(envelope.bytes, &bye);
-            m_bye = true;
+            m_bye = !bye.rankLost;
             leave(m_layout.rank == 0 ? bye.exitCode : m_stopping ? m_stopCode : 0);
         } else if (envelope.tag == Tag::Heartbeat && envelope.source == 0) {
             handled = true;
@@ -365,8 +374,8 @@ int readCommandLine(Communicator& comm, const QStringList& arguments, cli::RunRe
     int code = -1;
     if (comm.rank() == 0)
         code = cli::readRunRequest(arguments, request);
-    code = comm.allMax(comm.rank() == 0 ? code : -1);
-    if (code >= 0)
+    code = comm.allMax(comm.rank() == 0 ? code : -1, rankTimeoutS());
+    if (!comm.ok() || code >= 0)
         return code;
     QString error;
     if (comm.rank() != 0) {
@@ -375,7 +384,7 @@ int readCommandLine(Communicator& comm, const QStringList& arguments, cli::RunRe
         error = QString::fromLocal8Bit(capture.release()).trimmed();
         error.remove(QRegularExpression(QStringLiteral("^sharedmap-mpi: error: ")));
     }
-    return agree(comm, code, error);
+    return agree(comm, code, error, rankTimeoutS());
 }
 
 /// What rank 0 checks before any work: the job fits sharedmap-mpi and its output, and the
@@ -414,9 +423,13 @@ QString checkOnRoot(const cli::RunRequest& request, const JobPlan& plan, ResultV
 int runCommand(Communicator& comm, const QStringList& arguments, const QString& nodeSplit)
 {
     cli::RunRequest request;
-    if (const int code = readCommandLine(comm, arguments, &request); code >= 0)
+    if (const int code = readCommandLine(comm, arguments, &request); !comm.ok())
+        return startupFailed(comm);
+    else if (code >= 0)
         return code;
     const NodeLayout layout = comm.splitNodes(nodeSplit == QLatin1String("rank"));
+    if (!comm.ok())
+        return startupFailed(comm);
     if (request.spec.workers <= 0) // per node: the host's cores shared by the nodes on it
         request.spec.workers = qMax(1, QThread::idealThreadCount() / layout.leadersOnHost);
 
@@ -450,7 +463,11 @@ int runCommand(Communicator& comm, const QStringList& arguments, const QString& 
         if (!error.isEmpty())
             code = cli::ExitUsage;
     }
-    if (const int agreed = agree(comm, code, error); agreed >= 0)
+    // No time limit: loading may take long on some node; a rank of this host that dies meanwhile
+    // is still noticed.
+    if (const int agreed = agree(comm, code, error, 0); !comm.ok())
+        return startupFailed(comm);
+    else if (agreed >= 0)
         return agreed;
     for (const StaleSegment& segment : stale)
         printLine(QStringLiteral("removed %1 left by a killed run (pid %2)").arg(segment.name).arg(segment.ownerPid));
@@ -505,6 +522,10 @@ int main(int argc, char** argv)
         QCoreApplication::setApplicationName(QStringLiteral("sharedmap-mpi"));
         QCoreApplication::setApplicationVersion(QStringLiteral(SHAREDMAP_VERSION));
         Communicator comm;
+        if (!comm.ok()) {
+            printLine(QStringLiteral("error: %1").arg(comm.error()));
+            return cli::ExitUsage; // without MPI_Finalize: the others may never reach it
+        }
         QStringList arguments = QCoreApplication::arguments();
         const QString command = arguments.value(1);
         const bool root = comm.rank() == 0;
@@ -543,7 +564,7 @@ int main(int argc, char** argv)
         std::fflush(stdout);
     }
     if (together)
-        Communicator::finalize();
+        Communicator::finalize(code);
     return code;
 }
 

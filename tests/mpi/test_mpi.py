@@ -129,10 +129,15 @@ class Launch:
         try:
             out, err = self.proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            for pid in [self.proc.pid, *descendants(self.proc.pid)]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             out, err = self.proc.communicate()
             self._stop = True
-            raise Failure(f"timed out after {timeout} s: {' '.join(self.argv)}")
+            tail = "\n".join(err.decode("utf-8", "replace").splitlines()[-40:])
+            raise Failure(f"timed out after {timeout} s: {' '.join(self.argv)}\n{tail}")
         self._stop = True
         self._sampler.join()
         self.out = out.decode("utf-8", "replace")
@@ -202,6 +207,11 @@ class Suite:
         return os.path.join(self.dir, name)
 
     def mpirun(self, args, extra=(), ranks=RANKS, split=True):
+        if "--output" in args:  # a file of an earlier run must not be taken for this run's
+            try:
+                os.remove(args[args.index("--output") + 1])
+            except FileNotFoundError:
+                pass
         argv = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-n", str(ranks), *extra, self.mpi, "run", *args]
         if split:
             argv += ["--mpi-node-split", "rank"]
@@ -407,6 +417,52 @@ class Suite:
         self.finish(resume)
         self.cli_run(["--input", self.a, "--kernel", "row_sum"], self.path("term-cli.npy"))
         check(np.array_equal(np.load(out), np.load(self.path("term-cli.npy"))), "resumed results differ")
+
+    def test_output_as_it_goes(self):
+        # Rank 0 writes --output while results arrive, at least every 2 s, always a whole file.
+        out = self.path("growing.npy")
+        launch = self.mpirun(["--input", self.a, "--kernel", "row_sum", "--chunksize", "1", "--param", "sleep_ms=60",
+                              "--output", out, "--quiet"])
+        seen = []  # (time, positions with a value) each time the file on disk changed
+        while launch.proc.poll() is None:
+            count = partial_count(out)
+            if not seen or count != seen[-1][1]:
+                seen.append((time.monotonic(), count))
+            time.sleep(0.05)
+        self.finish(launch)
+        growing = [t for t, n in seen if 0 < n < 240]
+        check(len(growing) >= 3, f"the output changed {len(growing)} times while the run went on: {seen}")
+        gaps = [b - a for a, b in zip(growing, growing[1:])]
+        check(max(gaps) <= 2.5, f"{max(gaps):.1f} s between two writes while results arrived")
+        check([n for _, n in seen] == sorted(n for _, n in seen), "the output lost results between two writes")
+        check(partial_count(out) == 240, "the final output is incomplete")
+
+    def test_rank_lost_at_startup(self):
+        # Under --enable-recovery, a rank lost before the job starts must not leave the others
+        # waiting for it for ever: they give up (SHAREDMAP_MPI_TIMEOUT) and say so.
+        out = self.path("startup.npy")
+        env = dict(self.env, SHAREDMAP_MPI_TIMEOUT="5")
+        argv = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-n", str(RANKS), "--enable-recovery", self.mpi,
+                "run", "--input", self.a, "--kernel", "row_sum", "--output", out, "--mpi-node-split", "rank"]
+        if os.path.exists(out):
+            os.remove(out)
+        launch = Launch(argv, env)
+        self.runs += 1
+        wait_for(lambda: 2 in launch.rank_pids(), 30, "rank 2")
+        victim = launch.rank_pids()[2]
+        os.kill(victim, signal.SIGKILL)
+        launch.wait(timeout=90)
+        lines = our_lines(launch.err)
+        check(any("error" in line for line in lines), f"no error line: {launch.err}")
+        check(not os.path.exists(out), "an output was written by a run that never started")
+        survivors = launch.pids - {victim}
+        check(not leftovers(survivors), f"the other ranks left: {leftovers(survivors)}")
+        self.cleanup()  # what the next start does
+        check(not leftovers(launch.pids), f"left behind after the next start: {leftovers(launch.pids)}")
+
+    def cleanup(self):
+        """Runs `sharedmap-cli cleanup`, as the next start of a run does."""
+        subprocess.run([self.cli, "cleanup"], capture_output=True, timeout=60)
 
     # ---- command lines ----------------------------------------------------------------------
 

@@ -214,9 +214,11 @@ void TestMpiQueue::messagesRoundTrip()
     QVERIFY(EndMessage::decode(EndMessage().encode(), nullptr));
     ByeMessage bye;
     bye.exitCode = 143;
+    bye.rankLost = true;
     ByeMessage b;
     QVERIFY(ByeMessage::decode(bye.encode(), &b));
     QCOMPARE(b.exitCode, 143);
+    QVERIFY(b.rankLost);
 }
 
 void TestMpiQueue::messagesRefuseForeignBytes_data()
