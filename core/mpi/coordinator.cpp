@@ -63,6 +63,18 @@ int Coordinator::nodeOfRank(int rank) const
 
 bool Coordinator::handle(const Envelope& envelope)
 {
+    // Rank 0's time per message is what bounds the nodes one queue can serve (docs/PERFORMANCE.md).
+    const qint64 started = clockNs();
+    const bool handled = dispatch(envelope);
+    if (handled) {
+        ++m_messages;
+        m_busyNs += clockNs() - started;
+    }
+    return handled;
+}
+
+bool Coordinator::dispatch(const Envelope& envelope)
+{
     const int node = nodeOfRank(envelope.source);
     if (node < 0)
         return false;
@@ -384,14 +396,19 @@ void Coordinator::conclude()
             workerStats.append(worker);
         }
         workerCount += n.workers;
-        nodes.append(QJsonObject { { QStringLiteral("node"), node },
-                                   { QStringLiteral("rank"), n.rank },
-                                   { QStringLiteral("pid"), n.pid },
-                                   { QStringLiteral("host"), n.host },
-                                   { QStringLiteral("ranks"), n.ranksOnNode },
-                                   { QStringLiteral("workers"), n.workers },
-                                   { QStringLiteral("tasks_done"), n.computed },
-                                   { QStringLiteral("lost"), n.lost } });
+        nodes.append(
+            QJsonObject { { QStringLiteral("node"), node },
+                          { QStringLiteral("rank"), n.rank },
+                          { QStringLiteral("pid"), n.pid },
+                          { QStringLiteral("host"), n.host },
+                          { QStringLiteral("ranks"), n.ranksOnNode },
+                          { QStringLiteral("workers"), n.workers },
+                          { QStringLiteral("tasks_done"), n.computed },
+                          { QStringLiteral("lost"), n.lost },
+                          { QStringLiteral("peak_memory_bytes"), report.value(QStringLiteral("peak_memory_bytes")) },
+                          { QStringLiteral("requests"), report.value(QStringLiteral("requests")) },
+                          { QStringLiteral("result_messages"), report.value(QStringLiteral("result_messages")) },
+                          { QStringLiteral("round_trip_ms"), report.value(QStringLiteral("round_trip_ms")) } });
     }
     result.workers = workerCount;
     result.startupS = startup >= 0 ? startup : result.elapsedS;
@@ -417,6 +434,8 @@ void Coordinator::conclude()
                                   { QStringLiteral("nodes"), m_layout.nodes },
                                   { QStringLiteral("node_split"), m_job.nodeSplit },
                                   { QStringLiteral("lost_ranks"), lost },
+                                  { QStringLiteral("rank0_messages"), m_messages },
+                                  { QStringLiteral("rank0_busy_s"), seconds(m_busyNs) },
                                   { QStringLiteral("node_list"), nodes } });
         json.insert(QStringLiteral("worker_stats"), workerStats);
         QSaveFile file(m_job.spec.summary);

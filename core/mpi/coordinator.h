@@ -69,6 +69,7 @@ private:
         QJsonObject report; ///< its final report
     };
 
+    bool dispatch(const Envelope& envelope);
     void onTick();
     void serve(int node, int wanted, qint64 perTaskNs);
     void serveStarving();
@@ -106,6 +107,8 @@ private:
     QString m_fatal; ///< an error that ends the run (exit 2)
     QVector<int> m_lostRanks;
     qint64 m_lastHeartbeatNs = 0;
+    qint64 m_messages = 0; ///< handled, from every node
+    qint64 m_busyNs = 0; ///< spent handling them
 };
 
 } // namespace sharedmap::mpi

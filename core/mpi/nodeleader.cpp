@@ -124,6 +124,7 @@ void NodeLeader::tick()
         request.wanted = int(qMin<qint64>(target - queued, 4096));
         request.perTaskNs = qint64(m_perTaskNs);
         sendToRoot(request);
+        ++m_requests;
         m_waitingGrant = true;
         m_requestSentNs = m_lastSentNs;
     }
@@ -183,6 +184,7 @@ void NodeLeader::sendResults(const PositionRange& range, const JobResult* finish
         m_pool.readResults(range.begin, count, message.values.data(), reinterpret_cast<quint8*>(message.status.data()));
     }
     sendToRoot(message);
+    ++m_resultMessages;
 }
 
 void NodeLeader::onFinished(const JobResult& result)
@@ -216,7 +218,10 @@ void NodeLeader::onFinished(const JobResult& result)
                                  { QStringLiteral("peak_memory_bytes"), result.peakMemoryBytes },
                                  { QStringLiteral("startup_s"), result.startupS },
                                  { QStringLiteral("elapsed_s"), result.elapsedS },
-                                 { QStringLiteral("cancelled"), result.cancelled } };
+                                 { QStringLiteral("cancelled"), result.cancelled },
+                                 { QStringLiteral("requests"), m_requests },
+                                 { QStringLiteral("result_messages"), m_resultMessages },
+                                 { QStringLiteral("round_trip_ms"), m_roundTripNs / 1e6 } };
     sendToRoot(final);
     m_done = true;
     qCDebug(lcMpi) << "node" << m_layout.node << "finished: " << result.doneCount() << "positions done here";

@@ -63,6 +63,8 @@ private:
     double m_roundTripNs = 0; ///< from a request to its grant, averaged
     double m_rangeSize = 0; ///< positions per granted range, averaged
     qint64 m_requestSentNs = 0;
+    qint64 m_requests = 0; ///< for the final report: messages this node sent to rank 0
+    qint64 m_resultMessages = 0;
     qint64 m_lastSentNs = 0;
 };
 
