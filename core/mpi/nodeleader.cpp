@@ -12,6 +12,11 @@ namespace sharedmap::mpi {
 namespace {
 constexpr qint64 kHeartbeatNs = 500000000; ///< a leader silent this long says it is alive
 constexpr int kScanBlock = 4096; ///< statuses read per call while looking for a range's end
+/// Ranges are claimed in the order they were fed: past this many untouched ones in a row, the
+/// scan for finished ranges stops (a node may hold thousands of tiny ranges).
+constexpr int kScanAhead = 64;
+constexpr qint64 kMaxQueued = 8192; ///< ranges a node keeps queued at most
+constexpr qint64 kMeasureEveryNs = 10000000;
 } // namespace
 
 NodeLeader::NodeLeader(Communicator* comm, const NodeLayout& layout, QObject* parent)
@@ -21,13 +26,6 @@ NodeLeader::NodeLeader(Communicator* comm, const NodeLayout& layout, QObject* pa
 {
     connect(&m_pool, &Pool::finished, this, &NodeLeader::onFinished);
     connect(&m_pool, &Pool::failed, this, &NodeLeader::onFailed);
-    connect(&m_pool, &Pool::chunkFinished, this, [this](const ChunkEvent& chunk) {
-        if (chunk.count <= 0 || chunk.endS <= chunk.startS)
-            return;
-        // A moving average of recent chunks: what the next automatic chunk is sized by.
-        const double perTask = (chunk.endS - chunk.startS) * 1e9 / double(chunk.count);
-        m_perTaskNs = m_perTaskNs > 0 ? 0.7 * m_perTaskNs + 0.3 * perTask : perTask;
-    });
     connect(&m_pool, &Pool::logMessage, this,
             [this](const QString& message) { qCDebug(lcMpi) << "node" << m_layout.node << message; });
 }
@@ -111,17 +109,19 @@ void NodeLeader::tick()
     if (!m_running)
         return;
     sendFinished(false);
+    measureTaskTime();
     // Keep enough ranges queued that a worker finishing one finds the next at once: one spare
     // per worker, and more while a round trip through rank 0 lasts longer than a range (small
-    // chunks), so the round trip stays off the workers' path.
+    // chunks), so the round trip stays off the workers' path. What a node holds beyond its
+    // workers' ranges is then about one round trip of work, however small the ranges.
     qint64 perWorker = 2;
     if (m_roundTripNs > 0 && m_perTaskNs > 0 && m_rangeSize > 0)
-        perWorker = 1 + qint64(std::ceil(m_roundTripNs / qMax(1000.0, m_perTaskNs * m_rangeSize)));
-    const qint64 target = qBound<qint64>(2, perWorker, qint64(64)) * m_workers;
+        perWorker = 1 + qint64(std::ceil(m_roundTripNs / qMax(100.0, m_perTaskNs * m_rangeSize)));
+    const qint64 target = qBound<qint64>(2 * m_workers, perWorker * m_workers, kMaxQueued);
     const qint64 queued = m_pool.unclaimedRanges();
     if (!m_ended && !m_waitingGrant && !m_starved && queued < target) {
         RequestMessage request;
-        request.wanted = int(qMin<qint64>(target - queued, 4096));
+        request.wanted = int(target - queued);
         request.perTaskNs = qint64(m_perTaskNs);
         sendToRoot(request);
         ++m_requests;
@@ -132,12 +132,36 @@ void NodeLeader::tick()
         sendToRoot(HeartbeatMessage());
 }
 
+void NodeLeader::measureTaskTime()
+{
+    // Time per task per worker over the last stretch, from the workers' own busy time and task
+    // counts: what the next automatic chunk is sized by, and a range's duration.
+    const qint64 now = clockNs();
+    if (now - m_lastMeasureNs < kMeasureEveryNs)
+        return;
+    m_lastMeasureNs = now;
+    qint64 busy = 0, tasks = 0;
+    for (const WorkerInfo& info : m_pool.workers()) {
+        busy += qint64(info.busyS * 1e9);
+        tasks += info.tasksDone;
+    }
+    if (tasks > m_measuredTasks && busy > m_measuredBusyNs) {
+        const double perTask = double(busy - m_measuredBusyNs) / double(tasks - m_measuredTasks);
+        m_perTaskNs = m_perTaskNs > 0 ? 0.7 * m_perTaskNs + 0.3 * perTask : perTask;
+    }
+    m_measuredBusyNs = busy;
+    m_measuredTasks = tasks;
+}
+
 void NodeLeader::sendFinished(bool everything)
 {
     quint8 status[kScanBlock];
     QVector<PositionRange> finished;
+    int untouched = 0; ///< ranges in a row that no worker has begun: the ones after them neither
     for (auto it = m_held.begin(); it != m_held.end();) {
         Held& held = *it;
+        if (!everything && untouched >= kScanAhead)
+            break;
         // Statuses only move from Pending to Done or Failed: resume the scan where it stopped.
         while (held.cursor < held.range.end) {
             const qint64 n = m_pool.readResults(held.cursor, qMin<qint64>(kScanBlock, held.range.end - held.cursor),
@@ -150,9 +174,11 @@ void NodeLeader::sendFinished(bool everything)
                 break;
         }
         if (held.cursor < held.range.end && !everything) {
+            untouched = held.cursor == held.range.begin ? untouched + 1 : 0;
             ++it;
             continue;
         }
+        untouched = 0;
         finished.append(held.range);
         it = m_held.erase(it);
     }

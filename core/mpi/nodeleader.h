@@ -42,6 +42,7 @@ private:
     };
 
     void feed(const QVector<PositionRange>& ranges);
+    void measureTaskTime();
     /// Sends the ranges whose positions are all complete (all of them when `everything`).
     void sendFinished(bool everything);
     void sendResults(const PositionRange& range, const JobResult* finished);
@@ -63,6 +64,9 @@ private:
     double m_roundTripNs = 0; ///< from a request to its grant, averaged
     double m_rangeSize = 0; ///< positions per granted range, averaged
     qint64 m_requestSentNs = 0;
+    qint64 m_lastMeasureNs = 0;
+    qint64 m_measuredBusyNs = 0;
+    qint64 m_measuredTasks = 0;
     qint64 m_requests = 0; ///< for the final report: messages this node sent to rank 0
     qint64 m_resultMessages = 0;
     qint64 m_lastSentNs = 0;
