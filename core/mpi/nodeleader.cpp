@@ -110,18 +110,19 @@ void NodeLeader::tick()
         return;
     sendFinished(false);
     measureTaskTime();
-    // Keep enough ranges queued that a worker finishing one finds the next at once: one spare
-    // per worker, and more while a round trip through rank 0 lasts longer than a range (small
-    // chunks), so the round trip stays off the workers' path. What a node holds beyond its
-    // workers' ranges is then about one round trip of work, however small the ranges.
-    qint64 perWorker = 2;
+    // Keep enough ranges queued that a worker finishing one finds the next at once: what the
+    // workers use up in four average round trips through rank 0 (at least one range each; the
+    // margin covers the slow ones: measured, one round trip's worth left the worker idle a third
+    // of the time at chunk 1) is the low mark; below it the node asks for enough to reach twice
+    // that, so the round trip stays off the workers' path however small the ranges.
+    qint64 perWorker = 1;
     if (m_roundTripNs > 0 && m_perTaskNs > 0 && m_rangeSize > 0)
-        perWorker = 1 + qint64(std::ceil(m_roundTripNs / qMax(100.0, m_perTaskNs * m_rangeSize)));
-    const qint64 target = qBound<qint64>(2 * m_workers, perWorker * m_workers, kMaxQueued);
+        perWorker = qint64(std::ceil(m_roundTripNs / qMax(100.0, m_perTaskNs * m_rangeSize)));
+    const qint64 low = qBound<qint64>(m_workers, 4 * perWorker * m_workers, kMaxQueued / 2);
     const qint64 queued = m_pool.unclaimedRanges();
-    if (!m_ended && !m_waitingGrant && !m_starved && queued < target) {
+    if (!m_ended && !m_waitingGrant && !m_starved && queued < low) {
         RequestMessage request;
-        request.wanted = int(target - queued);
+        request.wanted = int(2 * low - queued);
         request.perTaskNs = qint64(m_perTaskNs);
         sendToRoot(request);
         ++m_requests;
