@@ -58,6 +58,8 @@ public:
 
     int rank() const { return m_rank; }
     int size() const { return m_size; }
+    /// Every rank's pid, by rank.
+    const QVector<qint64>& pids() const { return m_pids; }
 
     /// Splits the ranks into nodes (collective): ranks of one host form a node
     /// (MPI_COMM_TYPE_SHARED), or each rank is a node of its own when `everyRankANode`.

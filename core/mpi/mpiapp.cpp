@@ -498,9 +498,16 @@ int runCommand(Communicator& comm, const QStringList& arguments, const QString& 
     code = run.exec();
     if (layout.leader) {
         // Segments of ranks lost on this host are gone with this run, not at the next start.
-        for (const StaleSegment& segment : cleanUpStaleRuns())
-            printLine(
-                QStringLiteral("removed %1 left by a lost rank (pid %2)").arg(segment.name).arg(segment.ownerPid));
+        for (const StaleSegment& segment : cleanUpStaleRuns()) {
+            const int rank = int(comm.pids().indexOf(segment.ownerPid));
+            printLine(rank >= 0 ? QStringLiteral("removed %1 left by lost rank %2 (pid %3)")
+                                      .arg(segment.name)
+                                      .arg(rank)
+                                      .arg(segment.ownerPid)
+                                : QStringLiteral("removed %1 left by a killed run (pid %2)")
+                                      .arg(segment.name)
+                                      .arg(segment.ownerPid));
+        }
     }
     return run.endsTogether() ? code : -(code + 1);
 }
