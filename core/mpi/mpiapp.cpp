@@ -18,7 +18,6 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <optional>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -316,9 +315,10 @@ private:
     /// that moment to gather what the nodes sent and write it.
     void awaitBye()
     {
-        if (m_layout.rank == 0 || m_awaitingSinceNs > 0)
-            return leave(m_stopCode);
-        m_awaitingSinceNs = clockNs();
+        if (m_layout.rank == 0)
+            leave(m_stopCode);
+        else if (m_awaitingSinceNs == 0)
+            m_awaitingSinceNs = clockNs(); // poll() leaves when the goodbye or the deadline comes
     }
 
     void watchRoot()
