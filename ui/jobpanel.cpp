@@ -68,6 +68,7 @@ JobPanel::JobPanel(QWidget* parent)
     m_autoChunk->setChecked(true);
     m_autoChunk->setToolTip(tr("Adapt the chunk size to the measured task time"));
     m_chunk->setEnabled(false);
+    m_chunk->setSpecialValueText(tr("chosen as it runs")); // auto: no number until a run picks one
     // Combos as wide as the panel allows, not as their longest item: a narrow Job dock must not
     // scroll sideways.
     for (QComboBox* combo : { m_kernel, m_mode }) {
@@ -121,6 +122,9 @@ JobPanel::JobPanel(QWidget* parent)
     connect(m_mode, &QComboBox::currentIndexChanged, this, &JobPanel::validate);
     connect(m_autoChunk, &QCheckBox::toggled, this, [this](bool on) {
         m_chunk->setEnabled(!on);
+        // Typed by hand, the number is the chunk size itself; under auto it says what auto chose.
+        m_chunk->setPrefix(QString());
+        m_chunk->setSpecialValueText(on ? tr("chosen as it runs") : QString());
         validate();
     });
     rebuildParams();
@@ -144,6 +148,17 @@ void JobPanel::refreshKernels()
     const int index = m_kernel->findData(current);
     if (index >= 0)
         m_kernel->setCurrentIndex(index);
+}
+
+void JobPanel::setChunkInUse(qint64 size)
+{
+    if (!m_autoChunk->isChecked() || size <= 0)
+        return;
+    const QSignalBlocker blocker(m_chunk); // a figure shown, not a change of the job
+    m_chunk->setSpecialValueText(QString());
+    m_chunk->setPrefix(tr("in use: "));
+    m_chunk->setValue(int(qMin<qint64>(size, m_chunk->maximum())));
+    m_chunk->setToolTip(tr("Auto chose chunks of %1 indices from the measured task time").arg(size));
 }
 
 void JobPanel::setPreviewInput(std::shared_ptr<const SharedArray> input)

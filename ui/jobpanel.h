@@ -48,6 +48,8 @@ public:
     Field problemField() const { return m_problemField; }
     /// The label showing the problem beside its field (hidden when there is none).
     QLabel* problemLabelFor(Field field) const;
+    /// Under auto chunk size, shows the size the running job's workers claim.
+    void setChunkInUse(qint64 size);
     /// The input array itself, for the formula preview (null: none loaded).
     void setPreviewInput(std::shared_ptr<const SharedArray> input);
     /// Lists the registry's kernels again (after a plugin was loaded), keeping the choice.

@@ -142,6 +142,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
     connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
+    connect(m_monitorPanel, &MonitorPanel::chunkSizeInUse, m_jobPanel, &JobPanel::setChunkInUse);
     connect(m_demoPanel, &DemoPanel::paceChanged, this, [this](double pace) {
         // The demo on screen takes the new pace; whatever else the user changed in its job stays.
         const Demo* demo = findDemo(m_demoPanel->demoId());

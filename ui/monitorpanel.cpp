@@ -130,6 +130,10 @@ MonitorPanel::MonitorPanel(Pool* pool, ResultsModel* results, QWidget* parent)
         if (m_pool->currentJobId() == m_jobId) {
             m_timelinePlot->addChunk(chunk);
             m_kernelViews->addChunk(chunk);
+            if (chunk.count != m_chunkInUse) {
+                m_chunkInUse = chunk.count;
+                emit chunkSizeInUse(chunk.count);
+            }
         }
     });
     connect(m_pool, &Pool::memorySampled, this, &MonitorPanel::onMemorySampled);
@@ -155,6 +159,7 @@ void MonitorPanel::beginJob(quint64 jobId, const JobResult& plan, qint64 arrayBy
     m_scanCursor = 0;
     m_lastThroughputAt = -1;
     m_copyMode = plan.spec.mode == QLatin1String("copy");
+    m_chunkInUse = 0;
     m_peak = MemoryParts();
     m_ended = false;
     m_clock.start();

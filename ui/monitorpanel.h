@@ -68,6 +68,10 @@ public:
     /// The reading with the highest memory of this job (workers and its segments) so far.
     const MemoryParts& peakMemory() const { return m_peak; }
 
+signals:
+    /// The running job's workers now claim chunks of `size` positions (auto adapts it).
+    void chunkSizeInUse(qint64 size);
+
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -106,6 +110,7 @@ private:
     qint64 m_scanCursor = 0;
     double m_lastThroughputAt = -1;
     bool m_copyMode = false;
+    qint64 m_chunkInUse = 0;
     MemoryParts m_peak;
     int m_runs = 1; ///< runs of the job shown (1, or more after Resume)
     double m_earlierS = 0; ///< time of its earlier runs

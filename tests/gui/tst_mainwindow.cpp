@@ -161,6 +161,17 @@ private slots:
             QVERIFY(std::abs(it->value - expected[int(it->key)]) < 1e-12);
         QCOMPARE(window.resultsModel()->doneCount(), qint64(60));
         QCOMPARE(window.lastResult().values.size(), 60);
+        // Auto chunk size: the form shows the size the workers claimed, and the job stays auto.
+        QSpinBox* chunk = nullptr;
+        for (QSpinBox* spin : spins) {
+            if (spin->maximum() == 1000000000)
+                chunk = spin;
+        }
+        QVERIFY(chunk);
+        QCOMPARE(chunk->prefix(), QStringLiteral("in use: "));
+        QVERIFY(chunk->value() >= 1);
+        QVERIFY(chunk->text().startsWith(QStringLiteral("in use: %1").arg(chunk->value())));
+        QCOMPARE(window.jobPanel()->spec().chunkSize, qint64(0));
     }
 
     void cancelReturnsToIdleAndRunsAgain()
