@@ -8,6 +8,7 @@
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,6 +24,22 @@ namespace sharedmap {
 namespace {
 
 constexpr int kPreviewRows = 20;
+
+/// How the status line names a delimiter: a word, so that "," does not read as a typo.
+QString delimiterName(QChar delimiter)
+{
+    if (delimiter == QLatin1Char('\t'))
+        return CsvImportDialog::tr("tab");
+    if (delimiter == QLatin1Char(' '))
+        return CsvImportDialog::tr("blanks");
+    if (delimiter == QLatin1Char(','))
+        return CsvImportDialog::tr("comma (,)");
+    if (delimiter == QLatin1Char(';'))
+        return CsvImportDialog::tr("semicolon (;)");
+    if (delimiter == QLatin1Char('|'))
+        return CsvImportDialog::tr("bar (|)");
+    return QStringLiteral("“%1”").arg(delimiter);
+}
 
 void fillDtypes(QComboBox* box)
 {
@@ -44,9 +61,13 @@ CsvImportDialog::CsvImportDialog(const QString& path, QWidget* parent)
     , m_dtype(new QComboBox(this))
     , m_preview(new QTableWidget(this))
     , m_status(new QLabel(this))
+    , m_fixButton(new QPushButton(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Import %1").arg(QFileInfo(path).fileName()));
+    m_fixButton->hide();
+    m_fixButton->setToolTip(tr("Apply the fix named above"));
+    connect(m_fixButton, &QPushButton::clicked, this, &CsvImportDialog::applyFix);
     m_delimiter->addItem(tr("Detect"), QString());
     m_delimiter->addItem(tr("Comma (,)"), QStringLiteral(","));
     m_delimiter->addItem(tr("Tab"), QStringLiteral("\t"));
@@ -71,7 +92,10 @@ CsvImportDialog::CsvImportDialog(const QString& path, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_preview, 1);
-    layout->addWidget(m_status);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_fixButton, 0, Qt::AlignTop);
+    layout->addLayout(statusRow);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -96,6 +120,18 @@ LoadOptions CsvImportDialog::options() const
     if (options.dtype == DType::Float64)
         options.dtype = DType::Invalid; // the default: keeps job files short
     return options;
+}
+
+void CsvImportDialog::applyFix()
+{
+    if (m_fix.headerRows != m_headerRows->value() && m_fix.headerRows >= 0)
+        m_headerRows->setValue(m_fix.headerRows);
+    if (!m_fix.columns.isEmpty()) {
+        QStringList keep;
+        for (int column : std::as_const(m_fix.columns))
+            keep << QString::number(column);
+        m_columns->setText(keep.join(QLatin1Char(',')));
+    }
 }
 
 QString CsvImportDialog::statusText() const
@@ -143,24 +179,68 @@ void CsvImportDialog::showPreview()
         for (int c = 0; c < preview.columns; ++c)
             columns.append(c);
     }
-    // Values the loader would refuse are shown in the table and named below it.
+    // Values the loader would refuse are shown in the table, named below it, and a fix offered.
     QString badValue;
+    QSet<QPair<int, int>> badCells; // (row, column of the file)
+    m_fix = LoadOptions();
+    m_fixButton->hide();
     if (problem.isEmpty()) {
         const DType dtype = dtypeFromName(m_dtype->currentText());
-        for (int r = 0; r < preview.rows.size() && badValue.isEmpty(); ++r) {
-            for (int column : std::as_const(columns)) {
-                const QByteArray text = preview.rows[r].value(column).toUtf8();
-                double value = 0;
-                const bool number = parseNumber(text.constData(), text.constData() + text.size(), &value);
-                if (!number || (dtype != DType::Float32 && dtype != DType::Float64 && std::isnan(value))) {
-                    badValue
-                        = tr("Data line %1, column %2: '%3' is not a number of type %4. Change the header lines or "
-                             "the delimiter.")
-                              .arg(r + 1)
-                              .arg(column)
-                              .arg(preview.rows[r].value(column), dtypeName(dtype));
-                    break;
+        const auto isNumber = [dtype](const QString& cell) {
+            const QByteArray text = cell.toUtf8();
+            double value = 0;
+            const bool number = parseNumber(text.constData(), text.constData() + text.size(), &value);
+            return number && (dtype == DType::Float32 || dtype == DType::Float64 || !std::isnan(value));
+        };
+        QVector<int> numeric; // columns whose every line shown is a number
+        QVector<int> textual;
+        int firstBadRow = -1;
+        bool onlyFirstRowBad = true;
+        for (int column : std::as_const(columns)) {
+            bool allNumbers = true;
+            for (int r = 0; r < preview.rows.size(); ++r) {
+                if (isNumber(preview.rows[r].value(column)))
+                    continue;
+                allNumbers = false;
+                badCells.insert({ r, column });
+                if (firstBadRow < 0 || r < firstBadRow) {
+                    firstBadRow = r;
+                    badValue = tr("Data line %1, column %2: '%3' is not a number of type %4.")
+                                   .arg(r + 1)
+                                   .arg(column)
+                                   .arg(preview.rows[r].value(column), dtypeName(dtype));
                 }
+                onlyFirstRowBad = onlyFirstRowBad && r == 0;
+            }
+            (allNumbers ? numeric : textual).append(column);
+        }
+        if (!badValue.isEmpty()) {
+            if (onlyFirstRowBad && preview.rows.size() > 1) {
+                // Only the first line is text: it is a header.
+                m_fix = options();
+                m_fix.headerRows = preview.headerRows + 1;
+                badValue += QLatin1Char(' ')
+                    + tr("The first line holds names: count it as a header line (Header lines: %1).")
+                          .arg(m_fix.headerRows);
+                m_fixButton->setText(tr("Use %1 header line(s)").arg(m_fix.headerRows));
+                m_fixButton->show();
+            } else if (!numeric.isEmpty()) {
+                QStringList names, keep;
+                for (int column : std::as_const(textual))
+                    names << (preview.header.value(column).isEmpty()
+                                  ? QString::number(column)
+                                  : tr("%1 ('%2')").arg(column).arg(preview.header.value(column)));
+                for (int column : std::as_const(numeric))
+                    keep << QString::number(column);
+                m_fix = options();
+                m_fix.columns = numeric;
+                badValue += QLatin1Char(' ')
+                    + tr("Column(s) %1 hold text: keep the numeric ones with Columns: %2.")
+                          .arg(names.join(QStringLiteral(", ")), keep.join(QLatin1Char(',')));
+                m_fixButton->setText(tr("Use columns %1").arg(keep.join(QLatin1Char(','))));
+                m_fixButton->show();
+            } else {
+                badValue += QLatin1Char(' ') + tr("Change the header lines or the delimiter.");
             }
         }
     }
@@ -175,20 +255,24 @@ void CsvImportDialog::showPreview()
                               : tr("%1: %2").arg(column).arg(preview.header.value(column)));
         m_preview->setHorizontalHeaderLabels(labels);
         for (int r = 0; r < preview.rows.size(); ++r) {
-            for (int c = 0; c < columns.size(); ++c)
-                m_preview->setItem(r, c, new QTableWidgetItem(preview.rows[r].value(columns[c])));
+            for (int c = 0; c < columns.size(); ++c) {
+                auto* item = new QTableWidgetItem(preview.rows[r].value(columns[c]));
+                if (badCells.contains({ r, columns[c] })) {
+                    item->setBackground(QColor(0xfd, 0xec, 0xea));
+                    item->setForeground(QColor(0x92, 0x2b, 0x21));
+                    item->setToolTip(tr("Not a number: the loader would refuse this file as it is set"));
+                }
+                m_preview->setItem(r, c, item);
+            }
         }
-        const QString delimiter = preview.delimiter == QLatin1Char('\t') ? tr("tab")
-            : preview.delimiter == QLatin1Char(' ')                      ? tr("blanks")
-                                                                         : QString(preview.delimiter);
-        m_status->setText(
-            badValue.isEmpty()
-                ? tr("Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines are shown.")
-                      .arg(delimiter)
-                      .arg(preview.headerRows)
-                      .arg(preview.columns)
-                      .arg(preview.rows.size())
-                : badValue);
+        m_status->setText(badValue.isEmpty()
+                              ? tr("Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines "
+                                   "are shown.")
+                                    .arg(delimiterName(preview.delimiter))
+                                    .arg(preview.headerRows)
+                                    .arg(preview.columns)
+                                    .arg(preview.rows.size())
+                              : badValue);
     } else {
         m_status->setText(problem);
     }

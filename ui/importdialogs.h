@@ -11,6 +11,7 @@ class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class QTreeWidget;
@@ -31,6 +32,8 @@ public:
     QTableWidget* previewTable() const { return m_preview; }
     /// The line under the preview: what was detected, or what is wrong.
     QString statusText() const;
+    /// The button that applies the fix the status line offers (header lines, or columns).
+    QPushButton* fixButton() const { return m_fixButton; }
     /// True until the preview shown matches the current settings.
     bool isReading() const { return m_watcher.isRunning() || m_pending || m_shown != m_requested; }
 
@@ -41,6 +44,7 @@ signals:
 private:
     void refresh();
     void showPreview();
+    void applyFix();
 
     QString m_path;
     QComboBox* m_delimiter;
@@ -49,7 +53,9 @@ private:
     QComboBox* m_dtype;
     QTableWidget* m_preview;
     QLabel* m_status;
+    QPushButton* m_fixButton;
     QDialogButtonBox* m_buttons;
+    LoadOptions m_fix; ///< the settings the fix button applies
     QFutureWatcher<QPair<QString, CsvPreview>> m_watcher;
     bool m_pending = false;
     int m_requested = 0; ///< previews asked for

@@ -113,7 +113,7 @@ private slots:
         QTest::addColumn<bool>("ok");
         QTest::addColumn<QString>("status");
         QTest::newRow("detected") << "" << -1 << "" << 6 << "0: a" << true
-                                  << "Delimiter: ;, header lines: 1, 6 columns";
+                                  << "Delimiter: semicolon (;), header lines: 1, 6 columns";
         QTest::newRow("columns") << "" << -1 << "4,0" << 2 << "4: e" << true << "header lines: 1";
         QTest::newRow("blanks") << " " << -1 << "" << 1 << "0: a;b;c;d;e;f" << false << "is not a number";
         QTest::newRow("no header") << ";" << 0 << "" << 6 << "0" << false
@@ -157,6 +157,55 @@ private slots:
         QCOMPARE(QString(options.delimiter.isNull() ? QString() : QString(options.delimiter)), delimiter);
     }
 
+    /// A line or a column of text: the status names it and offers the fix, the cells are marked,
+    /// and the fix button applies it.
+    void csvOffersAFix_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("headerRows");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("button");
+        QTest::addColumn<QString>("firstLabel"); // after the fix
+        QTest::newRow("names taken for data") << "table.csv" << 0 << "count it as a header line (Header lines: 1)"
+                                              << "Use 1 header line(s)"
+                                              << "0: a";
+        QTest::newRow("a text column") << "mixed.csv" << -1
+                                       << "Column(s) 0 ('name') hold text: keep the numeric ones with Columns: 1,2"
+                                       << "Use columns 1,2"
+                                       << "1: x";
+    }
+
+    void csvOffersAFix()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, headerRows);
+        QFETCH(QString, status);
+        QFETCH(QString, button);
+        QFETCH(QString, firstLabel);
+        QVERIFY(runPython(QStringLiteral("open('mixed.csv', 'w').write('name,x,y\\n' + ''.join("
+                                         "f'row{i},{i},{i * 0.5}\\n' for i in range(30)))\n"),
+                          m_dir.path()));
+        CsvImportDialog dialog(m_dir.filePath(file));
+        dialog.show();
+        QSignalSpy updated(&dialog, &CsvImportDialog::previewUpdated);
+        QVERIFY(updated.wait(5000));
+        dialog.findChild<QSpinBox*>()->setValue(headerRows);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isReading(), 5000);
+        QTRY_VERIFY(dialog.statusText().contains(status));
+        QVERIFY(!okButton(&dialog)->isEnabled());
+        QVERIFY(dialog.fixButton()->isVisible());
+        QCOMPARE(dialog.fixButton()->text(), button);
+        // The text is marked where it is.
+        const QTableWidgetItem* bad = dialog.previewTable()->item(0, 0);
+        QVERIFY(bad);
+        QCOMPARE(bad->background().color(), QColor(0xfd, 0xec, 0xea));
+        QTest::mouseClick(dialog.fixButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isReading() && okButton(&dialog)->isEnabled(), 5000);
+        QVERIFY(!dialog.fixButton()->isVisible());
+        QCOMPARE(dialog.previewTable()->horizontalHeaderItem(0)->text(), firstLabel); // the header's names kept
+        QVERIFY2(dialog.statusText().startsWith(QStringLiteral("Delimiter: ")), qPrintable(dialog.statusText()));
+    }
+
     void csvQuotedPreview_data()
     {
         QTest::addColumn<QString>("name");
@@ -166,7 +215,7 @@ private slots:
         QTest::addColumn<QString>("status");
         // Python's csv module wrote these, names and text in quotes.
         QTest::newRow("quoted names") << "quoted.csv" << 2 << QStringList { "0: x;y", "1: say \"hi\"" } << true
-                                      << "Delimiter: ;, header lines: 1, 2 columns";
+                                      << "Delimiter: semicolon (;), header lines: 1, 2 columns";
         QTest::newRow("line break in quotes") << "open_quote.csv" << 0 << QStringList() << false
                                               << "line 3, column 2: a quoted field is not closed on its line";
     }
