@@ -11,6 +11,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QtConcurrent>
 #include <QTextBlock>
 
@@ -161,9 +162,50 @@ void FormulaEditor::setReduce(const QString& reduce)
         m_reduce->setCurrentIndex(index);
 }
 
+QString FormulaEditor::problemText() const
+{
+    if (m_problem.isEmpty())
+        return {};
+    if (expression().trimmed().isEmpty())
+        return reduce() == QLatin1String("none")
+            ? tr("Type a formula evaluated once per index i, for example B(i, 0) + B(i, 1), or pick one of the "
+                 "examples.")
+            : tr("Type a formula in x, each element of the row, for example x^2 or sqrt(x), or pick one of the "
+                 "examples; reduce then combines the row's values.");
+    if (!m_unknownName.isEmpty()) {
+        const FormulaNames names = formulaNames(reduce());
+        return tr("Position %1: '%2' is not a name formulas know. Variables: %3. Functions: %4. Constants: %5.")
+            .arg(m_problem.position)
+            .arg(m_unknownName, names.variables.join(QStringLiteral(", ")), names.functions.join(QStringLiteral(", ")),
+                 names.constants.join(QStringLiteral(", ")));
+    }
+    if (m_problem.position >= 0)
+        return tr("Position %1: %2").arg(m_problem.position).arg(m_problem.message);
+    return m_problem.message;
+}
+
 void FormulaEditor::check()
 {
     m_problem = checkFormula(expression(), reduce());
+    m_unknownName.clear();
+    if (!m_problem.isEmpty()) {
+        // A name the parser does not know: found here, to list the ones it does.
+        const FormulaNames names = formulaNames(reduce());
+        static const QRegularExpression identifier(QStringLiteral("[A-Za-z_][A-Za-z0-9_]*"));
+        const QString expr = expression();
+        for (auto it = identifier.globalMatch(expr); it.hasNext();) {
+            const QRegularExpressionMatch match = it.next();
+            const QString name = match.captured();
+            const qsizetype start = match.capturedStart();
+            if (start > 0 && (expr.at(start - 1).isDigit() || expr.at(start - 1) == QLatin1Char('.')))
+                continue; // the exponent of a number such as 1e5
+            if (!names.variables.contains(name) && !names.functions.contains(name) && !names.constants.contains(name)) {
+                m_unknownName = name;
+                m_problem.position = int(match.capturedStart());
+                break;
+            }
+        }
+    }
     QList<QTextEdit::ExtraSelection> marks;
     if (!m_problem.isEmpty() && m_problem.position >= 0 && !expression().isEmpty()) {
         // Underline the character at the error (the last one when the error is at the end).
@@ -178,12 +220,7 @@ void FormulaEditor::check()
         marks.append(mark);
     }
     m_edit->setExtraSelections(marks);
-    if (m_problem.isEmpty())
-        m_message->clear();
-    else if (m_problem.position >= 0)
-        m_message->setText(tr("Position %1: %2").arg(m_problem.position).arg(m_problem.message));
-    else
-        m_message->setText(m_problem.message);
+    m_message->setText(problemText());
     m_message->setVisible(!m_problem.isEmpty());
     emit changed();
     updatePreview();

@@ -29,6 +29,9 @@ public:
     void setReduce(const QString& reduce);
     /// What is wrong with the formula (empty when it parses).
     FormulaProblem problem() const { return m_problem; }
+    /// The problem as the editor says it (in its own terms: names it knows, examples), empty
+    /// when the formula is valid.
+    QString problemText() const;
     /// The input and the index the preview evaluates; a null input or index -1 clears it.
     void setPreviewInput(std::shared_ptr<const SharedArray> input, qint64 index);
     /// The last preview's value (NaN before one is ready, or when it failed) and its text.
@@ -52,6 +55,7 @@ private:
     QLabel* m_message;
     QLabel* m_preview;
     FormulaProblem m_problem;
+    QString m_unknownName; ///< the first name in the expression the parser does not know
     std::shared_ptr<const SharedArray> m_input;
     qint64 m_previewIndex = -1;
     quint64 m_previewRequest = 0; ///< a preview answers only if no newer one was asked for

@@ -390,6 +390,10 @@ void JobPanel::validate()
         }
     }
     m_indexInfo->setText(info);
+    if (m_formula && !m_formula->problem().isEmpty()) {
+        problem = m_formula->problemText(); // in the editor's terms, not the command line's
+        field = Field::Params;
+    }
     showProblem(problem, field);
     emit changed();
 }

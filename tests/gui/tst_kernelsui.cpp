@@ -162,6 +162,37 @@ private slots:
         QVERIFY(window.runAction()->isEnabled());
     }
 
+    /// The editor speaks its own language: an empty formula gets an example, an unknown name the
+    /// list of names that exist (not the command line's --param).
+    void formulaProblemsInTheEditorsTerms()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openB(window));
+        FormulaEditor* editor = chooseFormula(window);
+        QVERIFY(editor);
+        editor->setReduce(QStringLiteral("sum"));
+        editor->editor()->clear();
+        QVERIFY(!editor->problem().isEmpty());
+        QVERIFY2(editor->problemText().contains(QStringLiteral("x^2")), qPrintable(editor->problemText()));
+        QVERIFY(!editor->problemText().contains(QStringLiteral("--param")));
+        QVERIFY(!window.jobPanel()->problem().contains(QStringLiteral("--param")));
+        QVERIFY(!window.runAction()->toolTip().contains(QStringLiteral("--param")));
+
+        QTest::keyClicks(editor->editor(), QStringLiteral("sqrt(x) + foo * 2e3"));
+        QVERIFY(!editor->problem().isEmpty());
+        const QString text = editor->problemText();
+        QVERIFY2(text.startsWith(QStringLiteral("Position 10: 'foo' is not a name")), qPrintable(text));
+        for (const char* name : { "x", "i", "j", "n", "sqrt", "sin", "B", "_pi" })
+            QVERIFY2(text.contains(QLatin1String(name)), qPrintable(text));
+        QCOMPARE(editor->problem().position, 10); // the unknown name is the one marked
+        QCOMPARE(window.jobPanel()->problem(), text);
+        // With reduce=none there is no element x: listed names follow the mode.
+        editor->setReduce(QStringLiteral("none"));
+        QVERIFY2(editor->problemText().contains(QStringLiteral("'x' is not a name")),
+                 qPrintable(editor->problemText()));
+    }
+
     void exampleFillsTheEditor()
     {
         const QVector<double> expected = loadDoubles(m_dir.filePath(QStringLiteral("preview.npy")));

@@ -81,6 +81,22 @@ public:
     FormulaKernel(const FormulaKernel&) = delete;
     FormulaKernel& operator=(const FormulaKernel&) = delete;
 
+    /// The names the parser knows, as it was set up for this reducer.
+    FormulaNames names() const
+    {
+        FormulaNames names;
+        for (const auto& [name, variable] : m_parser.GetVar())
+            names.variables << QString::fromStdString(name);
+        for (const auto& [name, callback] : m_parser.GetFunDef())
+            names.functions << QString::fromStdString(name);
+        for (const auto& [name, value] : m_parser.GetConst())
+            names.constants << QString::fromStdString(name);
+        names.variables.sort();
+        names.functions.sort();
+        names.constants.sort();
+        return names;
+    }
+
     /// Sets and parses the expression; returns the problem, empty when it is valid.
     FormulaProblem setExpression(const QString& expr)
     {
@@ -277,6 +293,13 @@ FormulaProblem checkFormula(const QString& expr, const QString& reduce)
         return { QStringLiteral("the expression is empty (e.g. --param \"expr=x^2\")"), 0 };
     FormulaKernel kernel(ArrayView(), mode);
     return kernel.setExpression(expr);
+}
+
+FormulaNames formulaNames(const QString& reduce)
+{
+    Reduce mode = Reduce::Sum;
+    parseReduce(reduce, &mode);
+    return FormulaKernel(ArrayView(), mode).names();
 }
 
 KernelDef formulaKernelDef()
