@@ -10,6 +10,7 @@
 #include "engine/pool.h"
 #include "filechooser.h"
 #include "generatedialog.h"
+#include "guide.h"
 #include "importdialogs.h"
 #include "io/arraystore.h"
 #include "job/resultwriter.h"
@@ -125,6 +126,7 @@ MainWindow::MainWindow(QWidget* parent)
         const ArrayStore::Entry entry = m_store->entry(id);
         if (m_bannerIsError)
             m_banner->hide(); // an earlier failure is over once something loaded
+        m_loadError.clear();
         m_logPanel->append(tr("Loaded %1: %2 %3 into shared memory")
                                .arg(entry.name, dtypeName(entry.array->meta().dtype), entry.array->meta().shapeText()));
         if (!entry.path.isEmpty()) {
@@ -138,11 +140,21 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_store, &ArrayStore::loadFailed, this, [this](int, const QString& error) {
         m_runWhenLoaded = false;
+        m_loadError = error;
         showBanner(error, true);
+        updateActions();
     });
     connect(m_pool, &Pool::logMessage, this, [this](const QString& message) { m_logPanel->append(message); });
     connect(m_dataPanel, &DataPanel::logMessage, m_logPanel, &LogPanel::append);
     connect(m_monitorPanel, &MonitorPanel::chunkSizeInUse, m_jobPanel, &JobPanel::setChunkInUse);
+    // The progress in the title: seen in the task bar while the window is behind others.
+    connect(m_pool, &Pool::progressChanged, this, [this](qint64 done, qint64 total) {
+        if (m_pool->isRunning())
+            setWindowTitle(tr("%1% — %2 — SharedMap")
+                               .arg(total > 0 ? int(100 * done / total) : 0)
+                               .arg(m_pool->currentJob().kernelName));
+    });
+    connect(this, &MainWindow::jobEnded, this, [this] { setWindowTitle(tr("SharedMap")); });
     connect(m_demoPanel, &DemoPanel::paceChanged, this, [this](double pace) {
         // The demo on screen takes the new pace; whatever else the user changed in its job stays.
         const Demo* demo = findDemo(m_demoPanel->demoId());
@@ -299,8 +311,7 @@ void MainWindow::createActions()
     });
     connect(m_kernelMenu, &KernelMenu::problem, this, [this](const QString& message) { showBanner(message, true); });
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addMenu(createLanguageMenu(
-        this, [this] { showBanner(tr("The language changes when SharedMap is started again."), false); }));
+    m_viewMenu->addMenu(createLanguageMenu(this, [this] { offerRestart(); }));
     m_viewMenu->addSeparator();
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
     demos->setObjectName(QStringLiteral("demosMenu"));
@@ -312,7 +323,7 @@ void MainWindow::createActions()
     }
     demos->addSeparator(); // the Compare view's action follows (createCompareAction)
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
+    help->addAction(tr("&Guide"), QKeySequence::HelpContents, this, [this] { (new Guide(this))->show(); });
     help->addAction(tr("&About SharedMap"), this, [this] {
         showBanner(tr("SharedMap %1: a parallel map over arrays held once in shared memory.")
                        .arg(QApplication::applicationVersion()),
@@ -690,7 +701,10 @@ void MainWindow::updateActions()
     const QString why = tr("Run is disabled: %1").arg(problem);
     m_runAction->setToolTip(problem.isEmpty() ? tr("Run the job on the selected array (Ctrl+R)") : why);
     m_runHint->setText(running || problem.isEmpty() ? QString() : why);
-    m_monitorPanel->setIdleText(problem.isEmpty() ? tr("Idle. Press Run (Ctrl+R) to start the job.") : why);
+    // Before any run the Monitor says what stands in the way: a file that failed to load first.
+    m_monitorPanel->setIdleText(!m_loadError.isEmpty() && !problem.isEmpty() ? tr("Nothing to run: %1").arg(m_loadError)
+                                    : problem.isEmpty() ? tr("Idle. Press Run (Ctrl+R) to start the job.")
+                                                        : why);
     m_runHint->setToolTip(m_runHint->text());
     m_cancelAction->setEnabled(running);
     m_exportAction->setEnabled(m_hasResult);
@@ -736,36 +750,22 @@ QString MainWindow::bannerText() const
     return m_banner->isVisible() ? m_banner->toolTip() : QString();
 }
 
-void MainWindow::showGuide()
+void MainWindow::offerRestart()
 {
-    auto* browser = new QTextBrowser(this);
-    browser->setWindowFlag(Qt::Window);
-    browser->setAttribute(Qt::WA_DeleteOnClose);
-    browser->setWindowTitle(tr("SharedMap guide"));
-    browser->setHtml(tr(
-        "<h2>SharedMap</h2>"
-        "<p>SharedMap runs a <b>kernel</b> over the <b>indices</b> of an array with several <b>worker processes</b>, "
-        "like Python's <tt>process_map(fn, indices, max_workers, chunksize)</tt>. The array is put <b>once</b> in "
-        "shared memory and every worker reads the same bytes: no copies.</p>"
-        "<h3>The window</h3>"
-        "<ul><li><b>Data</b>: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; "
-        "Ctrl+O), drop one on the window, or "
-        "generate one (Ctrl+G). The selected array is the job's input; below it, a heatmap and a table of its "
-        "values.</li>"
-        "<li><b>Job</b>: the kernel and its parameters, the indices (<tt>all</tt>, a Python slice like "
-        "<tt>0:100:2</tt>, "
-        "a list like <tt>0,1,2</tt>), the number of workers and the chunk size (how many indices a worker claims at a "
-        "time).</li>"
-        "<li><b>Monitor</b>: the progress bar with tqdm's figures (done/total [elapsed&lt;remaining, rate]), one row "
-        "per "
-        "worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, "
-        "a timeline of which worker computed which chunk, and memory over time next to the array's size.</li>"
-        "<li><b>Results</b> and <b>Log</b>: the ordered results (Ctrl+C copies them) and what happened, with "
-        "times.</li></ul>"
-        "<h3>Plots</h3><p>Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.</p>"
-        "<h3>Shortcuts</h3><p>Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.</p>"));
-    browser->resize(640, 560);
-    browser->show();
+    // Window-modal and asynchronous; restarting goes through close(), so a running job or
+    // unsaved results are asked about first.
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Language"),
+                                tr("The language changes when SharedMap starts again."), QMessageBox::NoButton, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    QPushButton* now = box->addButton(tr("Restart now"), QMessageBox::AcceptRole);
+    now->setObjectName(QStringLiteral("restartNow"));
+    box->addButton(tr("Later"), QMessageBox::RejectRole);
+    connect(now, &QPushButton::clicked, this, [this] {
+        m_restartOnClose = true;
+        close(); // may ask first: "Quit anyway" restarts, going back does not
+    });
+    box->open();
 }
 
 void MainWindow::closeWithoutAsking()
@@ -798,6 +798,8 @@ void MainWindow::askBeforeClosing()
     box->setDefaultButton(keep);
     box->setEscapeButton(back);
     connect(box, &QMessageBox::buttonClicked, this, [this, keep, quit, running](QAbstractButton* button) {
+        if (button != quit)
+            m_restartOnClose = false;
         if (button == quit)
             closeWithoutAsking();
         else if (button == keep && running)
@@ -822,6 +824,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
             Settings::instance()->setSplitterState(splitter->objectName(), splitter->saveState());
     }
     m_pool->cancel();
+    if (m_restartOnClose)
+        emit restartRequested();
     event->accept();
 }
 

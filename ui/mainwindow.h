@@ -100,6 +100,8 @@ public:
 signals:
     /// A job ended (finished, cancelled or failed) and the window is idle again.
     void jobEnded();
+    /// The window closes for a restart (the language changed): whoever started it starts it again.
+    void restartRequested();
     /// File ▸ Save job wrote `path` (and its input beside it, if the array had no file).
     void jobSaved(const QString& path, const QString& error);
 
@@ -118,11 +120,12 @@ private:
     bool startJob(const JobSpec& spec, int arrayId, const ResultValues* previous);
     void onFinished(const JobResult& result);
     void onFailed(const QString& error);
-    void showGuide();
     /// Clears the demo's explanation once the job or the data is no longer the demo's.
     void leaveDemoIfChanged();
     /// Asks whether to quit while a job runs or results are unsaved (window-modal, asynchronous).
     void askBeforeClosing();
+    /// After a language change: restart now (through close()) or later.
+    void offerRestart();
 
     Pool* m_pool;
     ArrayStore* m_store;
@@ -157,6 +160,8 @@ private:
     bool m_hasResult = false;
     bool m_resultsSaved = false; ///< the last result was exported
     bool m_closeWithoutAsking = false;
+    bool m_restartOnClose = false;
+    QString m_loadError; ///< why the last load failed, until something loads
     int m_lastArrayId = 0; ///< the input of the last job, for Resume
 };
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <QApplication>
 #include <QIcon>
+#include <QProcess>
 
 namespace {
 
@@ -76,6 +77,10 @@ int main(int argc, char** argv)
     QObject::connect(&watcher, &sharedmap::SignalWatcher::received, &window, [&window](int signal) {
         window.closeWithoutAsking();
         QApplication::exit(128 + signal);
+    });
+    // A language change restarts the window: the same program and arguments, once it has closed.
+    QObject::connect(&window, &sharedmap::MainWindow::restartRequested, &app, [] {
+        QProcess::startDetached(QCoreApplication::applicationFilePath(), QCoreApplication::arguments().mid(1));
     });
     window.show();
     window.applyOptions(options);

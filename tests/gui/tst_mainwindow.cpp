@@ -42,6 +42,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QToolBar>
 #include <QToolButton>
 #include <QWheelEvent>
@@ -870,6 +871,68 @@ private slots:
         QVERIFY2(log.contains(QStringLiteral("worker 1 started again (restart 1")), qPrintable(log));
         QCOMPARE(window.monitorPanel()->workerModel()->index(1, WorkerModel::WorkerColumn).data().toString(),
                  QStringLiteral("1 (↻1)"));
+    }
+
+    /// Small things a first-time user meets: a file that failed says so where Run would start;
+    /// the title shows the progress; Esc closes the Guide; a language change offers to restart.
+    void smallThingsTellWhatHappens()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QSignalSpy failed(window.store(), &ArrayStore::loadFailed);
+        window.openFile(m_dir.filePath(QStringLiteral("bad.npy")));
+        QVERIFY(failed.wait(10000));
+        const QString idle = window.monitorPanel()->statsText();
+        QVERIFY2(idle.startsWith(QStringLiteral("Nothing to run: ")) && idle.contains(QStringLiteral("complex")),
+                 qPrintable(idle));
+        QVERIFY(!idle.contains(QStringLiteral("Press Run")));
+
+        QVERIFY(openB(window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("diag");
+        spec.params.insert(QStringLiteral("sleep_ms"), 30.0);
+        spec.workers = 2;
+        spec.chunkSize = 1;
+        window.jobPanel()->setSpec(spec);
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QTRY_VERIFY_WITH_TIMEOUT(window.windowTitle().contains(QStringLiteral("% — diag — SharedMap")), 10000);
+        QVERIFY(ended.wait(20000));
+        QCOMPARE(window.windowTitle(), QStringLiteral("SharedMap"));
+
+        QAction* guide = nullptr;
+        for (QAction* action : window.findChildren<QAction*>()) {
+            if (action->shortcut() == QKeySequence(QKeySequence::HelpContents))
+                guide = action;
+        }
+        QVERIFY(guide);
+        guide->trigger();
+        QTextBrowser* browser = nullptr;
+        QTRY_VERIFY((browser = window.findChild<QTextBrowser*>(QString(), Qt::FindDirectChildrenOnly))
+                    && browser->isVisible());
+        QTest::keyClick(browser, Qt::Key_Escape);
+        QTRY_VERIFY(!window.findChild<QTextBrowser*>(QString(), Qt::FindDirectChildrenOnly));
+
+        // A language change: restart now closes the window for a restart (it has nothing to lose:
+        // the results were exported).
+        QVERIFY(window.exportResults(m_dir.filePath(QStringLiteral("before-restart.npy"))).isEmpty());
+        QSignalSpy restart(&window, &MainWindow::restartRequested);
+        const QString before = Settings::instance()->language();
+        QAction* other = nullptr;
+        for (QAction* action : window.findChildren<QAction*>()) {
+            if (action->isCheckable() && action->data().isValid() && action->data().toString() != before
+                && action->actionGroup())
+                other = action;
+        }
+        QVERIFY(other);
+        other->trigger();
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox*>()) != nullptr);
+        QTest::mouseClick(box->findChild<QPushButton*>(QStringLiteral("restartNow")), Qt::LeftButton);
+        QCOMPARE(restart.count(), 1);
+        QTRY_VERIFY(!window.isVisible());
+        Settings::instance()->setLanguage(before);
     }
 
     void commandLine_data()
