@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
@@ -142,6 +143,10 @@ private slots:
         workers->setValue(2);
         auto* indices = window.jobPanel()->findChild<QLineEdit*>();
         indices->setText(QStringLiteral("all"));
+        for (QCheckBox* box : window.jobPanel()->findChildren<QCheckBox*>()) {
+            if (box->text() == QStringLiteral("auto"))
+                box->setChecked(true); // auto chunk size, whatever an earlier run left in the settings
+        }
         QVERIFY2(window.jobPanel()->problem().isEmpty(), qPrintable(window.jobPanel()->problem()));
 
         QSignalSpy ended(&window, &MainWindow::jobEnded);
