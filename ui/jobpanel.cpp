@@ -43,6 +43,8 @@ JobPanel::JobPanel(QWidget* parent)
     , m_autoChunk(new QCheckBox(tr("auto"), this))
     , m_chunk(new QSpinBox(this))
     , m_mode(new QComboBox(this))
+    , m_retries(new QSpinBox(this))
+    , m_timeout(new QDoubleSpinBox(this))
     , m_problemLabel(new QLabel(this))
     , m_kernelProblem(new QLabel(this))
 {
@@ -105,6 +107,19 @@ JobPanel::JobPanel(QWidget* parent)
     chunkLabel->setBuddy(m_chunk);
     form->addRow(chunkLabel, chunkRow);
     form->addRow(tr("&Memory:"), m_mode);
+    // What happens to a crash or a stuck task: what job files call max_retries and task_timeout_s.
+    m_retries->setRange(0, 100);
+    m_retries->setValue(JobSpec().maxRetries);
+    m_retries->setToolTip(tr("Crashes an index may cause before it is marked failed and the job goes on without it "
+                             "(max_retries)"));
+    m_timeout->setRange(0, 86400);
+    m_timeout->setDecimals(1);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setSpecialValueText(tr("none"));
+    m_timeout->setToolTip(tr("A worker that makes no progress on its chunk for this long is killed and the chunk "
+                             "retried (task_timeout_s; none: wait as long as it takes)"));
+    form->addRow(tr("&Retries:"), m_retries);
+    form->addRow(tr("Task &timeout:"), m_timeout);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -120,6 +135,8 @@ JobPanel::JobPanel(QWidget* parent)
     connect(m_workers, &QSpinBox::valueChanged, this, &JobPanel::validate);
     connect(m_chunk, &QSpinBox::valueChanged, this, &JobPanel::validate);
     connect(m_mode, &QComboBox::currentIndexChanged, this, &JobPanel::validate);
+    connect(m_retries, &QSpinBox::valueChanged, this, &JobPanel::validate);
+    connect(m_timeout, &QDoubleSpinBox::valueChanged, this, &JobPanel::validate);
     connect(m_autoChunk, &QCheckBox::toggled, this, [this](bool on) {
         m_chunk->setEnabled(!on);
         // Typed by hand, the number is the chunk size itself; under auto it says what auto chose.
@@ -296,6 +313,8 @@ JobSpec JobPanel::spec() const
     spec.workers = m_workers->value();
     spec.chunkSize = m_autoChunk->isChecked() ? 0 : m_chunk->value();
     spec.mode = m_mode->currentData().toString();
+    spec.maxRetries = m_retries->value();
+    spec.taskTimeoutS = m_timeout->value();
     return spec;
 }
 
@@ -337,6 +356,8 @@ void JobPanel::setSpec(const JobSpec& spec)
     if (spec.chunkSize > 0)
         m_chunk->setValue(int(qMin<qint64>(spec.chunkSize, m_chunk->maximum())));
     m_mode->setCurrentIndex(qMax(0, m_mode->findData(spec.mode)));
+    m_retries->setValue(spec.maxRetries);
+    m_timeout->setValue(spec.taskTimeoutS);
     validate();
 }
 

@@ -8,6 +8,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -84,6 +85,8 @@ private:
     QCheckBox* m_autoChunk;
     QSpinBox* m_chunk;
     QComboBox* m_mode;
+    QSpinBox* m_retries;
+    QDoubleSpinBox* m_timeout;
     QLabel* m_problemLabel;
     QLabel* m_kernelProblem;
     Field m_problemField = Field::None;

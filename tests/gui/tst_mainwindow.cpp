@@ -940,6 +940,49 @@ private slots:
         Settings::instance()->setLanguage(before);
     }
 
+    /// Retries and the task timeout are in the form, and reach the job (and a saved job file).
+    void retriesAndTimeoutInTheForm()
+    {
+        MainWindow window;
+        window.pool()->setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
+        window.show();
+        QVERIFY(openB(window));
+        JobSpec spec;
+        spec.kernel = QStringLiteral("row_sum");
+        spec.maxRetries = 5;
+        spec.taskTimeoutS = 2.5;
+        window.jobPanel()->setSpec(spec);
+        QCOMPARE(window.jobPanel()->spec().maxRetries, 5);
+        QCOMPARE(window.jobPanel()->spec().taskTimeoutS, 2.5);
+        QSpinBox* retries = nullptr;
+        for (QSpinBox* box : window.jobPanel()->findChildren<QSpinBox*>()) {
+            if (box->maximum() == 100)
+                retries = box;
+        }
+        QDoubleSpinBox* timeout = nullptr;
+        for (QDoubleSpinBox* box : window.jobPanel()->findChildren<QDoubleSpinBox*>()) {
+            if (box->maximum() == 86400)
+                timeout = box;
+        }
+        QVERIFY(retries && timeout);
+        QCOMPARE(retries->value(), 5);
+        retries->setValue(0);
+        timeout->setValue(0);
+        QCOMPARE(timeout->text(), QStringLiteral("none"));
+        QSignalSpy ended(&window, &MainWindow::jobEnded);
+        QVERIFY(window.runJob());
+        QVERIFY(ended.wait(10000));
+        QCOMPARE(window.lastResult().spec.maxRetries, 0);
+        QCOMPARE(window.lastResult().spec.taskTimeoutS, 0.0);
+        timeout->setValue(7);
+        QSignalSpy saved(&window, &MainWindow::jobSaved);
+        const QString path = m_dir.filePath(QStringLiteral("retries.json"));
+        QVERIFY(window.saveJob(path).isEmpty());
+        QVERIFY(saved.wait(5000));
+        QString error;
+        QCOMPARE(JobSpec::load(path, &error).taskTimeoutS, 7.0);
+    }
+
     void commandLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
