@@ -20,6 +20,7 @@
 #include "language.h"
 #include "models/resultsmodel.h"
 #include "monitorpanel.h"
+#include "plotexportdialog.h"
 #include "plots/liveplot.h"
 #include "resultspanel.h"
 #include "settings.h"
@@ -263,17 +264,31 @@ void MainWindow::createActions()
                                       "copy, the next job reads them where the workers wrote them"));
     m_savePlotAction
         = file->addAction(themeIcon("image-x-generic", QStyle::SP_DesktopIcon), tr("Save &plot…"), this, [this] {
-              const QString tab = m_monitorPanel->plotTabs()->tabText(m_monitorPanel->plotTabs()->currentIndex());
+              auto* plot = qobject_cast<LivePlot*>(m_monitorPanel->plotTabs()->currentWidget());
+              if (!plot) {
+                  showBanner(tr("No plot is shown."), true);
+                  return;
+              }
+              const QString tab = m_monitorPanel->plotTabs()
+                                      ->tabText(m_monitorPanel->plotTabs()->currentIndex())
+                                      .remove(QLatin1Char('&'));
               const QString kernel = m_hasResult ? m_lastResult.kernelName : m_jobPanel->spec().kernel;
-              FileChooser::save(this, tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf)"),
-                                QStringLiteral("%1-%2.png").arg(kernel, tab.toLower().remove(QLatin1Char('&'))),
-                                [this](const QString& path) {
-                                    const QString error = savePlot(path);
-                                    showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error,
-                                               !error.isEmpty());
-                                });
+              // Size, resolution and a title first (the job it shows), then where.
+              auto* options = new PlotExportDialog(plot->exportSize({}), plotTitle(tab), this);
+              options->setAttribute(Qt::WA_DeleteOnClose);
+              connect(options, &QDialog::accepted, this, [this, options, kernel, tab] {
+                  const PlotExport chosen = options->options();
+                  FileChooser::save(
+                      this, tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"),
+                      QStringLiteral("%1-%2.png").arg(kernel, tab.toLower()), [this, chosen](const QString& path) {
+                          const QString error = savePlot(path, chosen);
+                          showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
+                      });
+              });
+              options->open();
           });
-    m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG or PDF"));
+    m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG, PDF or SVG, with its size, resolution "
+                                    "and a title"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -663,15 +678,25 @@ QString MainWindow::exportResults(const QString& path)
     return error;
 }
 
-QString MainWindow::savePlot(const QString& path)
+QString MainWindow::savePlot(const QString& path, const PlotExport& options)
 {
     auto* plot = qobject_cast<LivePlot*>(m_monitorPanel->plotTabs()->currentWidget());
     if (!plot)
         return tr("No plot is shown.");
     QString error;
-    if (!plot->save(path, &error))
+    if (!plot->save(path, &error, options))
         return error;
     return {};
+}
+
+QString MainWindow::plotTitle(const QString& plot) const
+{
+    if (!m_hasResult)
+        return plot;
+    const QString input = QFileInfo(m_lastResult.inputPath).fileName();
+    return input.isEmpty()
+        ? tr("%1 — %2, job %3").arg(plot, m_lastResult.kernelName).arg(m_lastResult.jobId)
+        : tr("%1 — %2 on %3, job %4").arg(plot, m_lastResult.kernelName, input).arg(m_lastResult.jobId);
 }
 
 QString MainWindow::saveJob(const QString& path)

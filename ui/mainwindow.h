@@ -3,6 +3,7 @@
 #include "guioptions.h"
 #include "io/arrayloader.h"
 #include "job/jobresult.h"
+#include "plots/liveplot.h"
 
 #include <QMainWindow>
 
@@ -67,7 +68,10 @@ public:
     /// Puts the last job's output array in the Data panel as the next input (no copy) and
     /// selects it; returns its store id, 0 when there are no results to use.
     int useResultsAsInput();
-    QString savePlot(const QString& path);
+    /// Writes the plot shown in the Monitor (PNG, PDF or SVG by the extension); an error text.
+    QString savePlot(const QString& path, const PlotExport& options = {});
+    /// The title a saved plot carries: the plot and the job it shows.
+    QString plotTitle(const QString& plot) const;
     /// Saves the job the panels describe with the selected array as its input (written beside
     /// the job when it has no file); returns an error found at once, else jobSaved() follows.
     QString saveJob(const QString& path);

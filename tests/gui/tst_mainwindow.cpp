@@ -178,6 +178,16 @@ private slots:
         QVERIFY(chunk->value() >= 1);
         QVERIFY(chunk->text().startsWith(QStringLiteral("in use: %1").arg(chunk->value())));
         QCOMPARE(window.jobPanel()->spec().chunkSize, qint64(0));
+        // A saved plot carries the job in its title.
+        QCOMPARE(window.plotTitle(QStringLiteral("Results")),
+                 QStringLiteral("Results — row_std on B.npy, job %1").arg(window.lastResult().jobId));
+        PlotExport options;
+        options.title = window.plotTitle(QStringLiteral("Results"));
+        const QString svg = m_dir.filePath(QStringLiteral("results.svg"));
+        QVERIFY(window.savePlot(svg, options).isEmpty());
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("row_std on B.npy"));
     }
 
     void cancelReturnsToIdleAndRunsAgain()

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -75,6 +76,7 @@ private slots:
     void refreshReplotsOnlyWhenDirty();
     void save_data();
     void save();
+    void saveWithSizeResolutionAndTitle();
     void saveRefusesUnknownExtension();
     void timelineManyChunks();
     void timelineHoverAtPixel();
@@ -195,6 +197,7 @@ void TestPlots::save_data()
     QTest::newRow("png") << QStringLiteral("plot.png");
     QTest::newRow("pdf") << QStringLiteral("plot.pdf");
     QTest::newRow("upper-case suffix") << QStringLiteral("plot.PNG");
+    QTest::newRow("svg") << QStringLiteral("plot.svg");
 }
 
 void TestPlots::save()
@@ -215,8 +218,38 @@ void TestPlots::save()
     const QByteArray head = file.read(8);
     if (fileName.endsWith(QLatin1String("pdf")))
         QVERIFY(head.startsWith("%PDF"));
+    else if (fileName.endsWith(QLatin1String("svg")))
+        QVERIFY(head.startsWith("<?xml"));
     else
         QVERIFY(head.startsWith("\x89PNG"));
+}
+
+void TestPlots::saveWithSizeResolutionAndTitle()
+{
+    QTemporaryDir dir;
+    ResultsPlot plot;
+    plot.reset(3);
+    plot.addPoints({ 0, 1, 2 }, { 1, 4, 9 });
+    PlotExport options;
+    options.width = 640;
+    options.height = 400;
+    options.scale = 2; // 192 dpi
+    options.title = QStringLiteral("Results — row_sum on B.npy, job 7");
+    QString error;
+    const QString png = dir.filePath(QStringLiteral("plot.png"));
+    QVERIFY2(plot.save(png, &error, options), qPrintable(error));
+    QCOMPARE(QImage(png).size(), QSize(1280, 800));
+    const QString svg = dir.filePath(QStringLiteral("plot.svg"));
+    QVERIFY2(plot.save(svg, &error, options), qPrintable(error));
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains("width=\"") && text.contains("640"));
+    QVERIFY(text.contains("row_sum on B.npy, job 7")); // the title is drawn (and named)
+    // The title is for the file only: the plot on screen has none afterwards.
+    QCOMPARE(plot.plotLayout()->rowCount(), 1);
+    const QImage untitled = plot.toPixmap(640, 400).toImage();
+    QVERIFY(!untitled.isNull());
 }
 
 void TestPlots::saveRefusesUnknownExtension()

@@ -4,6 +4,7 @@
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSvgGenerator>
 #include <QToolTip>
 
 namespace sharedmap {
@@ -76,24 +77,58 @@ void LivePlot::dataCleared()
     m_dirty = true;
 }
 
-bool LivePlot::save(const QString& path, QString* error)
+QSize LivePlot::exportSize(const PlotExport& options) const
+{
+    return QSize(options.width > 0 ? options.width : qMax(width(), kMinExportWidth),
+                 options.height > 0 ? options.height : qMax(height(), kMinExportHeight));
+}
+
+bool LivePlot::save(const QString& path, QString* error, const PlotExport& options)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf")) {
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf") && suffix != QLatin1String("svg")) {
         if (error)
-            *error = tr("Cannot save a plot as \"%1\": choose a file name ending in .png or .pdf.")
+            *error = tr("Cannot save a plot as \"%1\": choose a file name ending in .png, .pdf or .svg.")
                          .arg(QFileInfo(path).fileName());
         return false;
+    }
+    // A title for the file only (what job, on what): a row above the axes while it is drawn.
+    QCPTextElement* title = nullptr;
+    if (!options.title.isEmpty()) {
+        plotLayout()->insertRow(0);
+        title = new QCPTextElement(this, options.title, QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+        plotLayout()->addElement(0, 0, title);
     }
     // Exports draw directly, without replot(): bring ranges and styles up to date first.
     if (m_follow)
         rescaleToData();
     updateStyleForView();
-    const int w = qMax(width(), kMinExportWidth);
-    const int h = qMax(height(), kMinExportHeight);
-    const bool ok = suffix == QLatin1String("png")
-        ? savePng(path, w, h)
-        : savePdf(path, w, h, QCP::epAllowCosmetic, QCoreApplication::applicationName());
+    const QSize size = exportSize(options);
+    const double scale = qBound(0.25, options.scale, 8.0);
+    bool ok = false;
+    if (suffix == QLatin1String("png")) {
+        ok = savePng(path, size.width(), size.height(), scale);
+    } else if (suffix == QLatin1String("pdf")) {
+        ok = savePdf(path, size.width(), size.height(), QCP::epAllowCosmetic, QCoreApplication::applicationName(),
+                     options.title);
+    } else {
+        QSvgGenerator generator;
+        generator.setFileName(path);
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
+        generator.setTitle(options.title);
+        QCPPainter painter;
+        ok = painter.begin(&generator);
+        if (ok) {
+            toPainter(&painter, size.width(), size.height());
+            ok = painter.end() && QFileInfo(path).size() > 0;
+        }
+    }
+    if (title) {
+        plotLayout()->remove(title);
+        plotLayout()->simplify();
+        replot(rpQueuedReplot);
+    }
     if (!ok && error)
         *error = tr("Could not write the plot to %1.").arg(QDir::toNativeSeparators(path));
     return ok;
@@ -212,7 +247,8 @@ void LivePlot::showContextMenu(const QPoint& pos)
 
 void LivePlot::saveWithDialog()
 {
-    auto* dialog = new QFileDialog(this, tr("Save plot"), QString(), tr("PNG image (*.png);;PDF document (*.pdf)"));
+    auto* dialog = new QFileDialog(this, tr("Save plot"), QString(),
+                                   tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("png"));

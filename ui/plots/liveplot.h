@@ -11,6 +11,16 @@ protected:
     double getTickStep(const QCPRange& range) override { return qMax(1.0, QCPAxisTicker::getTickStep(range)); }
 };
 
+/// How a plot is written to a file: its size in pixels (0: as on screen, at least a minimum),
+/// a scale for the resolution (2: twice the pixels, as for 192 dpi), and a title above it.
+struct PlotExport
+{
+    int width = 0;
+    int height = 0;
+    double scale = 1.0;
+    QString title;
+};
+
 /// Common base of SharedMap's plots: a light look, mouse zoom and pan, "Reset view" (double-click
 /// or context menu), PNG/PDF export, hover tooltips, and a pull-based refresh().
 ///
@@ -38,9 +48,11 @@ public:
     void resetView();
     /// Whether the view follows new data (false once the user zoomed or panned, until resetView()).
     bool followsData() const { return m_follow; }
-    /// Writes the plot to `path` as PNG or PDF, chosen by the extension; false with `error` set
-    /// for another extension or a failed write.
-    bool save(const QString& path, QString* error);
+    /// Writes the plot to `path` as PNG, PDF or SVG, chosen by the extension; false with `error`
+    /// set for another extension or a failed write.
+    bool save(const QString& path, QString* error, const PlotExport& options = {});
+    /// The plot's size when written with `options` (before the scale).
+    QSize exportSize(const PlotExport& options) const;
     /// The tooltip text for the mouse at `pos` (widget pixels, inside the axis rect); empty for none.
     virtual QString hoverText(const QPointF& pos) const;
 
