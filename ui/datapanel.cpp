@@ -246,6 +246,68 @@ qint64 DataPanel::heldBytes() const
     return total;
 }
 
+int DataPanel::findArray(const QString& name, const QVector<qint64>& shape) const
+{
+    int found = 0;
+    for (int id : m_store->ids()) {
+        const ArrayStore::Entry entry = m_store->entry(id);
+        if (entry.array && entry.name == name && (shape.isEmpty() || entry.array->meta().shape == shape))
+            found = id; // the latest of that name
+    }
+    return found;
+}
+
+bool DataPanel::selectArray(const QString& name, const QVector<qint64>& shape)
+{
+    const int id = findArray(name, shape);
+    if (id)
+        setCurrentId(id);
+    return id != 0;
+}
+
+JobSpec DataPanel::jobOn(const JobSpec& spec, int id) const
+{
+    JobSpec named = spec;
+    const ArrayStore::Entry entry = m_store->entry(id);
+    if (entry.array) {
+        named.input = entry.path.isEmpty() ? entry.name : entry.path;
+        named.inputOptions = entry.options;
+    }
+    return named;
+}
+
+int DataPanel::addResults(const JobResult& result, QString* error)
+{
+    if (result.taskCount() == 0)
+        return 0;
+    std::shared_ptr<const SharedArray> array = result.values.array();
+    const bool counts = !result.accumulatorText.isEmpty();
+    if (counts) {
+        // What Export saves for these kernels (the histogram's counts), not the per-index values:
+        // a small int64 array, copied into a segment of its own.
+        ArrayMeta meta;
+        meta.dtype = DType::Int64;
+        meta.shape = { qint64(result.accumulator.size()) };
+        auto made = SharedArray::create(meta, error);
+        if (!made)
+            return 0;
+        std::copy(result.accumulator.cbegin(), result.accumulator.cend(),
+                  reinterpret_cast<qint64*>(made->mutableData()));
+        array = std::move(made);
+    }
+    if (!array)
+        return 0;
+    const QString source = QFileInfo(result.inputPath).fileName();
+    const QString name = source.isEmpty() ? tr("%1 results (job %2)").arg(result.kernelName).arg(result.jobId)
+                                          : tr("%1 of %2 (job %3)").arg(result.kernelName, source).arg(result.jobId);
+    emit logMessage((counts ? tr("Counts of job %1 (%2 %3) added as the array \"%4\"")
+                            : tr("Results of job %1 (%2 %3) added as the array \"%4\", without a copy"))
+                        .arg(result.jobId)
+                        .arg(dtypeName(array->meta().dtype), array->meta().shapeText(), name),
+                    false);
+    return m_store->adopt(name, array);
+}
+
 void DataPanel::updateTotal()
 {
     bool cgroup = false;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "job/jobresult.h"
+
 #include <memory>
 #include <QWidget>
 
@@ -46,6 +48,16 @@ public:
     void saveCurrent(const QString& path);
     /// Bytes the arrays listed hold in shared memory (a mapped file's data is not in it).
     qint64 heldBytes() const;
+    /// The id of a loaded array named `name` (and of `shape`, unless empty); 0 when none.
+    int findArray(const QString& name, const QVector<qint64>& shape = {}) const;
+    /// Selects that array as the input; false when there is none.
+    bool selectArray(const QString& name, const QVector<qint64>& shape);
+    /// `spec` with array `id` named as its input: its file and how it was read, else its name.
+    JobSpec jobOn(const JobSpec& spec, int id) const;
+    /// Adds a job's results as an array (its output array, no copy; an accumulator's counts as a
+    /// small int64 array), logged and selected as the next input once loaded. Returns its store
+    /// id, 0 when there is nothing to add (`error` says why when it failed).
+    int addResults(const JobResult& result, QString* error);
     QTableView* tableView() const { return m_table; }
     HeatmapView* heatmap() const { return m_heatmap; }
     ArrayTableModel* tableModel() const { return m_tableModel; }

@@ -253,6 +253,20 @@ void DemoPanel::showDemo(const Demo& demo)
     m_text->setHtml(QCoreApplication::translate("Demos", demo.explanation));
 }
 
+void DemoPanel::follow(const QString& kernel, const QString& arrayName,
+                       const std::function<bool(const QString&)>& loaded)
+{
+    const Demo* demo = findDemo(m_demoId);
+    if (!demo)
+        return;
+    // Until the demo's own array is loaded (generated off the GUI thread), the one selected is
+    // just what was there before.
+    const bool otherData = demo->data.dtype != DType::Invalid && !arrayName.isEmpty() && arrayName != demo->dataName
+        && loaded(demo->dataName);
+    if (kernel != demo->job.kernel || otherData)
+        clearDemo();
+}
+
 double DemoPanel::pace() const
 {
     return m_pace->currentData().toDouble();

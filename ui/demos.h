@@ -4,6 +4,7 @@
 #include "io/generator.h"
 #include "job/jobspec.h"
 
+#include <functional>
 #include <QWidget>
 
 class QComboBox;
@@ -56,6 +57,9 @@ public:
     void showDemo(const Demo& demo);
     /// Back to the text that invites to pick a demo (the user left the demo's job or data).
     void clearDemo();
+    /// Clears the explanation once the job or the data on screen are no longer the demo's: another
+    /// kernel, or another array than the demo's once that is loaded (`loaded` tells by name).
+    void follow(const QString& kernel, const QString& arrayName, const std::function<bool(const QString&)>& loaded);
     /// The demo shown, empty when none.
     QString demoId() const { return m_demoId; }
     /// The pace chosen (remembered in Settings): a factor of the demos' pacing parameters.

@@ -22,6 +22,7 @@
 #include "monitorpanel.h"
 #include "plotexportdialog.h"
 #include "plots/liveplot.h"
+#include "questions.h"
 #include "resultspanel.h"
 #include "settings.h"
 
@@ -273,19 +274,11 @@ void MainWindow::createActions()
                                       ->tabText(m_monitorPanel->plotTabs()->currentIndex())
                                       .remove(QLatin1Char('&'));
               const QString kernel = m_hasResult ? m_lastResult.kernelName : m_jobPanel->spec().kernel;
-              // Size, resolution and a title first (the job it shows), then where.
-              auto* options = new PlotExportDialog(plot->exportSize({}), plotTitle(tab), this);
-              options->setAttribute(Qt::WA_DeleteOnClose);
-              connect(options, &QDialog::accepted, this, [this, options, kernel, tab] {
-                  const PlotExport chosen = options->options();
-                  FileChooser::save(
-                      this, tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"),
-                      QStringLiteral("%1-%2.png").arg(kernel, tab.toLower()), [this, chosen](const QString& path) {
-                          const QString error = savePlot(path, chosen);
-                          showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error, !error.isEmpty());
-                      });
-              });
-              options->open();
+              PlotExportDialog::saveAs(this, plot, plotTitle(tab), QStringLiteral("%1-%2").arg(kernel, tab.toLower()),
+                                       [this](const QString& path, const QString& error) {
+                                           showBanner(error.isEmpty() ? tr("Plot saved to %1").arg(path) : error,
+                                                      !error.isEmpty());
+                                       });
           });
     m_savePlotAction->setToolTip(tr("Save the plot shown in the Monitor as PNG, PDF or SVG, with its size, resolution "
                                     "and a title"));
@@ -388,9 +381,7 @@ CompareView* MainWindow::compareModes()
     m_compareView->pool()->setWorkerProgram(m_pool->workerProgram());
     m_compareView->pool()->setWorkerNiceness(Settings::instance()->workerNiceness());
     const int id = m_dataPanel->currentId();
-    JobSpec spec = m_jobPanel->spec();
-    spec.input = m_store->entry(id).path.isEmpty() ? m_store->entry(id).name : m_store->entry(id).path;
-    m_compareView->compare(spec, m_store->array(id));
+    m_compareView->compare(m_dataPanel->jobOn(m_jobPanel->spec(), id), m_store->array(id));
     return m_compareView;
 }
 
@@ -488,19 +479,9 @@ bool MainWindow::loadDemo(const QString& id)
     m_demoPanel->showDemo(*demo);
     m_demoDock->show();
     m_demoDock->raise();
-    if (demo->data.dtype != DType::Invalid) {
-        // Reuse the demo's array when it is already in shared memory; else make it (off the GUI thread).
-        int existing = 0;
-        for (int arrayId : m_store->ids()) {
-            const ArrayStore::Entry entry = m_store->entry(arrayId);
-            if (entry.name == demo->dataName && entry.array->meta().shape == demo->data.shape)
-                existing = arrayId;
-        }
-        if (existing)
-            m_dataPanel->setCurrentId(existing);
-        else
-            m_store->generate(demo->dataName, demo->data, demo->distribution, 1);
-    }
+    // The demo's array: the one already in shared memory, else made (off the GUI thread).
+    if (demo->data.dtype != DType::Invalid && !m_dataPanel->selectArray(demo->dataName, demo->data.shape))
+        m_store->generate(demo->dataName, demo->data, demo->distribution, 1);
     m_logPanel->append(tr("Demo: %1").arg(QCoreApplication::translate("Demos", demo->title)));
     statusBar()->showMessage(tr("Demo ready: press Run (Ctrl+R)"));
     return true;
@@ -508,22 +489,9 @@ bool MainWindow::loadDemo(const QString& id)
 
 void MainWindow::leaveDemoIfChanged()
 {
-    // The demo's explanation is about its kernel on its data: another kernel or another array
-    // and it no longer describes what is on screen.
-    const Demo* demo = findDemo(m_demoPanel->demoId());
-    if (!demo)
-        return;
     const auto entry = m_store->entry(m_dataPanel->currentId());
-    const bool otherKernel = m_jobPanel->spec().kernel != demo->job.kernel;
-    // Until the demo's own array is loaded (generated off the GUI thread), the one selected is
-    // just what was there before.
-    bool demoDataLoaded = false;
-    for (int id : m_store->ids())
-        demoDataLoaded = demoDataLoaded || m_store->entry(id).name == demo->dataName;
-    const bool otherData
-        = demo->data.dtype != DType::Invalid && demoDataLoaded && entry.array && entry.name != demo->dataName;
-    if (otherKernel || otherData)
-        m_demoPanel->clearDemo();
+    m_demoPanel->follow(m_jobPanel->spec().kernel, entry.array ? entry.name : QString(),
+                        [this](const QString& name) { return m_dataPanel->findArray(name) != 0; });
 }
 
 void MainWindow::openFile(const QString& path)
@@ -572,13 +540,8 @@ bool MainWindow::resumeJob()
 
 bool MainWindow::startJob(const JobSpec& job, int arrayId, const ResultValues* previous)
 {
-    JobSpec spec = job;
+    const JobSpec spec = m_dataPanel->jobOn(job, arrayId);
     const auto array = m_store->array(arrayId);
-    if (array) {
-        spec.input
-            = m_store->entry(arrayId).path.isEmpty() ? m_store->entry(arrayId).name : m_store->entry(arrayId).path;
-        spec.inputOptions = m_store->entry(arrayId).options;
-    }
     QString error;
     const quint64 jobId
         = previous ? m_pool->resume(spec, array, *previous, &error) : m_pool->start(spec, array, &error);
@@ -625,37 +588,13 @@ void MainWindow::onFinished(const JobResult& result)
 
 int MainWindow::useResultsAsInput()
 {
-    if (!m_hasResult || m_lastResult.taskCount() == 0)
+    if (!m_hasResult)
         return 0;
-    std::shared_ptr<const SharedArray> array = m_lastResult.values.array();
-    const bool counts = !m_lastResult.accumulatorText.isEmpty();
-    if (counts) {
-        // What Export saves for these kernels (the histogram's counts), not the per-index values:
-        // a small int64 array, copied into a segment of its own.
-        ArrayMeta meta;
-        meta.dtype = DType::Int64;
-        meta.shape = { qint64(m_lastResult.accumulator.size()) };
-        QString error;
-        auto made = SharedArray::create(meta, &error);
-        if (!made) {
-            showBanner(error, true);
-            return 0;
-        }
-        std::copy(m_lastResult.accumulator.cbegin(), m_lastResult.accumulator.cend(),
-                  reinterpret_cast<qint64*>(made->mutableData()));
-        array = std::move(made);
-    }
-    if (!array)
-        return 0;
-    const QString source = QFileInfo(m_lastResult.inputPath).fileName();
-    const QString name = source.isEmpty()
-        ? tr("%1 results (job %2)").arg(m_lastResult.kernelName).arg(m_lastResult.jobId)
-        : tr("%1 of %2 (job %3)").arg(m_lastResult.kernelName, source).arg(m_lastResult.jobId);
-    m_logPanel->append((counts ? tr("Counts of job %1 (%2 %3) added as the array \"%4\"")
-                               : tr("Results of job %1 (%2 %3) added as the array \"%4\", without a copy"))
-                           .arg(m_lastResult.jobId)
-                           .arg(dtypeName(array->meta().dtype), array->meta().shapeText(), name));
-    return m_store->adopt(name, array);
+    QString error;
+    const int id = m_dataPanel->addResults(m_lastResult, &error);
+    if (!error.isEmpty())
+        showBanner(error, true);
+    return id;
 }
 
 void MainWindow::onFailed(const QString& error)
@@ -777,20 +716,11 @@ QString MainWindow::bannerText() const
 
 void MainWindow::offerRestart()
 {
-    // Window-modal and asynchronous; restarting goes through close(), so a running job or
-    // unsaved results are asked about first.
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Language"),
-                                tr("The language changes when SharedMap starts again."), QMessageBox::NoButton, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
-    QPushButton* now = box->addButton(tr("Restart now"), QMessageBox::AcceptRole);
-    now->setObjectName(QStringLiteral("restartNow"));
-    box->addButton(tr("Later"), QMessageBox::RejectRole);
-    connect(now, &QPushButton::clicked, this, [this] {
+    // Restarting goes through close(), so a running job or unsaved results are asked about first.
+    Questions::offerRestart(this, [this] {
         m_restartOnClose = true;
-        close(); // may ask first: "Quit anyway" restarts, going back does not
+        close(); // "Quit anyway" restarts, going back does not
     });
-    box->open();
 }
 
 void MainWindow::closeWithoutAsking()
@@ -806,33 +736,17 @@ bool MainWindow::hasUnsavedResults() const
 
 void MainWindow::askBeforeClosing()
 {
-    // Window-modal and asynchronous, like every dialog here: the job goes on while it is asked.
     const bool running = m_pool->isRunning();
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Quit SharedMap?"),
-                                running ? tr("A job is running. Quitting now stops it and drops its results.")
-                                        : tr("The last job's results have not been exported. Quitting drops them."),
-                                QMessageBox::NoButton, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setWindowModality(Qt::WindowModal);
-    QPushButton* keep = running ? box->addButton(tr("Cancel the job and keep its results"), QMessageBox::AcceptRole)
-                                : box->addButton(tr("Export results…"), QMessageBox::AcceptRole);
-    keep->setObjectName(QStringLiteral("keepResults"));
-    QPushButton* quit = box->addButton(tr("Quit anyway"), QMessageBox::DestructiveRole);
-    quit->setObjectName(QStringLiteral("quitAnyway"));
-    QPushButton* back = box->addButton(tr("Go back"), QMessageBox::RejectRole);
-    box->setDefaultButton(keep);
-    box->setEscapeButton(back);
-    connect(box, &QMessageBox::buttonClicked, this, [this, keep, quit, running](QAbstractButton* button) {
-        if (button != quit)
+    Questions::askToQuit(this, running, [this, running](Questions::QuitAnswer answer) {
+        if (answer != Questions::QuitAnswer::QuitAnyway)
             m_restartOnClose = false;
-        if (button == quit)
+        if (answer == Questions::QuitAnswer::QuitAnyway)
             closeWithoutAsking();
-        else if (button == keep && running)
+        else if (answer == Questions::QuitAnswer::Keep && running)
             cancelJob(); // the results so far stay in the window, for export or resume
-        else if (button == keep)
+        else if (answer == Questions::QuitAnswer::Keep)
             m_exportAction->trigger();
     });
-    box->open();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,5 +1,7 @@
 #include "plotexportdialog.h"
 
+#include "filechooser.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLineEdit>
@@ -39,6 +41,25 @@ PlotExportDialog::PlotExportDialog(const QSize& size, const QString& title, QWid
     form->addRow(tr("&Resolution:"), m_dpi);
     form->addRow(tr("&Title:"), m_title);
     form->addRow(buttons);
+}
+
+void PlotExportDialog::saveAs(QWidget* parent, LivePlot* plot, const QString& title, const QString& name,
+                              std::function<void(const QString&, const QString&)> done)
+{
+    auto* dialog = new PlotExportDialog(plot->exportSize({}), title, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QPointer<LivePlot> target(plot); // a job's own tab may be gone by the time a name is chosen
+    connect(dialog, &QDialog::accepted, parent, [parent, dialog, target, name, done] {
+        const PlotExport chosen = dialog->options();
+        FileChooser::save(parent, tr("Save plot"), tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"),
+                          name + QStringLiteral(".png"), [target, chosen, done](const QString& path) {
+                              QString error = tr("The plot is no longer shown.");
+                              if (target && target->save(path, &error, chosen))
+                                  error.clear();
+                              done(path, error);
+                          });
+    });
+    dialog->open();
 }
 
 PlotExport PlotExportDialog::options() const

@@ -2,7 +2,9 @@
 
 #include "plots/liveplot.h"
 
+#include <functional>
 #include <QDialog>
+#include <QPointer>
 
 class QDoubleSpinBox;
 class QLineEdit;
@@ -19,6 +21,11 @@ public:
     PlotExportDialog(const QSize& size, const QString& title, QWidget* parent = nullptr);
 
     PlotExport options() const;
+
+    /// File ▸ Save plot: asks size, resolution and `title`, then where (proposing `name` with
+    /// the format's extension), writes `plot` and tells `done` (the path, an error or empty).
+    static void saveAs(QWidget* parent, LivePlot* plot, const QString& title, const QString& name,
+                       std::function<void(const QString& path, const QString& error)> done);
 
 private:
     QSpinBox* m_width;
