@@ -64,8 +64,8 @@ QString FileChooser::openArrayFilter()
         all += handler->extensions;
         filters << QStringLiteral("%1 (%2)").arg(formatTitle(name), patterns(handler->extensions));
     }
-    filters.prepend(translate("All arrays (%1)").arg(patterns(all)));
-    filters << translate("All files (*)");
+    filters.prepend(QCoreApplication::translate("FileChooser", "All arrays (%1)").arg(patterns(all)));
+    filters << QCoreApplication::translate("FileChooser", "All files (*)");
     return filters.join(QStringLiteral(";;"));
 }
 

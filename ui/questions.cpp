@@ -8,11 +8,6 @@ namespace sharedmap {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("Questions", text);
-}
-
 QMessageBox* question(QWidget* parent, const QString& title, const QString& text)
 {
     auto* box = new QMessageBox(QMessageBox::Question, title, text, QMessageBox::NoButton, parent);
@@ -25,15 +20,21 @@ QMessageBox* question(QWidget* parent, const QString& title, const QString& text
 
 void Questions::askToQuit(QWidget* parent, bool running, std::function<void(QuitAnswer)> answered)
 {
-    QMessageBox* box = question(parent, tr("Quit SharedMap?"),
-                                running ? tr("A job is running. Quitting now stops it and drops its results.")
-                                        : tr("The last job's results have not been exported. Quitting drops them."));
-    QPushButton* keep = box->addButton(running ? tr("Cancel the job and keep its results") : tr("Export results…"),
-                                       QMessageBox::AcceptRole);
+    QMessageBox* box = question(
+        parent, QCoreApplication::translate("Questions", "Quit SharedMap?"),
+        running
+            ? QCoreApplication::translate("Questions", "A job is running. Quitting now stops it and drops its results.")
+            : QCoreApplication::translate("Questions",
+                                          "The last job's results have not been exported. Quitting drops them."));
+    QPushButton* keep
+        = box->addButton(running ? QCoreApplication::translate("Questions", "Cancel the job and keep its results")
+                                 : QCoreApplication::translate("Questions", "Export results…"),
+                         QMessageBox::AcceptRole);
     keep->setObjectName(QStringLiteral("keepResults"));
-    QPushButton* quit = box->addButton(tr("Quit anyway"), QMessageBox::DestructiveRole);
+    QPushButton* quit
+        = box->addButton(QCoreApplication::translate("Questions", "Quit anyway"), QMessageBox::DestructiveRole);
     quit->setObjectName(QStringLiteral("quitAnyway"));
-    QPushButton* back = box->addButton(tr("Go back"), QMessageBox::RejectRole);
+    QPushButton* back = box->addButton(QCoreApplication::translate("Questions", "Go back"), QMessageBox::RejectRole);
     box->setDefaultButton(keep);
     box->setEscapeButton(back);
     QObject::connect(box, &QMessageBox::buttonClicked, box, [answered, keep, quit](QAbstractButton* button) {
@@ -44,10 +45,12 @@ void Questions::askToQuit(QWidget* parent, bool running, std::function<void(Quit
 
 void Questions::offerRestart(QWidget* parent, std::function<void()> restartNow)
 {
-    QMessageBox* box = question(parent, tr("Language"), tr("The language changes when SharedMap starts again."));
-    QPushButton* now = box->addButton(tr("Restart now"), QMessageBox::AcceptRole);
+    QMessageBox* box
+        = question(parent, QCoreApplication::translate("Questions", "Language"),
+                   QCoreApplication::translate("Questions", "The language changes when SharedMap starts again."));
+    QPushButton* now = box->addButton(QCoreApplication::translate("Questions", "Restart now"), QMessageBox::AcceptRole);
     now->setObjectName(QStringLiteral("restartNow"));
-    box->addButton(tr("Later"), QMessageBox::RejectRole);
+    box->addButton(QCoreApplication::translate("Questions", "Later"), QMessageBox::RejectRole);
     QObject::connect(now, &QPushButton::clicked, box, [restartNow] { restartNow(); });
     box->open();
 }

@@ -16,16 +16,8 @@
         <translation>竞态：不加锁的计数</translation>
     </message>
     <message>
-        <source>&lt;p&gt;Every task adds 1 to &lt;b&gt;one shared counter&lt;/b&gt; 2,000,000 times, spread over 0.1 s so you can watch. All workers start together. Adding 1 is three steps: read the counter, add, write it back. When two workers read the same value, both write value + 1 and one update is &lt;b&gt;lost&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Run&lt;/b&gt; and watch the &lt;b&gt;Race&lt;/b&gt; tab: the counter falls behind the expected line; the summary tells how many updates were lost. Run again: the loss changes every time — that is what makes races hard to find.&lt;/p&gt;&lt;p&gt;Fix it with &lt;b&gt;lock = mutex&lt;/b&gt; (one worker at a time in the critical section) or &lt;b&gt;lock = atomic&lt;/b&gt; (the processor does read-add-write as one step): see the next demos.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;每个任务对&lt;b&gt;同一个共享计数器&lt;/b&gt;加 1，共 2,000,000 次，分散在 0.1 秒内完成，便于观察。所有工作进程同时开始。加 1 分为三步：读取计数器、加 1、写回。当两个工作进程读到同一个值时，二者都会写入“该值 + 1”，于是有一次更新&lt;b&gt;丢失&lt;/b&gt;。&lt;/p&gt;&lt;p&gt;按&lt;b&gt;运行&lt;/b&gt;并观察&lt;b&gt;竞态&lt;/b&gt;标签页：计数器会落后于期望线；摘要会给出丢失了多少次更新。再运行一次：每次丢失的数量都不同——这正是竞态难以发现的原因。&lt;/p&gt;&lt;p&gt;可用 &lt;b&gt;lock = mutex&lt;/b&gt;（每次只有一个工作进程进入临界区）或 &lt;b&gt;lock = atomic&lt;/b&gt;（由处理器把读-加-写作为一步完成）来修复：见后面的演示。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>The race fixed with a mutex</source>
         <translation>用互斥锁修复竞态</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;The same counter, now behind a &lt;b&gt;process-shared mutex&lt;/b&gt; that lives in the job&apos;s shared memory: only one worker at a time reads, adds and writes. No update is lost — the counter follows the expected line exactly — but the workers now wait for each other, so it is slower.&lt;/p&gt;&lt;p&gt;The mutex is &lt;i&gt;robust&lt;/i&gt;: if a worker dies while holding it, the next worker to lock it takes it over and the job goes on (SharedMap retries the dead worker&apos;s task).&lt;/p&gt;</source>
-        <translation>&lt;p&gt;同一个计数器，现在由位于任务共享内存中的&lt;b&gt;进程间共享互斥锁&lt;/b&gt;保护：每次只有一个工作进程执行读取、加 1 和写回。没有任何更新丢失——计数器与期望线完全吻合——但工作进程之间需要互相等待，因此速度更慢。&lt;/p&gt;&lt;p&gt;该互斥锁是&lt;i&gt;健壮的&lt;/i&gt;（robust）：如果某个工作进程在持有锁时意外终止，下一个加锁的工作进程会接管该锁，任务得以继续（SharedMap 会重试已终止工作进程的任务）。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>The race fixed with an atomic add</source>
@@ -66,6 +58,69 @@
     <message>
         <source>&lt;p&gt;A Gaussian blur of a noisy 900 × 1200 image: each task computes one output row from the rows around it, reading the shared input and writing its own row of the output. Neighbouring tasks read the same input rows but never write the same place. Change &lt;i&gt;sigma&lt;/i&gt; to blur more or less; open a photo with File ▸ Open to blur it instead.&lt;/p&gt;</source>
         <translation>&lt;p&gt;对一幅带噪声的 900 × 1200 图像做高斯模糊：每个任务根据周围的若干行计算一行输出，从共享输入中读取，并写入输出中属于自己的那一行。相邻任务会读取相同的输入行，但绝不会写入同一位置。修改 &lt;i&gt;sigma&lt;/i&gt; 可调整模糊程度；也可以用“文件 ▸ 打开数组”打开一张照片来模糊它。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Every task adds 1 to &lt;b&gt;one shared counter&lt;/b&gt; 16,000,000 times, paced over 0.4 s at least so you can watch. All workers start together. Adding 1 is three steps: read the counter, add, write it back. When two workers read the same value, both write value + 1 and one update is &lt;b&gt;lost&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Press &lt;b&gt;Run&lt;/b&gt; and watch the &lt;b&gt;Race&lt;/b&gt; tab: the counter falls behind the expected line; the summary tells how many updates were lost. Run again: the loss changes every time — that is what makes races hard to find.&lt;/p&gt;&lt;p&gt;Fix it with &lt;b&gt;lock = mutex&lt;/b&gt; (one worker at a time in the critical section) or &lt;b&gt;lock = atomic&lt;/b&gt; (the processor does read-add-write as one step): see the next demos.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每个任务对&lt;b&gt;同一个共享计数器&lt;/b&gt;加 1，共 16,000,000 次，并且至少分散在 0.4 秒内完成，便于观察。所有工作进程同时开始。加 1 分为三步：读取计数器、加 1、写回。当两个工作进程读到同一个值时，二者都会写入“该值 + 1”，于是有一次更新&lt;b&gt;丢失&lt;/b&gt;。&lt;/p&gt;&lt;p&gt;按&lt;b&gt;运行&lt;/b&gt;并观察&lt;b&gt;竞态&lt;/b&gt;标签页：计数器会落后于期望线；摘要会给出丢失了多少次更新。再运行一次：每次丢失的数量都不同——这正是竞态难以发现的原因。&lt;/p&gt;&lt;p&gt;可用 &lt;b&gt;lock = mutex&lt;/b&gt;（每次只有一个工作进程进入临界区）或 &lt;b&gt;lock = atomic&lt;/b&gt;（由处理器把读-加-写作为一步完成）来修复：见后面的演示。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The same counter, now behind a &lt;b&gt;process-shared mutex&lt;/b&gt; that lives in the job&apos;s shared memory: only one worker at a time reads, adds and writes. No update is lost — the counter follows the expected line exactly — but the workers now wait for each other, so it is slower: the same work as the race, and the Race tab puts the times of the three side by side.&lt;/p&gt;&lt;p&gt;The mutex is &lt;i&gt;robust&lt;/i&gt;: if a worker dies while holding it, the next worker to lock it takes it over and the job goes on (SharedMap retries the dead worker&apos;s task).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同一个计数器，现在由位于任务共享内存中的&lt;b&gt;进程间共享互斥锁&lt;/b&gt;保护：每次只有一个工作进程执行读取、加 1 和写回。没有任何更新丢失——计数器与期望线完全吻合——但工作进程之间需要互相等待，因此速度更慢：工作量与竞态演示相同，竞态标签页会把三者的用时并列显示。&lt;/p&gt;&lt;p&gt;该互斥锁是&lt;i&gt;健壮的&lt;/i&gt;（robust）：如果某个工作进程在持有锁时意外终止，下一个加锁的工作进程会接管该锁，任务得以继续（SharedMap 会重试已终止工作进程的任务）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>watchable (about 10 s)</source>
+        <translation>便于观察（约 10 秒）</translation>
+    </message>
+    <message>
+        <source>brisk (a quarter of the pauses)</source>
+        <translation>较快（停顿缩短为四分之一）</translation>
+    </message>
+    <message>
+        <source>no pauses (as fast as it goes)</source>
+        <translation>无停顿（全速运行）</translation>
+    </message>
+</context>
+<context>
+    <name>FileChooser</name>
+    <message>
+        <source>NumPy array</source>
+        <translation>NumPy 数组</translation>
+    </message>
+    <message>
+        <source>NumPy archive</source>
+        <translation>NumPy 归档</translation>
+    </message>
+    <message>
+        <source>HDF5</source>
+        <translation>HDF5</translation>
+    </message>
+    <message>
+        <source>CSV table</source>
+        <translation>CSV 表格</translation>
+    </message>
+    <message>
+        <source>TSV table</source>
+        <translation>TSV 表格</translation>
+    </message>
+    <message>
+        <source>Raw binary</source>
+        <translation>原始二进制</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>PNG image of image-shaped results</source>
+        <translation>图像形状结果的 PNG 图像</translation>
+    </message>
+    <message>
+        <source>All arrays (%1)</source>
+        <translation>所有数组 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -388,6 +443,53 @@
     </message>
 </context>
 <context>
+    <name>Questions</name>
+    <message>
+        <source>Quit SharedMap?</source>
+        <translation>退出 SharedMap？</translation>
+    </message>
+    <message>
+        <source>A job is running. Quitting now stops it and drops its results.</source>
+        <translation>有任务正在运行。现在退出会停止它并丢弃其结果。</translation>
+    </message>
+    <message>
+        <source>The last job&apos;s results have not been exported. Quitting drops them.</source>
+        <translation>上一个任务的结果尚未导出。退出会丢弃它们。</translation>
+    </message>
+    <message>
+        <source>Cancel the job and keep its results</source>
+        <translation>取消任务并保留其结果</translation>
+    </message>
+    <message>
+        <source>Export results…</source>
+        <translation>导出结果…</translation>
+    </message>
+    <message>
+        <source>Quit anyway</source>
+        <translation>仍然退出</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The language changes when SharedMap starts again.</source>
+        <translation>语言将在 SharedMap 下次启动时更改。</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+</context>
+<context>
     <name>sharedmap::ArrayListModel</name>
     <message>
         <source>Generated in shared memory</source>
@@ -452,16 +554,8 @@
         <translation>自运行开始的时间（秒）</translation>
     </message>
     <message>
-        <source>total memory, app + workers (MiB)</source>
-        <translation>总内存，应用 + 工作进程（MiB）</translation>
-    </message>
-    <message>
         <source>the array (%1 MiB)</source>
         <translation>数组（%1 MiB）</translation>
-    </message>
-    <message>
-        <source>%1 × the array (%2 MiB)</source>
-        <translation>%1 × 数组（%2 MiB）</translation>
     </message>
     <message>
         <source>%1: %2 MiB at %3 s</source>
@@ -485,6 +579,14 @@
         <comment>the mode where all workers read the one array in shared memory</comment>
         <translation>共享</translation>
     </message>
+    <message>
+        <source>memory of the run: workers + its segments (MiB)</source>
+        <translation>本次运行的内存：工作进程 + 其共享内存段 (MiB)</translation>
+    </message>
+    <message>
+        <source>%1 × the array (%2 MiB): one copy per worker, and the shared one</source>
+        <translation>%1 × 数组 (%2 MiB)：每个工作进程一份副本，外加共享的那一份</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::CompareView</name>
@@ -499,10 +601,6 @@
     <message>
         <source>Compare shared vs copy</source>
         <translation>比较共享与复制</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;The same job runs twice, one run after the other. &lt;b&gt;shared&lt;/b&gt;: the array is in shared memory &lt;b&gt;once&lt;/b&gt; and every worker reads the same pages, so the total stays near one array whatever the number of workers. &lt;b&gt;copy&lt;/b&gt;: each worker first receives &lt;b&gt;its own copy&lt;/b&gt; of the array through its pipe, as Python&apos;s &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; does when the array is passed as an argument. The copies cost memory (about workers + 1 arrays in all) and time before the first task (the start-up column). Results are the same. When the copies cannot fit, copy mode is refused before it starts: that is the tutorial&apos;s &lt;tt&gt;MemoryError&lt;/tt&gt;, explained instead of a crash.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;同一个任务先后运行两次。&lt;b&gt;共享&lt;/b&gt;（shared）：数组在共享内存中只保存&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的内存页，因此无论工作进程有多少，总量都保持在约一个数组大小。&lt;b&gt;复制&lt;/b&gt;（copy）：每个工作进程先通过各自的管道接收&lt;b&gt;一份自己的副本&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; 以参数形式传递数组时那样。副本既占内存（总共约为工作进程数 + 1 个数组），也会推迟第一个任务的开始（见“启动”列）。两次结果相同。如果副本放不下，复制模式会在开始前被拒绝：这就是教程中的 &lt;tt&gt;MemoryError&lt;/tt&gt;，只不过这里给出解释而不是崩溃。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Mode</source>
@@ -535,10 +633,6 @@
     <message>
         <source>From the start to the first task: starting the workers and, in copy mode, sending the copies</source>
         <translation>从开始到第一个任务的时间：启动工作进程，以及在复制模式下发送副本</translation>
-    </message>
-    <message>
-        <source>Highest total PSS of the app and its workers during the run</source>
-        <translation>运行期间应用及其工作进程 PSS 总和的最大值</translation>
     </message>
     <message>
         <source>shared first</source>
@@ -621,8 +715,20 @@
         <translation>%1 ×</translation>
     </message>
     <message>
-        <source>%1 bytes</source>
-        <translation>%1 字节</translation>
+        <source>&lt;p&gt;The same job runs twice, one run after the other. &lt;b&gt;shared&lt;/b&gt;: the array is in shared memory &lt;b&gt;once&lt;/b&gt; and every worker reads the same pages, so the total stays near one array whatever the number of workers. &lt;b&gt;copy&lt;/b&gt;: each worker first receives &lt;b&gt;its own copy&lt;/b&gt; of the array through its pipe, as Python&apos;s &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; does when the array is passed as an argument. The copies cost memory (about workers + 1 arrays in all) and time before the first task (the start-up column). Results are the same. When the copies cannot fit, copy mode is refused before it starts: that is the tutorial&apos;s &lt;tt&gt;MemoryError&lt;/tt&gt;, explained instead of a crash.&lt;/p&gt;&lt;p&gt;Memory here is each run&apos;s own: its workers and its segments (input and results). The window itself and the other arrays it holds are left out, so the figures do not depend on what ran before.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同一个任务先后运行两次。&lt;b&gt;共享&lt;/b&gt;（shared）：数组在共享内存中只保存&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的内存页，因此无论工作进程有多少，总量都保持在约一个数组大小。&lt;b&gt;复制&lt;/b&gt;（copy）：每个工作进程先通过各自的管道接收&lt;b&gt;一份自己的副本&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, …)&lt;/tt&gt; 以参数形式传递数组时那样。副本既占内存（总共约为工作进程数 + 1 个数组），也会推迟第一个任务的开始（见“启动”列）。两次结果相同。如果副本放不下，复制模式会在开始前被拒绝：这就是教程中的 &lt;tt&gt;MemoryError&lt;/tt&gt;，只不过这里给出解释而不是崩溃。&lt;/p&gt;&lt;p&gt;这里的内存只计每次运行自己的部分：其工作进程和其内存段（输入与结果）。窗口本身及其持有的其他数组不计在内，因此这些数字与之前运行过什么无关。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Highest memory of the run: its workers&apos; own memory (PSS outside shared memory) plus its input and results segments, each counted once</source>
+        <translation>本次运行的最高内存：其工作进程自身的内存（共享内存之外的 PSS），加上其输入段和结果段，每一部分只计一次</translation>
+    </message>
+    <message>
+        <source>Peak memory of the run divided by the array&apos;s size: about 1 when shared, about workers + 1 with a copy per worker</source>
+        <translation>本次运行的峰值内存除以数组大小：共享模式约为 1，每个工作进程一份副本时约为工作进程数 + 1</translation>
+    </message>
+    <message>
+        <source>%1 bytes: the input %2, the workers&apos; own memory %3, the results %4</source>
+        <translation>%1 字节：输入 %2，工作进程自身内存 %3，结果 %4</translation>
     </message>
 </context>
 <context>
@@ -722,10 +828,6 @@
         <translation>按当前设置未找到数据行。</translation>
     </message>
     <message>
-        <source>Data line %1, column %2: &apos;%3&apos; is not a number of type %4. Change the header lines or the delimiter.</source>
-        <translation>数据行 %1，列 %2：“%3”不是 %4 类型的数字。请更改表头行数或分隔符。</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -740,6 +842,54 @@
     <message>
         <source>Delimiter: %1, header lines: %2, %3 columns per line. The first %4 data lines are shown.</source>
         <translation>分隔符：%1，表头行数：%2，每行 %3 列。下面显示前 %4 行数据。</translation>
+    </message>
+    <message>
+        <source>comma (,)</source>
+        <translation>逗号 (,)</translation>
+    </message>
+    <message>
+        <source>semicolon (;)</source>
+        <translation>分号 (;)</translation>
+    </message>
+    <message>
+        <source>bar (|)</source>
+        <translation>竖线 (|)</translation>
+    </message>
+    <message>
+        <source>Apply the fix named above</source>
+        <translation>应用上面给出的修正</translation>
+    </message>
+    <message>
+        <source>Data line %1, column %2: &apos;%3&apos; is not a number of type %4.</source>
+        <translation>数据第 %1 行，第 %2 列：“%3”不是 %4 类型的数字。</translation>
+    </message>
+    <message>
+        <source>The first line holds names: count it as a header line (Header lines: %1).</source>
+        <translation>第一行是列名：把它算作表头行（表头行数：%1）。</translation>
+    </message>
+    <message>
+        <source>Use %1 header line(s)</source>
+        <translation>使用 %1 行表头</translation>
+    </message>
+    <message>
+        <source>%1 (&apos;%2&apos;)</source>
+        <translation>%1（“%2”）</translation>
+    </message>
+    <message>
+        <source>Column(s) %1 hold text: keep the numeric ones with Columns: %2.</source>
+        <translation>第 %1 列是文本：用“列：%2”只保留数值列。</translation>
+    </message>
+    <message>
+        <source>Use columns %1</source>
+        <translation>使用第 %1 列</translation>
+    </message>
+    <message>
+        <source>Change the header lines or the delimiter.</source>
+        <translation>请修改表头行数或分隔符。</translation>
+    </message>
+    <message>
+        <source>Not a number: the loader would refuse this file as it is set</source>
+        <translation>不是数字：按当前设置，加载器会拒绝这个文件</translation>
     </message>
 </context>
 <context>
@@ -791,6 +941,86 @@
     <message>
         <source>&lt;br&gt;from %1</source>
         <translation>&lt;br&gt;来自 %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove from shared memory</source>
+        <translation>从共享内存中移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save as .npy…</source>
+        <translation>另存为 .npy(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Free the array&apos;s shared memory (Delete); a running job keeps its input until it ends</source>
+        <translation>释放该数组的共享内存（Delete）；正在运行的任务会保留其输入直到结束</translation>
+    </message>
+    <message>
+        <source>Rename the array (F2)</source>
+        <translation>重命名该数组（F2）</translation>
+    </message>
+    <message>
+        <source>Write the array to a .npy file NumPy reads (Ctrl+S)</source>
+        <translation>把数组写入 NumPy 可读取的 .npy 文件（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Save array</source>
+        <translation>保存数组</translation>
+    </message>
+    <message>
+        <source>NumPy array (*.npy)</source>
+        <translation>NumPy 数组 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Removed %1 (%2 of shared memory) from the Data panel</source>
+        <translation>已从数据面板移除 %1（共享内存 %2）</translation>
+    </message>
+    <message>
+        <source>Could not save %1 to %2: %3</source>
+        <translation>无法将 %1 保存到 %2：%3</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2</source>
+        <translation>已将 %1 保存到 %2</translation>
+    </message>
+    <message>
+        <source>%1 results (job %2)</source>
+        <translation>%1 的结果（任务 %2）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (job %3)</source>
+        <translation>%2 的 %1（任务 %3）</translation>
+    </message>
+    <message>
+        <source>Counts of job %1 (%2 %3) added as the array &quot;%4&quot;</source>
+        <translation>任务 %1 的计数（%2 %3）已添加为数组“%4”</translation>
+    </message>
+    <message>
+        <source>Results of job %1 (%2 %3) added as the array &quot;%4&quot;, without a copy</source>
+        <translation>任务 %1 的结果（%2 %3）已添加为数组“%4”，没有复制</translation>
+    </message>
+    <message>
+        <source>In shared memory: %1 of %2 (%3 %)</source>
+        <translation>共享内存中：%1，共 %2（%3 %）</translation>
+    </message>
+    <message>
+        <source>In shared memory: %1</source>
+        <translation>共享内存中：%1</translation>
+    </message>
+    <message>
+        <source>%1 is what this process&apos;s cgroup allows.</source>
+        <translation>%1 是本进程所在 cgroup 允许的上限。</translation>
+    </message>
+    <message>
+        <source>%1 is this machine&apos;s memory.</source>
+        <translation>%1 是本机的内存。</translation>
+    </message>
+    <message>
+        <source>Every array listed is held in shared memory until it is removed (Delete).</source>
+        <translation>列出的每个数组都保存在共享内存中，直到被移除（Delete）。</translation>
     </message>
 </context>
 <context>
@@ -854,6 +1084,14 @@
         <source>&lt;p&gt;Pick a demo from the &lt;b&gt;Demos&lt;/b&gt; menu: it loads its data and its job in one click, and this panel explains what to look at.&lt;/p&gt;</source>
         <translation>&lt;p&gt;从&lt;b&gt;演示&lt;/b&gt;菜单中选择一个演示：一键载入其数据和任务，本面板会说明需要观察什么。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>How fast the demos run: slowed down to be watched (pauses in each task), or at full speed. The work itself stays the same.</source>
+        <translation>演示运行的快慢：放慢以便观察（每个任务中加入停顿），或全速运行。工作本身不变。</translation>
+    </message>
+    <message>
+        <source>&amp;Pace:</source>
+        <translation>节奏(&amp;P)：</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::FormulaEditor</name>
@@ -900,6 +1138,18 @@
     <message>
         <source>How the values of a row&apos;s elements combine into the index&apos;s result; map keeps them all (the result is a row, like the input&apos;s); none evaluates the formula once per index</source>
         <translation>一行中各元素的值如何合并为该索引的结果；map 全部保留（结果是一行，与输入的行相同）；none 对每个索引只求值一次</translation>
+    </message>
+    <message>
+        <source>Type a formula evaluated once per index i, for example B(i, 0) + B(i, 1), or pick one of the examples.</source>
+        <translation>输入一个对每个索引 i 计算一次的公式，例如 B(i, 0) + B(i, 1)，或从示例中选择一个。</translation>
+    </message>
+    <message>
+        <source>Type a formula in x, each element of the row, for example x^2 or sqrt(x), or pick one of the examples; reduce then combines the row&apos;s values.</source>
+        <translation>输入一个关于 x（行中的每个元素）的公式，例如 x^2 或 sqrt(x)，或从示例中选择一个；然后由 reduce 合并该行的值。</translation>
+    </message>
+    <message>
+        <source>Position %1: &apos;%2&apos; is not a name formulas know. Variables: %3. Functions: %4. Constants: %5.</source>
+        <translation>位置 %1：“%2”不是公式可用的名称。变量：%3。函数：%4。常量：%5。</translation>
     </message>
 </context>
 <context>
@@ -966,6 +1216,17 @@
     </message>
 </context>
 <context>
+    <name>sharedmap::Guide</name>
+    <message>
+        <source>SharedMap guide</source>
+        <translation>SharedMap 使用指南</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap runs a &lt;b&gt;kernel&lt;/b&gt; over the &lt;b&gt;indices&lt;/b&gt; of an array with several &lt;b&gt;worker processes&lt;/b&gt;, like Python&apos;s &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;. The array is put &lt;b&gt;once&lt;/b&gt; in shared memory and every worker reads the same bytes: no copies.&lt;/p&gt;&lt;h3&gt;The window&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Data&lt;/b&gt;: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or generate one (Ctrl+G). The selected array is the job&apos;s input; below it, a heatmap and a table of its values.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Job&lt;/b&gt;: the kernel and its parameters, the indices (&lt;tt&gt;all&lt;/tt&gt;, a Python slice like &lt;tt&gt;0:100:2&lt;/tt&gt;, a list like &lt;tt&gt;0,1,2&lt;/tt&gt;), the number of workers and the chunk size (how many indices a worker claims at a time).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Monitor&lt;/b&gt;: the progress bar with tqdm&apos;s figures (done/total [elapsed&amp;lt;remaining, rate]), one row per worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, a timeline of which worker computed which chunk, and memory over time next to the array&apos;s size.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Results&lt;/b&gt; and &lt;b&gt;Log&lt;/b&gt;: the ordered results (Ctrl+C copies them) and what happened, with times.&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;Plots&lt;/h3&gt;&lt;p&gt;Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.&lt;/p&gt;&lt;h3&gt;Shortcuts&lt;/h3&gt;&lt;p&gt;Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap 使用多个&lt;b&gt;工作进程&lt;/b&gt;，对数组的&lt;b&gt;索引&lt;/b&gt;运行&lt;b&gt;内核&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;。数组在共享内存中只存放&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的字节：没有副本。&lt;/p&gt;&lt;h3&gt;窗口&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;数据&lt;/b&gt;：共享内存中的数组。可以打开数组文件（.npy、.npz、HDF5、CSV、图像、原始二进制；Ctrl+O）、将文件拖放到窗口上，或生成一个数组（Ctrl+G）。选中的数组即任务的输入；其下方是它的值的热图和表格。&lt;/li&gt;&lt;li&gt;&lt;b&gt;任务&lt;/b&gt;：内核及其参数、索引（&lt;tt&gt;all&lt;/tt&gt;、Python 切片如 &lt;tt&gt;0:100:2&lt;/tt&gt;、列表如 &lt;tt&gt;0,1,2&lt;/tt&gt;）、工作进程数和分块大小（工作进程每次领取的索引数）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;监视&lt;/b&gt;：带有 tqdm 各项数据的进度条（已完成/总数 [已用时间&amp;lt;剩余时间, 速率]）、每个工作进程一行（状态、持有的分块、已完成任务数、CPU、内存），以及实时图表：结果随索引的分布、吞吐量、显示哪个工作进程计算了哪个分块的时间线，以及内存随时间的变化（与数组大小对照）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;结果&lt;/b&gt;和&lt;b&gt;日志&lt;/b&gt;：按顺序排列的结果（Ctrl+C 复制）以及带时间的运行记录。&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;图表&lt;/h3&gt;&lt;p&gt;拖动以平移，滚动以缩放，双击重置视图，鼠标悬停在点上可读取其值。&lt;/p&gt;&lt;h3&gt;快捷键&lt;/h3&gt;&lt;p&gt;Ctrl+R 运行，Esc 取消，Ctrl+O 打开，Ctrl+G 生成，Ctrl+E 导出结果。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>sharedmap::HeatmapView</name>
     <message>
         <source>column</source>
@@ -1014,6 +1275,21 @@
     <message>
         <source>row %1, column %2: %3</source>
         <translation>第 %1 行，第 %2 列：%3</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::JobFile</name>
+    <message>
+        <source>Job saved to %1</source>
+        <translation>任务已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Job saved to %1, with its input &quot;%2&quot; (%3) written beside it as %4</source>
+        <translation>任务已保存到 %1，其输入“%2”（%3）已作为 %4 写在旁边</translation>
+    </message>
+    <message>
+        <source>Could not save the job to %1: %2</source>
+        <translation>无法将任务保存到 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1118,6 +1394,42 @@ From %2</source>
         <source>Load or generate an array first (File ▸ Open, or drop a file here).</source>
         <translation>请先载入或生成一个数组（文件 ▸ 打开数组，或将文件拖放到此处）。</translation>
     </message>
+    <message>
+        <source>chosen as it runs</source>
+        <translation>运行时选择</translation>
+    </message>
+    <message>
+        <source>Crashes an index may cause before it is marked failed and the job goes on without it (max_retries)</source>
+        <translation>某个索引在被标记为失败、任务不再等它之前可引起的崩溃次数（max_retries）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>A worker that makes no progress on its chunk for this long is killed and the chunk retried (task_timeout_s; none: wait as long as it takes)</source>
+        <translation>某个工作进程在其块上这么长时间没有进展就会被终止，并重试该块（task_timeout_s；无：需要多久就等多久）</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>重试次数(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Task &amp;timeout:</source>
+        <translation>任务超时(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>in use: </source>
+        <translation>使用中：</translation>
+    </message>
+    <message>
+        <source>Auto chose chunks of %1 indices from the measured task time</source>
+        <translation>自动根据测得的任务时间选择了每块 %1 个索引</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::KernelMenu</name>
@@ -1220,13 +1532,37 @@ From %2</source>
         <source>The mean of the batches done so far, converging to π</source>
         <translation>已完成批次的均值，逐渐收敛到 π</translation>
     </message>
+    <message>
+        <source>&lt;span style=&apos;color:%1&apos;&gt;■&lt;/span&gt; worker %2</source>
+        <translation>&lt;span style=&apos;color:%1&apos;&gt;■&lt;/span&gt; 工作进程 %2</translation>
+    </message>
+    <message>
+        <source>The last run of each lock on the same work: the race, the mutex and the atomic add side by side</source>
+        <translation>每种锁在相同工作量上的最近一次运行：竞态、互斥锁和原子加并列显示</translation>
+    </message>
+    <message>
+        <source>Same work for each lock: %1 tasks × %2 increments. Run with lock = none, mutex and atomic to compare their times here.</source>
+        <translation>每种锁的工作量相同：%1 个任务 × %2 次加法。分别用 lock = none、mutex 和 atomic 运行，即可在此比较用时。</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1：%2 秒</translation>
+    </message>
+    <message>
+        <source>%1: not run yet</source>
+        <translation>%1：尚未运行</translation>
+    </message>
+    <message>
+        <source>Same work (%1 tasks × %2 increments), lock by lock — %3</source>
+        <translation>相同工作量（%1 个任务 × %2 次加法），逐种锁——%3</translation>
+    </message>
+    <message>
+        <source>π ≈ %1 ± %2 (95 %, from %3 batches); it differs from π by %4.</source>
+        <translation>π ≈ %1 ± %2（95 %，来自 %3 批）；与 π 相差 %4。</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::LivePlot</name>
-    <message>
-        <source>Cannot save a plot as &quot;%1&quot;: choose a file name ending in .png or .pdf.</source>
-        <translation>无法将图表保存为“%1”：请选择以 .png 或 .pdf 结尾的文件名。</translation>
-    </message>
     <message>
         <source>Could not write the plot to %1.</source>
         <translation>无法将图表写入 %1。</translation>
@@ -1244,8 +1580,12 @@ From %2</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
+        <source>Cannot save a plot as &quot;%1&quot;: choose a file name ending in .png, .pdf or .svg.</source>
+        <translation>无法将图保存为“%1”：请选择以 .png、.pdf 或 .svg 结尾的文件名。</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf);;SVG 图形 (*.svg)</translation>
     </message>
 </context>
 <context>
@@ -1322,10 +1662,6 @@ From %2</source>
         <translation>保存任务</translation>
     </message>
     <message>
-        <source>Job saved to %1</source>
-        <translation>任务已保存到 %1</translation>
-    </message>
-    <message>
         <source>&amp;Export results…</source>
         <translation>导出结果(&amp;E)…</translation>
     </message>
@@ -1346,20 +1682,8 @@ From %2</source>
         <translation>保存图表(&amp;P)…</translation>
     </message>
     <message>
-        <source>Save plot</source>
-        <translation>保存图表</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png);;PDF document (*.pdf)</source>
-        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
-    </message>
-    <message>
         <source>Plot saved to %1</source>
         <translation>图表已保存到 %1</translation>
-    </message>
-    <message>
-        <source>Save the plot shown in the Monitor as PNG or PDF</source>
-        <translation>将监视面板中显示的图表保存为 PNG 或 PDF</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1408,10 +1732,6 @@ From %2</source>
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>The language changes when SharedMap is started again.</source>
-        <translation>界面语言将在下次启动 SharedMap 时更改。</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1470,10 +1790,6 @@ From %2</source>
         <translation>正在运行 %1…</translation>
     </message>
     <message>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
         <source>Done in %1 s</source>
         <translation>完成，用时 %1 秒</translation>
     </message>
@@ -1498,20 +1814,8 @@ From %2</source>
         <translation>清除列表</translation>
     </message>
     <message>
-        <source>SharedMap guide</source>
-        <translation>SharedMap 使用指南</translation>
-    </message>
-    <message>
-        <source>All arrays (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin *.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;Text tables (*.csv *.tsv *.txt);;Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Raw binary (*.bin *.raw);;All files (*)</source>
-        <translation>所有数组 (*.npy *.npz *.h5 *.hdf5 *.csv *.tsv *.txt *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.bin *.raw);;NumPy (*.npy *.npz);;HDF5 (*.h5 *.hdf5);;文本表格 (*.csv *.tsv *.txt);;图像 (*.png *.jpg *.jpeg *.tif *.tiff *.bmp);;原始二进制 (*.bin *.raw);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Load an array (.npy, .npz, HDF5, CSV, image, raw) into shared memory (Ctrl+O)</source>
         <translation>将数组（.npy、.npz、HDF5、CSV、图像、原始二进制）载入共享内存（Ctrl+O）</translation>
-    </message>
-    <message>
-        <source>NumPy array (*.npy);;CSV table (*.csv);;HDF5 (*.h5);;PNG image of image-shaped results (*.png)</source>
-        <translation>NumPy 数组 (*.npy);;CSV 表格 (*.csv);;HDF5 (*.h5);;图像形状结果的 PNG 图像 (*.png)</translation>
     </message>
     <message>
         <source>Write the results to .npy, .csv or HDF5 (Ctrl+E)</source>
@@ -1562,10 +1866,6 @@ From %2</source>
         <translation>正在从 %2 载入 %1</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap runs a &lt;b&gt;kernel&lt;/b&gt; over the &lt;b&gt;indices&lt;/b&gt; of an array with several &lt;b&gt;worker processes&lt;/b&gt;, like Python&apos;s &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;. The array is put &lt;b&gt;once&lt;/b&gt; in shared memory and every worker reads the same bytes: no copies.&lt;/p&gt;&lt;h3&gt;The window&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;Data&lt;/b&gt;: the arrays in shared memory. Open an array file (.npy, .npz, HDF5, CSV, image, raw; Ctrl+O), drop one on the window, or generate one (Ctrl+G). The selected array is the job&apos;s input; below it, a heatmap and a table of its values.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Job&lt;/b&gt;: the kernel and its parameters, the indices (&lt;tt&gt;all&lt;/tt&gt;, a Python slice like &lt;tt&gt;0:100:2&lt;/tt&gt;, a list like &lt;tt&gt;0,1,2&lt;/tt&gt;), the number of workers and the chunk size (how many indices a worker claims at a time).&lt;/li&gt;&lt;li&gt;&lt;b&gt;Monitor&lt;/b&gt;: the progress bar with tqdm&apos;s figures (done/total [elapsed&amp;lt;remaining, rate]), one row per worker (state, chunk held, tasks done, CPU, memory), and live plots: results against index, throughput, a timeline of which worker computed which chunk, and memory over time next to the array&apos;s size.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Results&lt;/b&gt; and &lt;b&gt;Log&lt;/b&gt;: the ordered results (Ctrl+C copies them) and what happened, with times.&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;Plots&lt;/h3&gt;&lt;p&gt;Drag to pan, scroll to zoom, double-click to reset the view, hover a point to read it.&lt;/p&gt;&lt;h3&gt;Shortcuts&lt;/h3&gt;&lt;p&gt;Ctrl+R run, Esc cancel, Ctrl+O open, Ctrl+G generate, Ctrl+E export results.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;SharedMap&lt;/h2&gt;&lt;p&gt;SharedMap 使用多个&lt;b&gt;工作进程&lt;/b&gt;，对数组的&lt;b&gt;索引&lt;/b&gt;运行&lt;b&gt;内核&lt;/b&gt;，就像 Python 的 &lt;tt&gt;process_map(fn, indices, max_workers, chunksize)&lt;/tt&gt;。数组在共享内存中只存放&lt;b&gt;一份&lt;/b&gt;，每个工作进程读取相同的字节：没有副本。&lt;/p&gt;&lt;h3&gt;窗口&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;数据&lt;/b&gt;：共享内存中的数组。可以打开数组文件（.npy、.npz、HDF5、CSV、图像、原始二进制；Ctrl+O）、将文件拖放到窗口上，或生成一个数组（Ctrl+G）。选中的数组即任务的输入；其下方是它的值的热图和表格。&lt;/li&gt;&lt;li&gt;&lt;b&gt;任务&lt;/b&gt;：内核及其参数、索引（&lt;tt&gt;all&lt;/tt&gt;、Python 切片如 &lt;tt&gt;0:100:2&lt;/tt&gt;、列表如 &lt;tt&gt;0,1,2&lt;/tt&gt;）、工作进程数和分块大小（工作进程每次领取的索引数）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;监视&lt;/b&gt;：带有 tqdm 各项数据的进度条（已完成/总数 [已用时间&amp;lt;剩余时间, 速率]）、每个工作进程一行（状态、持有的分块、已完成任务数、CPU、内存），以及实时图表：结果随索引的分布、吞吐量、显示哪个工作进程计算了哪个分块的时间线，以及内存随时间的变化（与数组大小对照）。&lt;/li&gt;&lt;li&gt;&lt;b&gt;结果&lt;/b&gt;和&lt;b&gt;日志&lt;/b&gt;：按顺序排列的结果（Ctrl+C 复制）以及带时间的运行记录。&lt;/li&gt;&lt;/ul&gt;&lt;h3&gt;图表&lt;/h3&gt;&lt;p&gt;拖动以平移，滚动以缩放，双击重置视图，鼠标悬停在点上可读取其值。&lt;/p&gt;&lt;h3&gt;快捷键&lt;/h3&gt;&lt;p&gt;Ctrl+R 运行，Esc 取消，Ctrl+O 打开，Ctrl+G 生成，Ctrl+E 导出结果。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Use results as &amp;input</source>
         <translation>将结果用作输入(&amp;I)</translation>
     </message>
@@ -1574,20 +1874,52 @@ From %2</source>
         <translation>把上一个作业的结果作为数组加入数据面板并选中它：不复制，下一个作业直接读取工作进程写入的位置</translation>
     </message>
     <message>
-        <source>%1 results (job %2)</source>
-        <translation>%1 的结果（作业 %2）</translation>
+        <source>%1% — %2 — SharedMap</source>
+        <translation>%1% — %2 — SharedMap</translation>
     </message>
     <message>
-        <source>%1 of %2 (job %3)</source>
-        <translation>%2 的 %1（作业 %3）</translation>
+        <source>Results of job %1 exported to %2</source>
+        <translation>任务 %1 的结果已导出到 %2</translation>
     </message>
     <message>
-        <source>Results of job %1 (%2 %3) added as the array &quot;%4&quot;, without a copy</source>
-        <translation>作业 %1 的结果（%2 %3）已作为数组“%4”加入，未复制</translation>
+        <source>Save the plot shown in the Monitor as PNG, PDF or SVG, with its size, resolution and a title</source>
+        <translation>把监视器中显示的图保存为 PNG、PDF 或 SVG，可设置尺寸、分辨率和标题</translation>
     </message>
     <message>
-        <source>Counts of job %1 (%2 %3) added as the array &quot;%4&quot;</source>
-        <translation>作业 %1 的计数（%2 %3）已作为数组“%4”加入</translation>
+        <source>&amp;Reset layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Put the panels back where they were at the first start, sized for this window</source>
+        <translation>把各面板放回首次启动时的位置，并按当前窗口调整大小</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 indices computed</source>
+        <translation>已取消：已计算 %2 个索引中的 %1 个</translation>
+    </message>
+    <message>
+        <source>Done in %1 s over %2 runs</source>
+        <translation>用时 %1 秒，共 %2 次运行</translation>
+    </message>
+    <message>
+        <source>%1 — %2, job %3</source>
+        <translation>%1 — %2，任务 %3</translation>
+    </message>
+    <message>
+        <source>%1 — %2 on %3, job %4</source>
+        <translation>%1 — %3 上的 %2，任务 %4</translation>
+    </message>
+    <message>
+        <source>Run is disabled: %1</source>
+        <translation>无法运行：%1</translation>
+    </message>
+    <message>
+        <source>Nothing to run: %1</source>
+        <translation>无可运行：%1</translation>
+    </message>
+    <message>
+        <source>Idle. Press Run (Ctrl+R) to start the job.</source>
+        <translation>空闲。按运行（Ctrl+R）开始任务。</translation>
     </message>
 </context>
 <context>
@@ -1597,12 +1929,36 @@ From %2</source>
         <translation>时间（秒）</translation>
     </message>
     <message>
-        <source>memory (MiB)</source>
-        <translation>内存（MiB）</translation>
+        <source>memory (MiB), stacked</source>
+        <translation>内存 (MiB)，堆叠</translation>
     </message>
     <message>
-        <source>total PSS (app + workers)</source>
-        <translation>PSS 总计（应用 + 工作进程）</translation>
+        <source>this job&apos;s input (shared memory)</source>
+        <translation>本任务的输入（共享内存）</translation>
+    </message>
+    <message>
+        <source>workers&apos; own memory</source>
+        <translation>工作进程自身内存</translation>
+    </message>
+    <message>
+        <source>this job&apos;s results (shared memory)</source>
+        <translation>本任务的结果（共享内存）</translation>
+    </message>
+    <message>
+        <source>the window itself</source>
+        <translation>窗口本身</translation>
+    </message>
+    <message>
+        <source>other arrays held</source>
+        <translation>持有的其他数组</translation>
+    </message>
+    <message>
+        <source>%1: %2 MiB</source>
+        <translation>%1：%2 MiB</translation>
+    </message>
+    <message>
+        <source>at %1 s, %2 MiB in all:</source>
+        <translation>在 %1 秒时，共 %2 MiB：</translation>
     </message>
 </context>
 <context>
@@ -1652,14 +2008,6 @@ From %2</source>
         <translation>哪个工作进程在何时计算了哪个分块</translation>
     </message>
     <message>
-        <source>Memory of the app and its workers (proportional set size) next to the array&apos;s size</source>
-        <translation>应用及其工作进程的内存（比例集大小 PSS），与数组大小对照</translation>
-    </message>
-    <message>
-        <source>array size</source>
-        <translation>数组大小</translation>
-    </message>
-    <message>
         <source>Cancelled: %1 of %2 indices computed in %3 s.</source>
         <translation>已取消：%3 秒内计算了 %1 / %2 个索引。</translation>
     </message>
@@ -1670,10 +2018,6 @@ From %2</source>
     <message>
         <source>Peak memory of the app and its workers: %1</source>
         <translation>应用及其工作进程的峰值内存：%1</translation>
-    </message>
-    <message>
-        <source>; the array (%1) is held once in shared memory</source>
-        <translation>；数组（%1）在共享内存中只保存一份</translation>
     </message>
     <message>
         <source>%1 indices failed after retries.</source>
@@ -1705,6 +2049,58 @@ From %2</source>
         <source>The shared counter reached %1 of %2: no update was lost.</source>
         <translation>共享计数器达到 %1（应为 %2）：没有丢失任何更新。</translation>
     </message>
+    <message>
+        <source>What the last job did: its time, its memory, what went wrong</source>
+        <translation>上一个任务做了什么：用时、内存、出错之处</translation>
+    </message>
+    <message>
+        <source>Memory part by part — this job&apos;s input and results in shared memory, the workers&apos; own memory, the window, other arrays — next to the array&apos;s size</source>
+        <translation>按部分显示内存——本任务在共享内存中的输入和结果、工作进程自身内存、窗口、其他数组——并与数组大小对照</translation>
+    </message>
+    <message>
+        <source>the array (%1)</source>
+        <translation>数组（%1）</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 — cancelled</source>
+        <translation>%1 — 已取消</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 indices computed, %3 of them in this run (%4 s); the job has taken %5 s over %6 runs.</source>
+        <translation>已取消：已计算 %2 个索引中的 %1 个，其中 %3 个在本次运行中（%4 秒）；该任务共用时 %5 秒，共 %6 次运行。</translation>
+    </message>
+    <message>
+        <source>Resume (Ctrl+Shift+R) computes the rest.</source>
+        <translation>恢复（Ctrl+Shift+R）会计算其余部分。</translation>
+    </message>
+    <message>
+        <source>Done: %1 indices in %2 s over %3 runs. This run computed %4 in %5 s (start-up %6 s, compute %7 s); %8 were done before it.</source>
+        <translation>完成：%1 个索引，用时 %2 秒，共 %3 次运行。本次运行在 %5 秒内计算了 %4 个（启动 %6 秒，计算 %7 秒）；其前已完成 %8 个。</translation>
+    </message>
+    <message>
+        <source>Peak memory of this job: %1 (the workers&apos; own %2, the results %3)</source>
+        <translation>本任务的峰值内存：%1（工作进程自身 %2，结果 %3）</translation>
+    </message>
+    <message>
+        <source>Peak memory of this job: %1 = %2 × the array: copy mode, each worker held its own copy of it (their own memory %3) besides the one in shared memory (%4)</source>
+        <translation>本任务的峰值内存：%1 = %2 × 数组：复制模式，每个工作进程除共享内存中的那一份（%4）之外各自持有一份副本（它们自身的内存 %3）</translation>
+    </message>
+    <message>
+        <source>Peak memory of this job: %1 = %2 × the array: the array (%3) once in shared memory for all workers, their own memory %4, the results %5</source>
+        <translation>本任务的峰值内存：%1 = %2 × 数组：数组（%3）在共享内存中只有一份，供所有工作进程使用；它们自身的内存 %4，结果 %5</translation>
+    </message>
+    <message>
+        <source>%1 (not counted: the window %2, other arrays %3)</source>
+        <translation>%1（不计入：窗口 %2，其他数组 %3）</translation>
+    </message>
+    <message>
+        <source>%1 — failed</source>
+        <translation>%1 — 失败</translation>
+    </message>
 </context>
 <context>
     <name>sharedmap::OutputImageView</name>
@@ -1715,6 +2111,53 @@ From %2</source>
     <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>sharedmap::PlotExportDialog</name>
+    <message>
+        <source>Save plot</source>
+        <translation>保存图</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>Resolution of a PNG: 96 is the screen&apos;s, 300 is for print (the pixels grow with it)</source>
+        <translation>PNG 的分辨率：96 为屏幕分辨率，300 用于打印（像素随之增加）</translation>
+    </message>
+    <message>
+        <source>Written above the plot in the file; empty for none</source>
+        <translation>写在文件中图的上方；留空则不写</translation>
+    </message>
+    <message>
+        <source>&amp;Width:</source>
+        <translation>宽度(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Height:</source>
+        <translation>高度(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Resolution:</source>
+        <translation>分辨率(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>标题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf);;SVG 图形 (*.svg)</translation>
+    </message>
+    <message>
+        <source>The plot is no longer shown.</source>
+        <translation>该图已不再显示。</translation>
     </message>
 </context>
 <context>
@@ -1734,10 +2177,6 @@ From %2</source>
     <message>
         <source>worker %1 sent garbage (%2): treated as crashed</source>
         <translation>工作进程 %1 发送了无效数据（%2）：按崩溃处理</translation>
-    </message>
-    <message>
-        <source>worker %1 (pid %2) crashed</source>
-        <translation>工作进程 %1（pid %2）崩溃</translation>
     </message>
     <message>
         <source>worker %1 (pid %2) exited with code %3</source>
@@ -1794,6 +2233,18 @@ From %2</source>
     <message>
         <source>Job failed: %1</source>
         <translation>任务失败：%1</translation>
+    </message>
+    <message>
+        <source>worker %1 (pid %2) crashed (signal %3, %4)</source>
+        <translation>工作进程 %1（pid %2）崩溃（信号 %3，%4）</translation>
+    </message>
+    <message>
+        <source>worker %1 started again (restart %2 of this slot)</source>
+        <translation>工作进程 %1 已重新启动（该槽位第 %2 次重启）</translation>
+    </message>
+    <message>
+        <source>positions %1:%2 of worker %3 go back to the queue (retry %4 of %5)</source>
+        <translation>工作进程 %3 的位置 %1:%2 已放回队列（第 %4 次重试，共 %5 次）</translation>
     </message>
 </context>
 <context>
@@ -1973,8 +2424,12 @@ From %2</source>
         <translation>工作进程 %1：位置 %2，%3 秒</translation>
     </message>
     <message>
-        <source>worker %1: positions %2–%3 (%4), %5 s</source>
-        <translation>工作进程 %1：位置 %2–%3（%4），%5 秒</translation>
+        <source>resumed</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>worker %1: positions %2:%3 (%4), %5 s</source>
+        <translation>工作进程 %1：位置 %2:%3（%4 个），%5 秒</translation>
     </message>
 </context>
 <context>
@@ -2068,6 +2523,32 @@ From %2</source>
     <message>
         <source>Heartbeat</source>
         <translation>心跳</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%1 (↻%2)</source>
+        <translation>%1（↻%2）</translation>
+    </message>
+    <message>
+        <source>The job was cancelled: the worker was stopped before the job was done</source>
+        <translation>任务已取消：该工作进程在任务完成前被停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>Positions %1:%2 (%n position(s), the end excluded, as in Python), claimed and being computed</source>
+        <translation>
+            <numerusform>位置 %1:%2（%n 个位置，不含末端，与 Python 相同），已认领并正在计算</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The worker&apos;s own memory: its PSS outside shared memory. In copy mode its copy of the array is here; in shared mode only its code and stack</source>
+        <translation>工作进程自身的内存：共享内存之外的 PSS。复制模式下它的数组副本在这里；共享模式下只有其代码和栈</translation>
+    </message>
+    <message>
+        <source>Own</source>
+        <translation>自身</translation>
     </message>
 </context>
 </TS>
