@@ -58,8 +58,10 @@ const KernelDef* pythonPlanDef(bool withInput)
     static const KernelDef with = [] {
         KernelDef def;
         def.info.name = QStringLiteral("python");
-        def.info.description = QT_TRANSLATE_NOOP("Kernels", "Your Python function, called for each index");
-        def.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "rows (first axis): len(B)");
+        // Plain texts: this definition plans jobs and is listed nowhere (the window describes a
+        // Python function from the probe's listing, translated there).
+        def.info.description = "Your Python function, called for each index";
+        def.info.indexSpace = "rows (first axis): len(B)";
         def.indexCount = [](const ArrayMeta& input, const QVariantMap&, qint64* count) {
             if (input.shape.isEmpty())
                 return QStringLiteral("a Python function takes its indices along the input's first axis, "
@@ -72,7 +74,7 @@ const KernelDef* pythonPlanDef(bool withInput)
     static const KernelDef without = [] {
         KernelDef def = with;
         def.info.needsInput = false;
-        def.info.indexSpace = QT_TRANSLATE_NOOP("Kernels", "the indices given, with an explicit stop");
+        def.info.indexSpace = "the indices given, with an explicit stop";
         def.indexCount = [](const ArrayMeta&, const QVariantMap&, qint64* count) {
             *count = kUnboundedIndexSpace;
             return QString();
