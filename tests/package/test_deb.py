@@ -159,7 +159,7 @@ def main():
     os.rename(worker, worker + ".away")
     result = run([cli, "run", "--input", demo, "--kernel", "row_sum", "--workers", "2", "--quiet"], env=env, timeout=60)
     os.rename(worker + ".away", worker)
-    check(result.returncode == 1 and "sharedmap-worker" in result.stderr,  # 1: the engine could not run
+    check(result.returncode == 2 and "sharedmap-worker" in result.stderr,  # 2: a bad environment, one line
           "a run without the extracted worker did not fail as it should (%d): %r" % (result.returncode, result.stderr))
 
     # 6. The extracted window program.
