@@ -30,6 +30,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
@@ -132,7 +133,12 @@ MainWindow::MainWindow(QWidget* parent)
                                .arg(stale.name, formatBytes(stale.bytes))
                                .arg(stale.ownerPid));
 
-    resize(1400, 900);
+    // The first size is roomy but never larger than the screen: on a 1024×700 screen a fixed
+    // 1400×900 hid the right of the Monitor and the Results dock under the screen's edge.
+    QSize size(1400, 900);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size());
+    resize(size);
     restoreGeometry(Settings::instance()->windowGeometry());
     restoreState(Settings::instance()->windowState());
     for (QSplitter* splitter : findChildren<QSplitter*>()) {
