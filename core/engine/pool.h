@@ -1,36 +1,50 @@
 #pragma once
 
-#include "engine/jobreader.h"
+#include "engine/jobassembly.h"
 #include "engine/jobsource.h"
 #include "engine/pythonprobe.h"
+#include "engine/retryqueue.h"
+#include "engine/sampler.h"
+#include "engine/workerslots.h"
 #include "job/jobresult.h"
 #include "job/jobspec.h"
-#include "protocol/framing.h"
 #include "shm/jobsegment.h"
 #include "shm/sharedarray.h"
 
 #include <memory>
-#include <QElapsedTimer>
-#include <QObject>
-#include <QPointer>
-#include <QThreadPool>
 #include <QTimer>
-
-class QProcess;
 
 namespace sharedmap {
 
-struct KernelDef;
+class WorkerHandle;
+struct WorkerExit;
 
 /// The worker pool: the one facade through which the CLI and the GUI run jobs. It puts the job
 /// in a shared segment, starts `sharedmap-worker` processes asynchronously, lets them claim
 /// chunks themselves, samples their counters on a timer (never per task) and reports through
 /// signals. Workers that crash are replaced and their unfinished positions queued again. Each
-/// job is announced in the per-user jobs folder while it runs, so other processes can attach.
+/// job is announced in the per-user jobs folder while it runs, so other processes can attach;
+/// the pool reads its own job through the same JobReader they do. The parts: the JobAssembly of the running job,
+/// WorkerSlots holding a WorkerHandle per worker process, a RetryQueue and a Sampler; the pool holds the job's state
+/// and decides what happens when a worker speaks or dies.
 class Pool : public JobSource
 {
     Q_OBJECT
 public:
+    /// Where the pool stands. Idle: no job. Starting: the job's segment exists, no worker has
+    /// attached yet. Running: workers claim chunks. Cancelling: cancel() was called, workers are
+    /// going idle. Finishing: workers are told to park or quit; finished() follows when every one
+    /// has. Idle again once the job's segment is gone, before finished() or failed() is emitted.
+    enum class State
+    {
+        Idle,
+        Starting,
+        Running,
+        Cancelling,
+        Finishing
+    };
+    Q_ENUM(State)
+
     explicit Pool(QObject* parent = nullptr);
     ~Pool() override;
 
@@ -39,7 +53,7 @@ public:
     void setWorkerProgram(const QString& path) { m_program = path; }
     QString workerProgram() const { return m_program; }
     /// Sampling period of the progress timer in milliseconds (default 33, about 30 Hz).
-    void setSampleInterval(int ms) { m_timer.setInterval(ms); }
+    void setSampleInterval(int ms) { m_sampler.setInterval(ms); }
     /// Scheduling niceness of workers (0 = same as the caller).
     void setWorkerNiceness(int niceness) { m_niceness = niceness; }
     /// Warm pool: after a job, workers stay alive with the input mapped, and the next job reuses
@@ -73,7 +87,8 @@ public:
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
 
-    bool isRunning() const override { return m_job != nullptr; }
+    State state() const { return m_state; }
+    bool isRunning() const override { return m_state != State::Idle; }
     /// Warm pool between jobs: every worker is parked with the whole input in its page tables,
     /// so the next job on that array takes no page fault (what a second Run in the window gets).
     bool isWarm() const;
@@ -81,11 +96,17 @@ public:
     JobProgress progress() const override;
     const JobResult& currentJob() const override { return m_result; }
     QVector<WorkerInfo> workers() const override;
-    qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const override;
-    QVector<qint64> readAccumulator() const override;
-    QVariantMap figures() const override;
+    qint64 readResults(qint64 from, qint64 count, double* values, quint8* status) const override
+    {
+        return m_job ? m_job->reader().readResults(from, count, values, status) : 0;
+    }
+    QVector<qint64> readAccumulator() const override
+    {
+        return m_job ? m_job->reader().readAccumulator() : QVector<qint64>();
+    }
+    QVariantMap figures() const override { return m_job ? m_job->figures() : QVariantMap(); }
     /// Name of the running job's segment (tests check it is gone afterwards).
-    QString jobSegmentName() const;
+    QString jobSegmentName() const { return m_job ? m_job->segment()->name() : QString(); }
     /// The running job's announcement file (empty when none could be written).
     QString announcementPath() const { return m_announcement; }
 
@@ -99,88 +120,46 @@ signals:
     void workerOutput(int slot, const QString& line);
     /// Every parked worker now holds the whole input in its page tables (see isWarm()).
     void warmed();
+    void stateChanged(sharedmap::Pool::State state);
 
 private:
-    struct Slot;
-
     /// start() and resume(): `previous` is null for a fresh job.
     quint64 beginJob(const JobSpec& spec, std::shared_ptr<const SharedArray> input, const ResultValues* previous,
                      const PythonProbeResult* probe, QString* error);
-    /// Emits the whole lines of a worker's stderr (a partial last line waits for the rest, or
-    /// for `flush` when the worker is gone).
-    void forwardOutput(int slot, const QByteArray& text, bool flush);
+    void setState(State state);
+    void takeSlots(int workers);
     void launch(int slot);
-    /// A worker process for `slot` with its signals connected, not started yet.
-    QProcess* newWorkerProcess(int slot, QStringList arguments);
     /// Starts the workers in m_pendingLaunches, yielding to the event loop every kLaunchSliceMs.
     void launchPending();
-    void sendCopy(QProcess* process, int slot, bool first);
-    void resetSlot(int slot);
+    /// The slot's shared record and its sampling start over for a worker (new or warm).
+    void prepareSlot(int slot, bool newProcess);
     void assign(int slot);
-    void dismiss(QProcess* process);
-    void maybeComplete();
-    void onOutput(int slot);
-    void onExited(QProcess* process, int slot, int exitCode, int exitStatus);
-    void recoverSlot(int slot, const QString& why);
-    void queueRange(qint64 begin, qint64 end);
+    void connectHandle(WorkerHandle* handle);
+    void onExited(WorkerHandle* handle, const WorkerExit& exit);
+    void recover(int slot, const QString& why);
     void publishRetries();
-    void wakeIdle();
     void checkIdle();
-    void sample(bool withMemory);
-    void checkTimeout(int slot);
-    void sampleMemory(bool now);
     qint64 countDone() const;
-    /// Publishes in the job segment what only the pool counts (positions it completed itself:
-    /// resumed, failed after crashes; retried chunks), for monitors attached from elsewhere.
-    void publishCounts();
-    void announce();
     void finish(bool cancelled);
+    void maybeComplete();
     void fail(const QString& error);
-    void stopProcesses(int graceMs, bool park);
     void release();
-    bool workRemains() const;
 
     QString m_program;
     int m_niceness = 0;
     bool m_keepWarm = false;
-    QTimer m_timer;
-    QTimer m_killTimer;
+    State m_state = State::Idle;
     quint64 m_jobId = 0;
-
-    // State of the running job.
-    std::unique_ptr<JobSegment> m_job;
-    JobReader m_reader; ///< reads m_job as an attached monitor reads it
+    std::unique_ptr<JobAssembly> m_job; ///< the running job, null when Idle
     QString m_announcement; ///< the job's file in the jobs folder
-    std::shared_ptr<const SharedArray> m_input;
     QString m_warmInput; ///< segment of the input parked workers keep mapped
-    JobSpec m_spec;
-    const KernelDef* m_kernelDef = nullptr;
-    QVariantMap m_params; ///< typed parameters of the running job
-    int m_maxRetries = 2;
-    std::vector<std::unique_ptr<Slot>> m_slots;
+    WorkerSlots m_workers;
     QVector<int> m_pendingLaunches; ///< slots whose worker is still to be started
-    QVector<QPair<qint64, qint64>> m_backlog; ///< ranges waiting for room in the retry ring
-    QHash<qint64, int> m_crashes; ///< position -> crashes while it was being computed
-    QHash<qint64, QString> m_failureReasons;
-    QHash<qint64, QString> m_kernelFailures; ///< reasons workers sent for indices their kernel failed
-    qint64 m_retriedChunks = 0;
-    qint64 m_resumed = 0; ///< positions taken as done from a previous run
-    qint64 m_probed = 0; ///< positions a Python probe computed before the job started
-    int m_idleCrashes = 0;
-    bool m_cancelling = false;
-    bool m_finishing = false;
+    RetryQueue m_retries;
+    Sampler m_sampler;
+    QTimer m_cancelTimer; ///< how long cancelled workers have to go idle
+    int m_idleCrashes = 0; ///< workers in a row that died before saying hello
     JobResult m_result;
-    QElapsedTimer m_clock;
-    JobProgress m_progress;
-    QVector<QPair<double, qint64>> m_rateWindow;
-    qint64 m_firstChunkNs = 0;
-    qint64 m_peakMemory = 0;
-    int m_tick = 0;
-    qint64 m_lastCpuSampleNs = 0;
-    QThreadPool m_statsThread; ///< one thread for /proc memory readings, off the caller's loop
-    bool m_memoryInFlight = false;
-    qint64 m_lastMemoryReadingNs = 0;
-    qint64 m_lastMemoryCostNs = 0;
 };
 
 } // namespace sharedmap

@@ -45,6 +45,15 @@ struct alignas(64) WorkerSlot
     std::atomic<qint64> rssBytes; ///< by the pool, from /proc
     std::atomic<qint64> pssBytes;
     ChunkRecord ring[kRingSize];
+
+    /// By the pool, before a worker (new, or a warm one given the job) takes the slot.
+    void prepare(qint32 restartCount)
+    {
+        pid.store(0, std::memory_order_relaxed);
+        state.store(qint32(WorkerState::Starting), std::memory_order_relaxed);
+        generation.fetch_add(1, std::memory_order_relaxed);
+        restarts.store(restartCount, std::memory_order_relaxed);
+    }
 };
 
 /// How the pool ended a job, published in the job segment for monitors in other processes.
@@ -151,6 +160,12 @@ public:
     bool isWritable() const { return m_segment->isWritable(); }
     qint64 bytes() const { return m_segment->size(); }
     JobSegmentHeader* header() const { return m_header; }
+    /// By the pool: how and when (CLOCK_MONOTONIC) the job ended, for monitors in other processes.
+    void publishEnd(JobOutcome outcome, qint64 endNs) const
+    {
+        m_header->endNs.store(endNs, std::memory_order_relaxed);
+        m_header->outcome.store(qint32(outcome), std::memory_order_release);
+    }
     WorkerSlot* slot(int i) const { return m_slots + i; }
     RetryRange* retry(qint64 i) const { return m_retry + (i % m_header->retryCapacity); }
     quint8* status() const { return m_status; }
