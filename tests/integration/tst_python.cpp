@@ -59,6 +59,16 @@ class TestPython : public QObject
 
     QString file(const QString& name) const { return m_dir.filePath(name); }
 
+    /// A Python job over the in-memory array: `function` of the test folder's `name`, 2 workers.
+    JobSpec pythonSpec(const char* name, const char* function) const
+    {
+        JobSpec spec;
+        spec.input = QStringLiteral("in-memory array");
+        spec.python = { file(QLatin1String(name)), QLatin1String(function) };
+        spec.workers = 2;
+        return spec;
+    }
+
     /// Probes and runs `spec` on `pool`; the job's result, or an empty one (and a warning).
     JobResult runJob(Pool& pool, PythonProbe& probe, const JobSpec& spec, std::shared_ptr<SharedArray> input,
                      const IndexList& indices)
@@ -170,9 +180,7 @@ private slots:
     void cancelStopsAProbe()
     {
         auto input = makeSquare(8);
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("funcs.py"), QStringLiteral("slow") };
+        const JobSpec spec = pythonSpec("funcs.py", "slow");
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         QSignalSpy finished(&probe, &PythonProbe::finished);
@@ -192,11 +200,8 @@ private slots:
         pool.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("funcs.py"), QStringLiteral("scaled") };
+        JobSpec spec = pythonSpec("funcs.py", "scaled");
         spec.params.insert(QStringLiteral("scale"), QStringLiteral("0.5"));
-        spec.workers = 2;
         const JobResult result = runJob(pool, probe, spec, input, IndexList::range(0, 1, 30));
         QCOMPARE(result.taskCount(), 30);
         QCOMPARE(result.resultShape, QVector<qint64> { 30 });
@@ -219,10 +224,7 @@ private slots:
         pool.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("funcs.py"), QStringLiteral("raises") };
-        spec.workers = 2;
+        JobSpec spec = pythonSpec("funcs.py", "raises");
         spec.chunkSize = 1;
         // Start at 2: the probe's first position raises, the next one fixes the shape.
         spec.indices = QStringLiteral("2:20");
@@ -248,10 +250,7 @@ private slots:
         pool.setKeepWarm(true);
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("edited.py"), QStringLiteral("f") };
-        spec.workers = 2;
+        JobSpec spec = pythonSpec("edited.py", "f");
         spec.chunkSize = 1;
         const JobResult first = runJob(pool, probe, spec, input, IndexList::range(0, 1, 16));
         QCOMPARE(first.doneCount(), 16);
@@ -305,10 +304,7 @@ private slots:
         QVERIFY(importers().isEmpty()); // nothing of the file ran in them
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("logged.py"), QStringLiteral("f") };
-        spec.workers = 2;
+        JobSpec spec = pythonSpec("logged.py", "f");
         spec.chunkSize = 1;
         const JobResult result = runJob(pool, probe, spec, input, IndexList::range(0, 1, 12));
         QCOMPARE(result.doneCount(), 12);
@@ -336,9 +332,7 @@ private slots:
         pool.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
         PythonProbe probe;
         probe.setWorkerProgram(QStringLiteral(SHAREDMAP_WORKER));
-        JobSpec spec;
-        spec.input = QStringLiteral("in-memory array");
-        spec.python = { file("talk.py"), QStringLiteral("f") };
+        JobSpec spec = pythonSpec("talk.py", "f");
         spec.workers = 1;
         QSignalSpy output(&pool, &Pool::workerOutput);
         const JobResult result = runJob(pool, probe, spec, input, IndexList::range(0, 1, 6));
