@@ -337,8 +337,9 @@ void Pool::checkIdle()
     }
     // Everyone is idle yet positions are pending: a worker died between claiming a range and
     // announcing it. Queue every pending run of positions again.
+    if (!m_retries.requeuePending())
+        return; // fed mode: every range fed so far is done; feed() or endFeed() comes next
     qCDebug(lcEngine, "job %llu: every worker idle with positions pending: queued again", m_jobId);
-    m_retries.requeuePending();
     publishRetries();
     if (!anyAlive) {
         for (int i = 0; i < m_workers.count(); ++i)

@@ -87,6 +87,28 @@ public:
     /// results computed so far, and finishes the job with `cancelled` set.
     void cancel();
 
+    // Fed mode, for a scheduler outside the pool (sharedmap-mpi's node leaders): the job
+    // computes only the ranges handed in with feed(); workers reach them through the RetryQueue
+    // (which keeps the mode's state), crash recovery included, and the job finishes once
+    // endFeed() was called and every fed position is done or failed.
+    /// Puts the next start() or resume() in fed mode (true) or back in the usual mode.
+    void setFed(bool fed) { m_retries.setFed(fed); }
+    bool isFed() const { return m_retries.isFed(); }
+    /// Fed mode: queues positions [begin, end) of the running job for the workers.
+    void feed(qint64 begin, qint64 end)
+    {
+        if ((m_state == State::Starting || m_state == State::Running) && m_retries.feed(begin, end))
+            publishRetries();
+    }
+    /// Fed mode: no more ranges will come; the job finishes when the fed ones are done.
+    void endFeed()
+    {
+        if (m_job && m_retries.endFeed())
+            checkIdle();
+    }
+    /// Ranges fed (or queued again after a crash) that no worker has claimed yet.
+    qint64 unclaimedRanges() const { return m_job ? m_retries.unclaimedRanges() : 0; }
+
     State state() const { return m_state; }
     bool isRunning() const override { return m_state != State::Idle; }
     /// Warm pool between jobs: every worker is parked with the whole input in its page tables,

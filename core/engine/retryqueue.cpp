@@ -16,6 +16,10 @@ void RetryQueue::reset(JobSegment* job, int maxRetries, qint64 settled, const QH
     m_failureReasons = failed;
     m_kernelFailures.clear();
     m_retriedChunks = 0;
+    m_feedEnded = false;
+    m_fedMask = QBitArray(m_fed ? job->taskCount() : 0);
+    if (m_fed) // nothing to claim but what is fed
+        job->header()->nextPosition.store(job->taskCount(), std::memory_order_relaxed);
     publishCounts();
 }
 
@@ -65,21 +69,46 @@ RetryQueue::Crash RetryQueue::recover(int slot)
     return crash;
 }
 
-void RetryQueue::requeuePending()
+bool RetryQueue::requeuePending()
 {
     const quint8* status = m_job->status();
     const qint64 tasks = m_job->taskCount();
+    const auto mine = [&](qint64 p) { return status[p] == Pending && isFedAt(p); };
+    bool any = false;
     for (qint64 p = 0; p < tasks;) {
-        if (status[p] != Pending) {
+        if (!mine(p)) {
             ++p;
             continue;
         }
         qint64 end = p;
-        while (end < tasks && status[end] == Pending)
+        while (end < tasks && mine(end))
             ++end;
         m_backlog.append({ p, end });
+        any = true;
         p = end;
     }
+    return any;
+}
+
+bool RetryQueue::feed(qint64 begin, qint64 end)
+{
+    if (!m_fed || m_feedEnded)
+        return false;
+    begin = qBound<qint64>(0, begin, m_job->taskCount());
+    end = qBound<qint64>(begin, end, m_job->taskCount());
+    if (begin == end)
+        return false;
+    m_fedMask.fill(true, begin, end);
+    m_backlog.append({ begin, end });
+    return true;
+}
+
+bool RetryQueue::endFeed()
+{
+    if (!m_fed || m_feedEnded)
+        return false;
+    m_feedEnded = true;
+    return true;
 }
 
 bool RetryQueue::publish()
@@ -105,9 +134,26 @@ bool RetryQueue::hasUnclaimed() const
     return !m_backlog.isEmpty() || header->retryClaimed.load() < header->retryPublished.load();
 }
 
+qint64 RetryQueue::unclaimedRanges() const
+{
+    const JobSegmentHeader* header = m_job->header();
+    return m_backlog.size() + header->retryPublished.load(std::memory_order_relaxed)
+        - header->retryClaimed.load(std::memory_order_relaxed);
+}
+
 bool RetryQueue::workRemains() const
 {
     const qint64 tasks = m_job->taskCount();
+    if (m_fed) {
+        if (!m_feedEnded)
+            return true; // more ranges may come
+        const quint8* status = m_job->status();
+        for (qint64 p = 0; p < tasks; ++p) {
+            if (m_fedMask.testBit(p) && __atomic_load_n(&status[p], __ATOMIC_ACQUIRE) == Pending)
+                return true;
+        }
+        return false;
+    }
     return tasks > 0 && std::memchr(m_job->status(), Pending, size_t(tasks)) != nullptr;
 }
 
