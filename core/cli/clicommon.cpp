@@ -14,12 +14,15 @@ Q_LOGGING_CATEGORY(lcCli, "sharedmap.cli", QtInfoMsg)
 
 void printError(const QString& message)
 {
-    std::fprintf(stderr, "sharedmap-cli: error: %s\n", message.simplified().toUtf8().constData());
+    // Named after the program: sharedmap-mpi reads `run`'s command line through this layer too.
+    std::fprintf(stderr, "%s: error: %s\n", qPrintable(QCoreApplication::applicationName()),
+                 message.simplified().toUtf8().constData());
 }
 
 void printWarning(const QString& message)
 {
-    std::fprintf(stderr, "sharedmap-cli: warning: %s\n", message.simplified().toUtf8().constData());
+    std::fprintf(stderr, "%s: warning: %s\n", qPrintable(QCoreApplication::applicationName()),
+                 message.simplified().toUtf8().constData());
 }
 
 int usageError(const QString& message)

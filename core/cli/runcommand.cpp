@@ -76,7 +76,7 @@ int runCommand(const QStringList& arguments)
     return run.exec(arguments);
 }
 
-int RunCommand::readRequest(const QStringList& arguments)
+int readRunRequest(const QStringList& arguments, RunRequest* request)
 {
     QCommandLineParser parser;
     const RunOptions options;
@@ -85,16 +85,16 @@ int RunCommand::readRequest(const QStringList& arguments)
             parser, arguments, QStringLiteral("Run a kernel over indices of an array held once in shared memory."));
         code >= 0)
         return code;
-    JobError error = options.read(parser, &m_request);
+    JobError error = options.read(parser, request);
     if (error)
         return usageError(error.message);
     // Loading the job's plugins is a step of its own: validation only looks kernels up.
-    if (const int code = loadPlugins(m_request.spec.plugins); code >= 0)
+    if (const int code = loadPlugins(request->spec.plugins); code >= 0)
         return code;
-    error = m_request.spec.validate();
+    error = request->spec.validate();
     if (error)
         return usageError(error.message);
-    const JobSpec& spec = m_request.spec;
+    const JobSpec& spec = request->spec;
     qCDebug(lcCli, "run: kernel %s, input %s, indices %s, %d workers, chunk size %lld, mode %s",
             qPrintable(spec.kernel), qPrintable(spec.input), qPrintable(spec.indices), spec.effectiveWorkers(),
             spec.chunkSize, qPrintable(spec.mode));
@@ -103,7 +103,7 @@ int RunCommand::readRequest(const QStringList& arguments)
 
 int RunCommand::exec(const QStringList& arguments)
 {
-    if (const int code = readRequest(arguments); code >= 0)
+    if (const int code = readRunRequest(arguments, &m_request); code >= 0)
         return code;
     m_bar.setEnabled(!m_request.quiet);
     installSignalHandlers();

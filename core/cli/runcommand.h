@@ -51,6 +51,18 @@ private:
 /// front ends' parsing.
 JobError parseRunArguments(const QStringList& arguments, RunRequest* request);
 
+/// Reads `run`'s command line (`arguments` start with "PROGRAM run") into `request` as
+/// `sharedmap-cli run` does: the options (the job file first, the options over it), then the
+/// job's plugins loaded, then the job validated. Returns -1 to go on, else the exit code (help
+/// printed, or one error line). sharedmap-mpi reads its command line with it too.
+int readRunRequest(const QStringList& arguments, RunRequest* request);
+
+/// Reads `run`'s command line (`arguments` start with the program and command, e.g.
+/// "sharedmap-cli run") into `request` as `sharedmap-cli run` does: the options, then the job's
+/// plugins, then the job itself. Returns -1 to go on, else the exit code (help printed, or one
+/// error line). sharedmap-mpi reads its command line with it too.
+int readRunRequest(const QStringList& arguments, RunRequest* request);
+
 /// Runs one job with the pool and reports it; owns the signal handling of the run. exec() goes
 /// through its steps in order; each returns -1 to go on, else the exit code.
 class RunCommand : public QObject
@@ -59,8 +71,6 @@ public:
     int exec(const QStringList& arguments);
 
 private:
-    /// The command line: options, then the job's plugins, then the job itself.
-    int readRequest(const QStringList& arguments);
     /// Loads the input (when the kernel reads one) into shared memory or maps it.
     int loadInput();
     /// What can be checked only with the input loaded, before any worker starts.
