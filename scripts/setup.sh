@@ -16,6 +16,7 @@ SHAREDMAP_PACKAGES=(
     dpkg-dev file appstream desktop-file-utils help2man man-db
     libmuparser-dev
     clang-format
+    openmpi-bin libopenmpi-dev
 )
 
 sharedmap_install_packages() {

@@ -12,7 +12,7 @@ import sys
 ROOT = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parents[2])
 
 # folder -> the core layers its quoted includes may name (besides local and ui headers for ui/).
-CORE_LAYERS = {"base", "shm", "protocol", "kernels", "io", "job", "engine", "worker", "python", "cli"}
+CORE_LAYERS = {"base", "shm", "protocol", "kernels", "io", "job", "engine", "worker", "python", "cli", "mpi"}
 ALLOWED = {
     "core/base": {"base"},
     "core/shm": {"base", "shm"},
@@ -24,12 +24,18 @@ ALLOWED = {
     "core/python": {"base", "python"},
     "core/worker": {"base", "shm", "protocol", "kernels", "python", "worker"},
     "core/cli": {"base", "kernels", "io", "job", "engine", "cli"},
+    # sharedmap-mpi's library: the one place that may include <mpi.h> (see MPI_ONLY below).
+    "core/mpi": {"base", "kernels", "io", "job", "engine", "mpi", "cli"},
     # The front ends reach the engine through its facades and the job: never shm/ or protocol/.
     "ui": {"base", "kernels", "io", "job", "engine"},
     "app/gui": {"base", "io", "job", "engine"},
     "app/cli": {"cli"},
     "app/worker": {"worker"},
+    "app/mpi": {"mpi"},
 }
+# Only core/mpi may include MPI's header: sharedmap-cli, the window and the workers never link MPI.
+MPI_ONLY = "core/mpi"
+MPI_HEADER = re.compile(r"#\s*include\s*[<\"]mpi\.h[>\"]")
 SCREEN_MODULES = re.compile(r"#\s*include\s*<(QtWidgets|QtGui|QWidget|QImage|QPainter|QColor|QApplication|QGuiApplication)")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 
@@ -59,6 +65,8 @@ def main() -> int:
             rel = path.relative_to(ROOT)
             if folder.startswith("core/") and SCREEN_MODULES.search(text):
                 problems.append(f"{rel}: core/ includes a Qt module with a screen")
+            if folder != MPI_ONLY and MPI_HEADER.search(text):
+                problems.append(f"{rel}: includes <mpi.h> (only {MPI_ONLY} may use MPI)")
             for match in INCLUDE.finditer(text):
                 include = match.group(1)
                 layer = include.split("/", 1)[0] if "/" in include else None
