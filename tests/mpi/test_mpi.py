@@ -327,6 +327,16 @@ class Suite:
         lines = our_lines(launch.err)
         check(len(lines) == 1 and "bad.py" in lines[0] and "error" in lines[0],
               f"a broken file: one error line naming it, got {lines}")
+        # A function that raises on every probed position stops the run at start-up: exit 3, one line.
+        raising = self.path("raising.py")
+        with open(raising, "w") as f:
+            f.write("def test(a, B):\n    raise ValueError('no rows here')\n")
+        out = self.path("raising.npy")
+        launch = self.mpirun(["--input", self.a, "--python", raising + ":test", "--output", out, "--quiet"])
+        self.finish(launch, expect=3)
+        lines = our_lines(launch.err)
+        check(len(lines) == 1 and "no rows here" in lines[0], f"a raising function: one line with why, got {lines}")
+        check(not os.path.exists(out), "a raising function: no output written")
 
     # ---- faults -----------------------------------------------------------------------------
 
